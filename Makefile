@@ -1,0 +1,65 @@
+# Trama — `make demo` starts the demo, `make test` runs every test leg. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+VENDOR := trama/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo setup assets migrate test test-sqlite test-postgres test-e2e lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap-italia $(VENDOR)/leaflet $(VENDOR)/htmx
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/js \
+	      node_modules/bootstrap-italia/dist/fonts node_modules/bootstrap-italia/dist/svg $(VENDOR)/bootstrap-italia/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	      node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $(VENDOR)/.copied
+
+setup: $(STAMP) assets
+
+assets: $(VENDOR)/.copied
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo
+	@echo "Serving Trama on http://$(HOST):$(PORT)/ (logins above; stop with Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite, then on a throwaway PostgreSQL cluster, then the browser tests.
+test: setup
+	bash scripts/test-all.sh
+
+test-sqlite: setup
+	$(PY) -m pytest -q trama
+
+test-postgres: setup
+	bash scripts/with-postgres.sh $(PY) -m pytest -q trama
+
+test-e2e: setup
+	$(PY) -m pytest -q e2e
+
+lint: setup
+	$(VENV)/bin/ruff check trama e2e bench
+	$(VENV)/bin/mypy trama
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles var

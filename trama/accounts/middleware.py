@@ -1,0 +1,58 @@
+"""Idle session timeout and the two-factor requirement for roles that see social records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from trama.accounts.access import requires_two_factor
+
+_LAST_SEEN = "trama_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Logs out a session that saw no request for TRAMA_IDLE_TIMEOUT_MINUTES."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(_LAST_SEEN)
+            limit = settings.TRAMA_IDLE_TIMEOUT_MINUTES * 60
+            if last is not None and now - int(last) > limit:
+                from trama.core import audit
+
+                audit.record(action="auth.idle_logout", actor=request.user, request=request)  # type: ignore[arg-type]
+                logout(request)
+                return redirect(f"{reverse('accounts:login')}?next={request.path}&timeout=1")
+            request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends a user whose roles can see social records to enrol/verify TOTP before anything else."""
+
+    EXEMPT_PREFIXES = ("/account/", "/static/", "/about/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.TRAMA_2FA_REQUIRED
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+            and requires_two_factor(user)
+        ):
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+        return self.get_response(request)

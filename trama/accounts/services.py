@@ -1,0 +1,72 @@
+"""Account services: memberships and two-factor enrolment. Each writes its audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trama.accounts.models import Membership, User
+from trama.accounts.roles import Role
+from trama.core import audit
+from trama.core.errors import ApplicationError
+from trama.network.models import Organisation
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    by: User | None = None,
+) -> Membership:
+    if role not in Role.values:
+        raise ApplicationError(_("Ruolo sconosciuto: %(role)s.") % {"role": role}, field="role")
+    if valid_until is not None and valid_until < valid_from:
+        raise ApplicationError(_("La data di fine precede quella di inizio."), field="valid_until")
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, valid_from=valid_from,
+        defaults={"valid_until": valid_until},
+    )
+    if membership.valid_until != valid_until:
+        membership.valid_until = valid_until
+        membership.save(update_fields=["valid_until"])
+    audit.record(action="membership.grant", actor=by, acting_for=organisation, obj=membership,
+                 details={"user": user.email, "role": role, "valid_from": valid_from.isoformat(),
+                          "valid_until": valid_until.isoformat() if valid_until else None})
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, on: dt.date, by: User | None = None) -> Membership:
+    if on < membership.valid_from:
+        raise ApplicationError(_("La data di fine precede quella di inizio."), field="valid_until")
+    membership.valid_until = on
+    membership.save(update_fields=["valid_until"])
+    audit.record(action="membership.end", actor=by, acting_for=membership.organisation, obj=membership,
+                 details={"until": on.isoformat()})
+    return membership
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, created on first call (the secret is shown once as a QR code)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Trama", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, token: str) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not token.isdigit() or not device.verify_token(token):
+        raise ApplicationError(_("Codice non valido: controlla l'ora del telefono e riprova."), field="token")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(action="auth.2fa_enrolled", actor=user, obj=device)
+    return device

@@ -1,0 +1,40 @@
+"""The navigation registry: each module registers its entries in its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str  # lazily translated
+    url_name: str
+    order: int = 100
+    visible: Callable[[HttpRequest], bool] | None = None
+    public: bool = False
+
+
+_REGISTRY: dict[str, NavEntry] = {}
+
+
+def register(entry: NavEntry) -> None:
+    # Registration happens at import time in AppConfig.ready(); keyed, so re-imports are harmless.
+    _REGISTRY[entry.key] = entry
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, object]]:
+    items = []
+    authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
+    for entry in sorted(_REGISTRY.values(), key=lambda e: (e.order, e.key)):
+        if not entry.public and not authenticated:
+            continue
+        if entry.visible is not None and not entry.visible(request):
+            continue
+        url = reverse(entry.url_name)
+        items.append({"key": entry.key, "label": entry.label, "url": url, "active": request.path.startswith(url)})
+    return items

@@ -1,0 +1,214 @@
+"""Trama settings. Everything that differs between machines comes from environment variables (TRAMA_*,
+DATABASE_URL); a bad value stops the start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from trama.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("TRAMA_VAR_DIR", str(BASE_DIR / "var")))
+
+# "dev" for the demo and tests, "production" for real deployments (see docs/operations.md).
+PROFILE = env_choice("TRAMA_PROFILE", "dev", {"dev", "production"})
+PRODUCTION = PROFILE == "production"
+
+DEBUG = env_bool("TRAMA_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("TRAMA_DEBUG must be off with TRAMA_PROFILE=production.")
+
+SECRET_KEY = env_str("TRAMA_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TRAMA_SECRET_KEY is required with TRAMA_PROFILE=production.")
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - dev profile only
+elif PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("TRAMA_SECRET_KEY must be at least 50 characters long in production.")
+
+ALLOWED_HOSTS = env_list("TRAMA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("TRAMA_ALLOWED_HOSTS is required with TRAMA_PROFILE=production.")
+CSRF_TRUSTED_ORIGINS = env_list("TRAMA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "trama.core",
+    "trama.territory",
+    "trama.accounts",
+    "trama.network",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trama.accounts.middleware.IdleTimeoutMiddleware",
+    "trama.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "trama.core.middleware.ActingOrganisationMiddleware",
+    # Last, so that it sees the final outcome of authentication attempts.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "trama.urls"
+WSGI_APPLICATION = "trama.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "trama.core.context_processors.trama",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
+else:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL (postgresql://…) is required with TRAMA_PROFILE=production.")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("TRAMA_SQLITE_PATH", str(VAR_DIR / "trama.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (busy timeout)
+                # instead of failing with "database is locked" half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("TRAMA_SQLITE_TIMEOUT", 20, minimum=1),
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Two-factor authentication: roles that can see social records must confirm a TOTP device.
+TRAMA_2FA_REQUIRED = env_bool("TRAMA_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = "Trama"
+
+# Idle session timeout, in minutes (the session expires this long after the last request).
+TRAMA_IDLE_TIMEOUT_MINUTES = env_int("TRAMA_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes: lock an account+IP pair after repeated failures.
+AXES_FAILURE_LIMIT = env_int("TRAMA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# --- E-mail ----------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "TRAMA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("TRAMA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TRAMA_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("TRAMA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("TRAMA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("TRAMA_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("TRAMA_FROM_EMAIL", "Trama <noreply@trama.invalid>")
+
+# --- Internationalisation --------------------------------------------------------------------------------
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "trama" / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ----------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Map tiles: an empty URL draws the map on a plain background (tests, offline demo).
+TRAMA_TILES_URL = env_str("TRAMA_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+TRAMA_TILES_ATTRIBUTION = env_str(
+    "TRAMA_TILES_ATTRIBUTION", "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
+)
+if TRAMA_TILES_URL and not TRAMA_TILES_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("TRAMA_TILES_URL must be an http(s) URL template or empty.")
+
+# --- Security --------------------------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("TRAMA_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("TRAMA_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TRAMA_LOG_LEVEL", "WARNING")},
+}

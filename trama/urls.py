@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("account/", include("trama.accounts.urls")),
+    path("territory/", include("trama.territory.urls")),
+    path("network/", include("trama.network.urls")),
+    path("", include("trama.core.urls")),
+]
