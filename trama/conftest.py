@@ -6,6 +6,18 @@ from django.test import Client
 from trama.core.testing import Personas, build_personas
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> None:
+    # Real hashers are deliberately slow and tests create many users. Session-wide, so that
+    # module-scoped fixtures (the demo) hash with the same hasher the tests check with.
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()

@@ -185,6 +185,10 @@ STORAGES = {
     },
 }
 
+# Outside production, WhiteNoise serves straight from the app and vendor folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Map tiles: an empty URL draws the map on a plain background (tests, offline demo).
 TRAMA_TILES_URL = env_str("TRAMA_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRAMA_TILES_ATTRIBUTION = env_str(

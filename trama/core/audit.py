@@ -42,7 +42,8 @@ def record(
         if actor is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
             actor = request.user  # type: ignore[assignment]
         if acting_for is None:
-            acting_for = getattr(request, "acting_for", None)
+            # request.acting_for is a lazy object; it is falsy when it wraps None.
+            acting_for = getattr(request, "acting_for", None) or None
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

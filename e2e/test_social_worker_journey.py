@@ -1,0 +1,40 @@
+"""A community social worker logs in, opens their municipal network and the territory map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import login, shot
+
+from trama.accounts.roles import Role
+
+
+def test_it_shows_network_and_territory_to_a_social_worker(live_server: Any, demo_data: dict[str, str],
+                                                            page: Any) -> None:
+    base = live_server.url
+    login(page, base, demo_data[Role.COMMUNITY_SOCIAL_WORKER])
+    assert "/account/login" not in page.url, "login failed"
+    shot(page, "01-home")
+
+    page.goto(f"{base}/network/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=QuBì").first.is_visible()
+    shot(page, "02-network-list")
+
+    page.locator("a", has_text="QuBì Municipio 8").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "QuBì Municipio 8" in page.content()
+    # The network's map draws its area polygon (an SVG path inside the Leaflet map).
+    page.wait_for_selector(".leaflet-overlay-pane path", timeout=10000)
+    shot(page, "03-network-municipio-8")
+
+    page.goto(f"{base}/territory/")
+    page.wait_for_selector(".leaflet-overlay-pane path", timeout=15000)
+    assert page.locator(".leaflet-overlay-pane path").count() >= 88
+    shot(page, "04-territory-map")
+
+
+def test_it_requires_login(live_server: Any, page: Any) -> None:
+    page.goto(f"{live_server.url}/network/")
+    assert "/account/login" in page.url
+    shot(page, "00-login")

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trama.accounts import services
+from trama.accounts.roles import Role
+from trama.core.errors import ApplicationError
+from trama.core.models import AuditEvent
+from trama.core.testing import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_grants_a_membership_and_audits(personas: Personas) -> None:
+    m = services.membership_grant(user=personas.nobody, organisation=personas.ets_b, role=Role.VOLUNTEER,
+                                  valid_from=dt.date(2025, 1, 1), by=personas.admin)
+    assert m.pk
+    event = AuditEvent.objects.get(action="membership.grant")
+    assert event.actor == personas.admin and event.acting_for == personas.ets_b
+
+
+def test_it_is_idempotent(personas: Personas) -> None:
+    for _ in range(2):
+        services.membership_grant(user=personas.nobody, organisation=personas.ets_b, role=Role.VOLUNTEER,
+                                  valid_from=dt.date(2025, 1, 1))
+    assert personas.nobody.memberships.count() == 1
+
+
+def test_it_rejects_unknown_roles_and_reversed_dates(personas: Personas) -> None:
+    with pytest.raises(ApplicationError):
+        services.membership_grant(user=personas.nobody, organisation=personas.ets_b, role="wizard",
+                                  valid_from=dt.date(2025, 1, 1))
+    with pytest.raises(ApplicationError, match="precede"):
+        services.membership_grant(user=personas.nobody, organisation=personas.ets_b, role=Role.VOLUNTEER,
+                                  valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2024, 1, 1))
+
+
+def test_it_ends_a_membership(personas: Personas) -> None:
+    m = personas.proximity.memberships.get()
+    services.membership_end(membership=m, on=dt.date(2025, 6, 30))
+    m.refresh_from_db()
+    assert m.valid_until == dt.date(2025, 6, 30)
+    with pytest.raises(ApplicationError):
+        services.membership_end(membership=m, on=dt.date(2000, 1, 1))
