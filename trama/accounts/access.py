@@ -34,7 +34,7 @@ def active_memberships(user: AnyUser | None, *, on: dt.date | None = None) -> Qu
         return Membership.objects.none()
     return (
         Membership.objects.active(on)
-        .filter(user=user)
+        .filter(user_id=user.pk)  # type: ignore[union-attr,misc]
         .filter(organisation__is_active=True)
         .select_related("organisation")
     )

@@ -51,7 +51,7 @@ class TwoFactorRequiredMiddleware:
             settings.TRAMA_2FA_REQUIRED
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and requires_two_factor(user)
         ):
             return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")

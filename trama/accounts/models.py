@@ -38,7 +38,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("nome e cognome"), max_length=200)
-    language = models.CharField(_("lingua"), max_length=8, default="it", choices=[("it", "Italiano"), ("en", "English")])
+    language = models.CharField(
+        _("lingua"), max_length=8, default="it", choices=[("it", "Italiano"), ("en", "English")]
+    )
     is_active = models.BooleanField(_("attivo"), default=True)
     # Access to the Django admin only; what a person may do in Trama comes from memberships.
     is_staff = models.BooleanField(_("accesso all'admin"), default=False)

@@ -6,6 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,12 +32,12 @@ class TramaLoginView(auth_views.LoginView):
         context["timed_out"] = self.request.GET.get("timeout") == "1"
         return context
 
-    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         audit.record(action="auth.login", actor=form.get_user(), request=self.request)
         return response
 
-    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         audit.record(action="auth.login_failed", request=self.request,
                      details={"email": (form.data.get("username") or "")[:254]})
         return super().form_invalid(form)

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
+
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
 class NavEntry:
     key: str
-    label: str  # lazily translated
+    label: StrOrPromise  # lazily translated
     url_name: str
     order: int = 100
     visible: Callable[[HttpRequest], bool] | None = None
@@ -28,7 +31,7 @@ def register(entry: NavEntry) -> None:
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, object]]:
-    items = []
+    items: list[dict[str, object]] = []
     authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
     for entry in sorted(_REGISTRY.values(), key=lambda e: (e.order, e.key)):
         if not entry.public and not authenticated:

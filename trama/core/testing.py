@@ -79,9 +79,13 @@ def build_personas() -> Personas:
     for org in (comune, ets_a, ets_b):
         NetworkMembership.objects.create(network=net8, organisation=org, since=start,
                                          role=NetworkRole.LEAD_PARTNER if org == ets_a else NetworkRole.PARTNER)
-    NetworkMembership.objects.create(network=net1, organisation=ets_other, role=NetworkRole.LEAD_PARTNER, since=start)
+    NetworkMembership.objects.create(
+        network=net1, organisation=ets_other, role=NetworkRole.LEAD_PARTNER, since=start
+    )
     NetworkMembership.objects.create(network=city_net, organisation=comune, role=NetworkRole.LEAD_PARTNER, since=start)
-    NetworkMembership.objects.create(network=city_net, organisation=university, role=NetworkRole.CO_MANAGER, since=start)
+    NetworkMembership.objects.create(
+        network=city_net, organisation=university, role=NetworkRole.CO_MANAGER, since=start
+    )
 
     p = Personas(city=city, municipio8=m8, municipio1=m1, programme=programme, city_network=city_net,
                  network8=net8, network1=net1, comune=comune, ets_a=ets_a, ets_b=ets_b, ets_other=ets_other,

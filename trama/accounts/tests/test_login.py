@@ -60,7 +60,8 @@ def test_it_resets_the_password_through_the_link(client: Client, personas: Perso
     link = next(line for line in mail.outbox[0].body.splitlines() if "/account/reset/" in line)
     path = link.split("testserver", 1)[1]
     form_url = client.get(path).url  # Django redirects to the set-password URL
-    response = client.post(form_url, {"new_password1": "Nuova-Password-Lunga-9", "new_password2": "Nuova-Password-Lunga-9"})
+    new = "Nuova-Password-Lunga-9"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
     assert response.status_code == 302
     assert _login(Client(), personas.proximity.email, "Nuova-Password-Lunga-9").status_code == 302  # type: ignore[attr-defined]
 

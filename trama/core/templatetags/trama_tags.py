@@ -18,9 +18,9 @@ def control(field: BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
-    attrs = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
+    attrs: dict[str, str | bool] = {"class": f"{css} {widget.attrs.get('class', '')}".strip()}
     if field.errors:
-        attrs["class"] += " is-invalid"
+        attrs["class"] = f"{attrs['class']} is-invalid"
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.id_for_label}-errors"
     return field.as_widget(attrs=attrs)
