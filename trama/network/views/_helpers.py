@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from trama.core.errors import ApplicationError
+from trama.network.forms import apply_error
+
+if TYPE_CHECKING:
+    from trama.accounts.models import User
+
+PAGE_SIZE = 25
+T = TypeVar("T")
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE
+) -> tuple[Page[Any], str]:
+    """A page of the queryset and the other query parameters, for core/includes/pagination.html."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Call a service; a broken rule becomes a form error and the result None."""
+    try:
+        return call()
+    except ApplicationError as error:
+        apply_error(form, error)
+        return None
+
+
+def user_of(request: HttpRequest) -> User:
+    """The logged-in user of a view behind login_required."""
+    assert request.user.is_authenticated
+    return cast("User", request.user)
