@@ -174,6 +174,8 @@ USE_TZ = True
 # --- Static files ----------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end packages copied from node_modules by `make assets` (vendor/…).
+STATICFILES_DIRS = [BASE_DIR / "trama" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +22,16 @@ from trama.core.models import AuditEvent
 def home(request: HttpRequest) -> HttpResponse:
     role_labels = dict(Role.choices)
     roles = sorted(str(role_labels.get(r, r)) for r in roles_of(request.user))
-    networks = networks_for(request.user).select_related("area", "parent").order_by("level", "name")[:30]
-    return render(request, "core/home.html", {"roles": roles, "networks": networks})
+    # City and municipal networks on the home page; neighbourhood networks are reached from their parent's page.
+    visible = networks_for(request.user)
+    networks = (
+        visible.exclude(level="neighbourhood")
+        .annotate(children_count=Count("children", filter=Q(children__in=visible)))
+        .order_by("level", "name")
+    )
+    if not networks:
+        networks = visible.annotate(children_count=Count("children")).order_by("name")
+    return render(request, "core/home.html", {"roles": roles, "networks": networks[:40]})
 
 
 def about_data(request: HttpRequest) -> HttpResponse:

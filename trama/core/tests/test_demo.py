@@ -36,6 +36,7 @@ from trama.network.models import (
     NetworkMembership,
     NetworkRole,
     Organisation,
+    OrganisationAddress,
     OrganisationKind,
     Person,
 )
@@ -173,8 +174,7 @@ def test_it_gives_each_neighbourhood_network_its_lead_ets_and_the_comune(demo: D
 
 @pytest.mark.django_db
 def test_it_ties_neighbourhood_networks_to_their_nil_or_municipio(demo: DemoRun) -> None:
-    if not Area.objects.filter(code="MI-M8").exists():
-        pytest.skip("Milan's territory is not loaded (load_milano missing)")
+    assert Area.objects.filter(kind="nil", code__startswith="MI-NIL-").count() == 88
     for spec in seeds.qubi().neighbourhood_networks:
         network = Network.objects.select_related("area", "parent__area").get(slug=spec.slug)
         assert network.area is not None, spec.slug
@@ -187,6 +187,16 @@ def test_it_ties_neighbourhood_networks_to_their_nil_or_municipio(demo: DemoRun)
     assert Network.objects.get(slug="qubi-giambellino-lorenteggio").area.code == "MI-M6"  # type: ignore[union-attr]
     assert Network.objects.get(slug="qubi-municipio-8").area.code == "MI-M8"  # type: ignore[union-attr]
     assert Network.objects.get(slug="qubi-milano").area.code == "MI"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_it_geocodes_the_addresses_it_knows(demo: DemoRun) -> None:
+    casa = OrganisationAddress.objects.get(organisation__slug="casa-dei-giochi")
+    assert casa.has_point
+    assert casa.municipio is not None and casa.municipio.code == "MI-M2"
+    comune = Organisation.objects.get(slug="comune-di-milano")
+    assert comune.addresses.filter(latitude__isnull=False).count() == 9
+    assert set(comune.municipi.values_list("code", flat=True)) == {f"MI-M{n}" for n in range(1, 10)}
 
 
 @pytest.mark.django_db
@@ -288,8 +298,8 @@ def test_it_prints_one_login_per_persona(demo: DemoRun) -> None:
 
 @pytest.mark.django_db
 def test_it_changes_nothing_when_run_again(demo: DemoRun) -> None:
-    models = (Organisation, Network, NetworkMembership, User, Membership, Person, GovernanceBody, Meeting,
-              Attendance, Decision, ActionItem, Area)
+    models = (Organisation, OrganisationAddress, Network, NetworkMembership, User, Membership, Person,
+              GovernanceBody, Meeting, Attendance, Decision, ActionItem, Area)
     before = {model.__name__: model.objects.count() for model in models}  # type: ignore[attr-defined]
     out = io.StringIO()
     call_command("demo", stdout=out)
