@@ -56,7 +56,7 @@ test-e2e: setup
 
 lint: setup
 	$(VENV)/bin/ruff check trama e2e bench
-	$(VENV)/bin/mypy trama
+	$(VENV)/bin/mypy trama e2e bench
 
 bench: setup
 	$(PY) bench/run.py
