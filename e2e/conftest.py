@@ -71,5 +71,5 @@ def login(page: Any, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/account/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -39,5 +39,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
         if entry.visible is not None and not entry.visible(request):
             continue
         url = reverse(entry.url_name)
-        items.append({"key": entry.key, "label": entry.label, "url": url, "active": request.path.startswith(url)})
+        items.append({"key": entry.key, "label": entry.label, "url": url, "active": False})
+    # Only the entry with the longest URL prefix of the current path is active ("/network/organisations/" is
+    # under "Organisations", not under "Networks").
+    matching = [item for item in items if request.path.startswith(str(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(str(item["url"])))["active"] = True
     return items
