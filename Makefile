@@ -8,7 +8,7 @@ VENDOR := trama/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo setup assets migrate test test-sqlite test-postgres test-e2e lint bench clean
+.PHONY: demo setup assets migrate test test-sqlite test-postgres test-e2e lint bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -55,11 +55,18 @@ test-e2e: setup
 	$(PY) -m pytest -q e2e
 
 lint: setup
-	$(VENV)/bin/ruff check trama e2e bench
-	$(VENV)/bin/mypy trama e2e bench
+	$(VENV)/bin/ruff check trama e2e bench scripts
+	$(VENV)/bin/mypy trama e2e bench scripts
 
 bench: setup
 	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles var
+
+# Refresh the translation catalogue after changing interface strings (needs GNU gettext), then translate
+# the new entries in trama/locale/en/LC_MESSAGES/django.po and commit both .po and .mo.
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var \
+	      --ignore=e2e --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
