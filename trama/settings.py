@@ -61,11 +61,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "trama.accounts.middleware.AccessMiddleware",
+    "trama.core.middleware.AuditContextMiddleware",
     "trama.accounts.middleware.IdleTimeoutMiddleware",
     "trama.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "trama.core.middleware.ActingOrganisationMiddleware",
     # Last, so that it sees the final outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "trama.core.context_processors.trama",
+                "trama.accounts.context_processors.acting",
             ],
         },
     },
@@ -123,7 +125,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Two-factor authentication: roles that can see social records must confirm a TOTP device.
 TRAMA_2FA_REQUIRED = env_bool("TRAMA_2FA_REQUIRED", default=PRODUCTION)
+# Permissions whose holders need the second factor (see trama/accounts/roles.py).
+TRAMA_2FA_PERMISSIONS = env_list("TRAMA_2FA_PERMISSIONS", ["records.view", "core.audit_view", "accounts.manage"])
 OTP_TOTP_ISSUER = "Trama"
 
 # Idle session timeout, in minutes (the session expires this long after the last request).
@@ -150,6 +154,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of the app that append to X-Forwarded-For (0 = none; nginx in front = 1). Used for
+# the audit log's IP and for login throttling, so a client cannot spoof its address with the header.
+TRAMA_TRUSTED_PROXIES = env_int("TRAMA_TRUSTED_PROXIES", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = TRAMA_TRUSTED_PROXIES
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRAMA_TRUSTED_PROXIES else ["REMOTE_ADDR"]
+)
 
 # --- E-mail ----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

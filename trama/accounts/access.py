@@ -6,12 +6,13 @@ This module imports no feature app. Every condition is on its own line so each c
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from trama.accounts.roles import Perm, permissions_of
+from trama.accounts.roles import ROLE_PERMISSIONS, Perm, permissions_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -21,6 +22,42 @@ if TYPE_CHECKING:
     from trama.territory.models import Area
 
     AnyUser = User | AnonymousUser
+
+
+# Network roles of an organisation that make it a co-governor of the network (plain members only take part).
+GOVERNING_NETWORK_ROLES = frozenset({"lead_partner", "partner", "co_manager"})
+
+CACHE_ATTR = "_trama_access_cache"
+
+
+def start_request_cache(user: Any) -> None:
+    """Memoise the policy's answers on this request's user object (set by AccessCacheMiddleware).
+
+    The cache lives and dies with the request: a change of memberships is seen at the next request."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        setattr(user, CACHE_ATTR, {})
+
+
+def _cached(user: Any, key: tuple[Any, ...], compute: Any) -> Any:
+    cache = getattr(user, CACHE_ATTR, None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active membership, as the policy sees it."""
+
+    organisation_id: int
+    role: str
+    network_id: int | None  # scope: only this network and below; None = the organisation's networks
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return permissions_of(self.role)
 
 
 def _is_usable(user: AnyUser | None) -> bool:
@@ -36,15 +73,27 @@ def active_memberships(user: AnyUser | None, *, on: dt.date | None = None) -> Qu
         Membership.objects.active(on)
         .filter(user_id=user.pk)  # type: ignore[union-attr,misc]
         .filter(organisation__is_active=True)
-        .select_related("organisation")
+        .select_related("organisation", "network")
     )
 
 
+def grants_of(user: AnyUser | None, *, on: dt.date | None = None) -> list[Grant]:
+    if not _is_usable(user):
+        return []
+
+    def compute() -> list[Grant]:
+        rows = active_memberships(user, on=on).values_list("organisation_id", "role", "network_id")
+        return [Grant(organisation_id=o, role=r, network_id=n) for o, r, n in rows]
+
+    return _cached(user, ("grants", on), compute)  # type: ignore[no-any-return]
+
+
 def roles_of(user: AnyUser | None, *, organisation: Organisation | None = None, on: dt.date | None = None) -> set[str]:
-    memberships = active_memberships(user, on=on)
-    if organisation is not None:
-        memberships = memberships.filter(organisation=organisation)
-    return set(memberships.values_list("role", flat=True))
+    return {
+        grant.role
+        for grant in grants_of(user, on=on)
+        if organisation is None or grant.organisation_id == organisation.pk
+    }
 
 
 def permissions_for(
@@ -69,14 +118,14 @@ def is_city_wide(user: AnyUser | None) -> bool:
 
 def organisations_for(user: AnyUser | None, *, perm: str | None = None) -> QuerySet[Organisation]:
     """Organisations the user acts for (optionally: through a role granting `perm`)."""
-    from trama.accounts.roles import ROLE_PERMISSIONS
     from trama.network.models import Organisation
 
-    memberships = active_memberships(user)
-    if perm is not None:
-        roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
-        memberships = memberships.filter(role__in=roles)
-    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+    ids = {
+        grant.organisation_id
+        for grant in grants_of(user)
+        if perm is None or perm in grant.permissions
+    }
+    return Organisation.objects.filter(pk__in=ids)
 
 
 def _descendant_ids(roots: set[int]) -> set[int]:
@@ -90,29 +139,53 @@ def _descendant_ids(roots: set[int]) -> set[int]:
     return seen
 
 
+def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozenset[str] | None = None) -> set[int]:
+    from trama.network.models import NetworkMembership
+
+    if not organisation_ids:
+        return set()
+    memberships = (
+        NetworkMembership.objects.filter(organisation_id__in=organisation_ids)
+        .filter(Q(since__isnull=True) | Q(since__lte=on))
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("network_id", flat=True))
+
+
+def network_ids_for(user: AnyUser | None, *, perm: str | None = None, on: dt.date | None = None) -> set[int] | None:
+    """Ids of the networks the user acts for; None means every network (city-wide roles)."""
+    if not _is_usable(user):
+        return set()
+    if perm is not None and not has_perm(user, perm, on=on):
+        return set()
+    if has_perm(user, Perm.CITY_WIDE, on=on):
+        return None
+
+    def compute() -> set[int]:
+        day = on or timezone.localdate()
+        grants = [g for g in grants_of(user, on=on) if perm is None or perm in g.permissions]
+        scoped = {g.network_id for g in grants if g.network_id is not None}
+        unscoped_orgs = {g.organisation_id for g in grants if g.network_id is None}
+        return _descendant_ids(scoped | _member_network_ids(unscoped_orgs, day))
+
+    return _cached(user, ("networks", perm, on), compute)  # type: ignore[no-any-return]
+
+
 def networks_for(user: AnyUser | None, *, perm: str | None = None, on: dt.date | None = None) -> QuerySet[Network]:
     """Networks the user acts for.
 
     - a city-wide role (city coordinator, platform administrator) acts for every network;
-    - otherwise, networks where one of the user's organisations is an active member, and the networks
+    - a membership scoped to a network acts for that network and the networks below it;
+    - any other membership acts for the networks where its organisation is an active member, and the networks
       below them (a member of the municipal network acts for its neighbourhood networks)."""
-    from trama.network.models import Network, NetworkMembership
+    from trama.network.models import Network
 
-    if not _is_usable(user):
-        return Network.objects.none()
-    if perm is not None and not has_perm(user, perm, on=on):
-        return Network.objects.none()
-    if has_perm(user, Perm.CITY_WIDE, on=on):
+    ids = network_ids_for(user, perm=perm, on=on)
+    if ids is None:
         return Network.objects.all()
-    on = on or timezone.localdate()
-    organisations = organisations_for(user, perm=perm)
-    direct = set(
-        NetworkMembership.objects.filter(organisation__in=organisations)
-        .filter(Q(since__isnull=True) | Q(since__lte=on))
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
-        .values_list("network_id", flat=True)
-    )
-    return Network.objects.filter(pk__in=_descendant_ids(direct))
+    return Network.objects.filter(pk__in=ids)
 
 
 def areas_for(user: AnyUser | None) -> QuerySet[Area]:
@@ -132,13 +205,30 @@ def areas_for(user: AnyUser | None) -> QuerySet[Area]:
     return Area.objects.filter(pk__in=seen)
 
 
-def can_manage_governance(user: AnyUser | None, network: Network) -> bool:
-    """Manage a network's bodies and meetings: a governance role acting for that network."""
+def governed_network_ids(user: AnyUser | None) -> set[int] | None:
+    """Networks whose governance (bodies, meetings, decisions, action items) the user may manage.
+
+    None means every network (city-wide governance roles). Otherwise:
+    - a membership scoped to a network governs that network and the networks below it;
+    - an unscoped membership governs only the networks where its organisation is lead partner, partner or
+      co-manager — not where it is a plain member, and not the networks below (they have their own leads)."""
     if not has_perm(user, Perm.GOVERNANCE_MANAGE):
-        return False
+        return set()
     if is_city_wide(user):
-        return True
-    return networks_for(user, perm=Perm.GOVERNANCE_MANAGE).filter(pk=network.pk).exists()
+        return None
+
+    def compute() -> set[int]:
+        grants = [g for g in grants_of(user) if Perm.GOVERNANCE_MANAGE in g.permissions]
+        scoped = _descendant_ids({g.network_id for g in grants if g.network_id is not None})
+        unscoped_orgs = {g.organisation_id for g in grants if g.network_id is None}
+        return scoped | _member_network_ids(unscoped_orgs, timezone.localdate(), GOVERNING_NETWORK_ROLES)
+
+    return _cached(user, ("governed",), compute)  # type: ignore[no-any-return]
+
+
+def can_manage_governance(user: AnyUser | None, network: Network) -> bool:
+    ids = governed_network_ids(user)
+    return ids is None or network.pk in ids
 
 
 def can_configure_networks(user: AnyUser | None) -> bool:
@@ -152,5 +242,12 @@ def can_edit_organisation(user: AnyUser | None, organisation: Organisation) -> b
 
 
 def requires_two_factor(user: AnyUser | None) -> bool:
-    """Roles that can see social records must confirm a second factor (when TRAMA_2FA_REQUIRED is on)."""
-    return has_perm(user, Perm.RECORDS_VIEW)
+    """Roles holding one of TRAMA_2FA_PERMISSIONS (by default: who sees social records, the audit log or
+    manages accounts) must confirm a second factor when TRAMA_2FA_REQUIRED is on."""
+    from django.conf import settings
+
+    return bool(permissions_for(user) & set(settings.TRAMA_2FA_PERMISSIONS))
+
+
+def roles_granting(perm: str) -> list[str]:
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]

@@ -8,3 +8,11 @@ class AccountsConfig(AppConfig):
     name = "trama.accounts"
     label = "accounts"
     verbose_name = _("Utenti e ruoli")
+
+    def ready(self) -> None:
+        from trama.accounts.access import has_perm
+        from trama.accounts.roles import Perm
+        from trama.core.nav import NavEntry, register
+
+        register(NavEntry("audit", _("Audit"), "dashboard:audit_log", order=900,
+                          visible=lambda request: has_perm(request.user, Perm.AUDIT_VIEW)))

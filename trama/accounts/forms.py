@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +29,19 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Il codice contiene solo cifre."))
         return token
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Azione"), required=False, max_length=80)
+    actor = forms.CharField(label=_("Utente (e-mail)"), required=False, max_length=254)
+    object_type = forms.CharField(label=_("Tipo di oggetto"), required=False, max_length=80)
+    object_id = forms.CharField(label=_("Id oggetto"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            raise forms.ValidationError(_("La data finale precede quella iniziale."))
+        return data

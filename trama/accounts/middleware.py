@@ -4,16 +4,44 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
-from trama.accounts.access import requires_two_factor
+from trama.accounts.access import organisations_for, requires_two_factor, start_request_cache
 
 _LAST_SEEN = "trama_last_seen"
+ACTING_FOR_SESSION_KEY = "trama_acting_for"
+
+
+def _acting_for(request: HttpRequest) -> object:
+    if not request.user.is_authenticated:
+        return None
+    organisations = organisations_for(request.user).order_by("name")
+    chosen = request.session.get(ACTING_FOR_SESSION_KEY)
+    if chosen is not None:
+        organisation = organisations.filter(pk=chosen).first()
+        if organisation is not None:
+            return organisation
+    return organisations.first()
+
+
+class AccessMiddleware:
+    """Per request: memoise the access policy's answers for this user, and resolve the organisation the user
+    is acting for (chosen in the header, kept in the session) as `request.acting_for`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start_request_cache(request.user)
+        request.acting_for = SimpleLazyObject(lambda: _acting_for(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:
@@ -32,7 +60,8 @@ class IdleTimeoutMiddleware:
 
                 audit.record(action="auth.idle_logout", actor=request.user, request=request)  # type: ignore[arg-type]
                 logout(request)
-                return redirect(f"{reverse('accounts:login')}?next={request.path}&timeout=1")
+                query = urlencode({"next": request.get_full_path(), "timeout": "1"})
+                return redirect(f"{reverse('accounts:login')}?{query}")
             request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
@@ -54,5 +83,5 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and requires_two_factor(user)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+            return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -84,6 +84,13 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("ruolo"), max_length=40, choices=Role.choices)
+    # Optional scope: the role is exercised only for this network and the networks below it (e.g. the Comune's
+    # community social worker of Municipio 8). Empty: for every network the organisation belongs to.
+    network = models.ForeignKey(
+        "network.Network", verbose_name=_("solo per la rete"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="scoped_memberships",
+        help_text=_("Lascia vuoto se il ruolo vale per tutte le reti di cui l'organizzazione fa parte."),
+    )
     valid_from = models.DateField(_("valida dal"), default=timezone.localdate)
     valid_until = models.DateField(_("valida fino al"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

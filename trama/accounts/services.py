@@ -12,7 +12,7 @@ from trama.accounts.models import Membership, User
 from trama.accounts.roles import Role
 from trama.core import audit
 from trama.core.errors import ApplicationError
-from trama.network.models import Organisation
+from trama.network.models import Network, Organisation
 
 
 @transaction.atomic
@@ -23,23 +23,50 @@ def membership_grant(
     role: str,
     valid_from: dt.date,
     valid_until: dt.date | None = None,
+    network: Network | None = None,
     by: User | None = None,
 ) -> Membership:
     if role not in Role.values:
         raise ApplicationError(_("Ruolo sconosciuto: %(role)s.") % {"role": role}, field="role")
     if valid_until is not None and valid_until < valid_from:
         raise ApplicationError(_("La data di fine precede quella di inizio."), field="valid_until")
+    if network is not None and not network.memberships.filter(organisation=organisation).exists():
+        raise ApplicationError(
+            _("%(organisation)s non fa parte della rete %(network)s.")
+            % {"organisation": organisation, "network": network},
+            field="network",
+        )
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, valid_from=valid_from,
-        defaults={"valid_until": valid_until},
+        defaults={"valid_until": valid_until, "network": network},
     )
-    if membership.valid_until != valid_until:
+    if membership.valid_until != valid_until or membership.network_id != (network.pk if network else None):
         membership.valid_until = valid_until
-        membership.save(update_fields=["valid_until"])
+        membership.network = network
+        membership.save(update_fields=["valid_until", "network"])
     audit.record(action="membership.grant", actor=by, acting_for=organisation, obj=membership,
                  details={"user": user.email, "role": role, "valid_from": valid_from.isoformat(),
+                          "network": network.slug if network else None,
                           "valid_until": valid_until.isoformat() if valid_until else None})
     return membership
+
+
+@transaction.atomic
+def user_create(*, email: str, full_name: str, password: str | None = None, by: User | None = None) -> User:
+    """A new account; without a password it can only be entered through a password reset."""
+    email = email.strip().lower()
+    if not email or "@" not in email:
+        raise ApplicationError(_("Indica un indirizzo e-mail valido."), field="email")
+    if not full_name.strip():
+        raise ApplicationError(_("Indica nome e cognome."), field="full_name")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(_("Esiste già un account con questa e-mail."), field="email")
+    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    audit.record(action="user.create", actor=by, obj=user, details={"email": email})
+    return user
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 from trama.core.models import AuditEvent
@@ -15,13 +17,21 @@ if TYPE_CHECKING:
     from trama.network.models import Organisation
 
 
+# The request being served, set by core.middleware.AuditContextMiddleware.
+current_request: ContextVar[HttpRequest | None] = ContextVar("trama_current_request", default=None)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. X-Forwarded-For is trusted only for TRAMA_TRUSTED_PROXIES hops (docs/operations.md):
+    each trusted proxy appends the address it saw, so the client is the entry that many places from the end."""
     if request is None:
         return None
-    # Behind the production proxy the real address is the first of X-Forwarded-For (docs/operations.md).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return ip or None
+    proxies = settings.TRAMA_TRUSTED_PROXIES
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies] or None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(
@@ -35,6 +45,8 @@ def record(
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if request is None:
+        request = current_request.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -1,33 +1,24 @@
-"""Which organisation the user is acting for in this request (chosen in the header, kept in the session)."""
+"""Makes the current request known to audit.record, so services need not pass it along."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
 
-SESSION_KEY = "trama_acting_for"
-
-
-def _acting_for(request: HttpRequest) -> object:
-    from trama.accounts.access import organisations_for
-
-    if not request.user.is_authenticated:
-        return None
-    organisations = organisations_for(request.user).order_by("name")
-    chosen = request.session.get(SESSION_KEY)
-    if chosen is not None:
-        organisation = organisations.filter(pk=chosen).first()
-        if organisation is not None:
-            return organisation
-    return organisations.first()
+from trama.core.audit import current_request
 
 
-class ActingOrganisationMiddleware:
+class AuditContextMiddleware:
+    """Services write audit events without a request; this lets the event still say from which IP address and
+    for which organisation. A context variable, so concurrent requests (threads or tasks) never mix."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.acting_for = SimpleLazyObject(lambda: _acting_for(request))  # type: ignore[attr-defined]
-        return self.get_response(request)
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

@@ -46,6 +46,8 @@ class AuditEvent(models.Model):
         verbose_name = _("evento di audit")
         verbose_name_plural = _("eventi di audit")
         ordering = ["-at", "-id"]
+        # Related lookups and internal updates go through the guarded manager too.
+        base_manager_name = "objects"
         indexes = [
             # audit page filtered by action, newest first
             models.Index(fields=["action", "-at"], name="audit_action_at"),

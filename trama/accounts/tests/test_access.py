@@ -155,3 +155,42 @@ def test_it_requires_two_factor_for_roles_that_see_records(personas: Personas) -
     assert not access.requires_two_factor(personas.volunteer)
     assert not access.requires_two_factor(personas.evaluator)
     assert not access.requires_two_factor(personas.coordinator)
+
+
+def test_it_limits_a_network_scoped_membership_to_that_network_and_below(personas: Personas) -> None:
+    child = Network.objects.create(name="Quartiere", slug="t-q8", level=NetworkLevel.NEIGHBOURHOOD,
+                                   parent=personas.network8)
+    NetworkMembership.objects.create(network=personas.network1, organisation=personas.comune, role="partner")
+    Membership.objects.filter(user=personas.social_worker).update(network=personas.network8)
+    assert set(access.networks_for(personas.social_worker)) == {personas.network8, child}
+    assert access.can_manage_governance(personas.social_worker, child)
+    assert not access.can_manage_governance(personas.social_worker, personas.network1)
+    assert not access.can_manage_governance(personas.social_worker, personas.city_network)
+
+
+def test_it_lets_only_governing_partners_manage_a_network(personas: Personas) -> None:
+    # ets_other joins network8 as a plain member: it takes part, it does not govern.
+    NetworkMembership.objects.create(network=personas.network8, organisation=personas.ets_other, role="member")
+    assert personas.network8 in access.networks_for(personas.referent_other)
+    assert not access.can_manage_governance(personas.referent_other, personas.network8)
+    # Governing a municipal network does not pass down to neighbourhood networks with their own lead.
+    child = Network.objects.create(name="Quartiere", slug="t-q8b", level=NetworkLevel.NEIGHBOURHOOD,
+                                   parent=personas.network8)
+    assert child in access.networks_for(personas.referent)
+    assert not access.can_manage_governance(personas.referent, child)
+
+
+def test_it_memoises_answers_for_the_request(personas: Personas, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    user = personas.referent
+    access.start_request_cache(user)
+    access.networks_for(user).count()
+    access.can_manage_governance(user, personas.network8)
+    with django_assert_num_queries(0):
+        access.has_perm(user, Perm.NETWORK_VIEW)
+        access.roles_of(user)
+        access.network_ids_for(user)
+        access.can_manage_governance(user, personas.network8)
+
+
+def test_it_requires_two_factor_for_audit_readers_too(personas: Personas) -> None:
+    assert access.requires_two_factor(personas.admin)

@@ -44,3 +44,24 @@ def test_it_ends_a_membership(personas: Personas) -> None:
     assert m.valid_until == dt.date(2025, 6, 30)
     with pytest.raises(ApplicationError):
         services.membership_end(membership=m, on=dt.date(2000, 1, 1))
+
+
+def test_it_scopes_a_membership_to_a_network_of_the_organisation(personas: Personas) -> None:
+    m = services.membership_grant(user=personas.nobody, organisation=personas.comune,
+                                  role=Role.COMMUNITY_SOCIAL_WORKER, valid_from=dt.date(2025, 1, 1),
+                                  network=personas.network8)
+    assert m.network == personas.network8
+    with pytest.raises(ApplicationError, match="non fa parte"):
+        services.membership_grant(user=personas.nobody, organisation=personas.ets_a, role=Role.VOLUNTEER,
+                                  valid_from=dt.date(2025, 1, 1), network=personas.network1)
+
+
+def test_it_creates_users_with_audit_and_refuses_duplicates(personas: Personas) -> None:
+    user = services.user_create(email=" New.Person@Example.org ", full_name="Nuova Persona", by=personas.admin)
+    assert user.email == "new.person@example.org"
+    assert not user.has_usable_password()
+    assert AuditEvent.objects.filter(action="user.create", object_id=str(user.pk)).exists()
+    with pytest.raises(ApplicationError, match="Esiste già"):
+        services.user_create(email="NEW.person@example.org", full_name="Altra")
+    with pytest.raises(ApplicationError):
+        services.user_create(email="not-an-email", full_name="X")

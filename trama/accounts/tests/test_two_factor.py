@@ -21,7 +21,7 @@ def _code(device: TOTPDevice) -> str:
 def test_it_sends_record_roles_to_two_factor_when_required(client: Client, personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TRAMA_2FA_REQUIRED = True
     client.force_login(personas.proximity)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:two_factor"))
 
@@ -61,7 +61,7 @@ def test_it_verifies_an_enrolled_device_at_each_login(client: Client, personas: 
     device = TOTPDevice.objects.create(user=personas.social_worker, name="phone", confirmed=True)
     client.force_login(personas.social_worker)
     assert client.get(reverse("accounts:profile")).status_code == 200  # /account/ is exempt
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
     response = client.post(reverse("accounts:two_factor"), {"token": _code(device), "next": "/"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="auth.2fa_verified").exists()

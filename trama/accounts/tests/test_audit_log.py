@@ -55,30 +55,50 @@ def test_it_shows_the_audit_page_to_platform_admins_with_filters(client: Client,
     audit.record(action="network.update", actor=personas.referent)
     audit.record(action="auth.login", actor=personas.proximity)
     client.force_login(personas.admin)
-    response = client.get(reverse("core:audit_log"), {"action": "network."})
+    response = client.get(reverse("dashboard:audit_log"), {"action": "network."})
     content = response.content.decode()
     assert response.status_code == 200
     assert "network.update" in content
     assert "proximity@test" not in content
-    response = client.get(reverse("core:audit_log"), {"actor": "proximity@"})
+    response = client.get(reverse("dashboard:audit_log"), {"actor": "proximity@"})
     assert "auth.login" in response.content.decode()
 
 
 def test_it_explains_a_bad_date_range(client: Client, personas: Personas) -> None:
     client.force_login(personas.admin)
-    response = client.get(reverse("core:audit_log"), {"date_from": "2025-02-01", "date_to": "2025-01-01"})
+    response = client.get(reverse("dashboard:audit_log"), {"date_from": "2025-02-01", "date_to": "2025-01-01"})
     assert "precede" in response.content.decode()
-    response = client.get(reverse("core:audit_log"), {"date_from": "not-a-date"})
+    response = client.get(reverse("dashboard:audit_log"), {"date_from": "not-a-date"})
     assert response.status_code == 200
 
 
 def test_it_hides_the_audit_page_from_others_and_audits_the_denial(client: Client, personas: Personas) -> None:
     client.force_login(personas.coordinator)
-    assert client.get(reverse("core:audit_log")).status_code == 404
+    assert client.get(reverse("dashboard:audit_log")).status_code == 404
     assert AuditEvent.objects.filter(action="access.denied", actor=personas.coordinator).exists()
 
 
 def test_it_requires_login_for_the_audit_page(client: Client) -> None:
-    response = client.get(reverse("core:audit_log"))
+    response = client.get(reverse("dashboard:audit_log"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response.url
+
+
+def test_it_guards_the_base_manager_too(personas: Personas) -> None:
+    event = audit.record(action="test.y", actor=personas.admin)
+    with pytest.raises(PermissionError):
+        AuditEvent._base_manager.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(PermissionError):
+        AuditEvent._base_manager.filter(pk=event.pk).delete()
+
+
+def test_it_is_refused_by_the_database_itself(personas: Personas) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    event = audit.record(action="test.z", actor=personas.admin)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [event.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.z"

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from trama.accounts.access import organisations_for
+
+
+def acting(request: HttpRequest) -> dict[str, Any]:
+    """The organisations the user may act for, for the switch in the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"acting_choices": []}
+    return {"acting_choices": list(organisations_for(user).order_by("name"))}
