@@ -5,16 +5,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from trama.accounts.models import Membership, User
+from trama.core.admin import AuditedAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("organisation",)
+    autocomplete_fields = ("organisation", "network")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):  # type: ignore[misc]
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff")
     search_fields = ("email", "full_name")
