@@ -14,5 +14,7 @@ class AccountsConfig(AppConfig):
         from trama.accounts.roles import Perm
         from trama.core.nav import NavEntry, register
 
+        register(NavEntry("people", _("Persone e ruoli"), "accounts:people_list", order=800,
+                          visible=lambda request: has_perm(request.user, Perm.ACCOUNTS_MANAGE)))
         register(NavEntry("audit", _("Audit"), "dashboard:audit_log", order=900,
                           visible=lambda request: has_perm(request.user, Perm.AUDIT_VIEW)))

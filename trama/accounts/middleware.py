@@ -69,7 +69,11 @@ class IdleTimeoutMiddleware:
 class TwoFactorRequiredMiddleware:
     """Sends a user whose roles can see social records to enrol/verify TOTP before anything else."""
 
-    EXEMPT_PREFIXES = ("/account/", "/static/", "/about/", "/i18n/")
+    # Only what is needed to log in, verify, recover a password or leave; everything else needs the factor.
+    EXEMPT_PREFIXES = (
+        "/account/login/", "/account/logout/", "/account/two-factor/", "/account/password-reset/",
+        "/account/reset/", "/account/profile/", "/static/", "/about/", "/i18n/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

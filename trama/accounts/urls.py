@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from trama.accounts import views
+from trama.accounts import views, views_people
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("logout/", views.TramaLogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("people/", views_people.people_list, name="people_list"),
+    path("people/new/", views_people.person_create, name="person_create"),
+    path("people/<int:pk>/", views_people.person_detail, name="person_detail"),
+    path("memberships/<int:pk>/end/", views_people.membership_end, name="membership_end"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
