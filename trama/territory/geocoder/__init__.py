@@ -8,8 +8,9 @@ Stable API for other modules::
         result = geocode("v.le Monza 12/a, 20127 Milano")
     except GeocodeError as error:
         error.message       # Italian, for the person who typed the address
-        error.code          # "empty" | "street_missing" | "number_missing" | "street_not_found" |
-                            # "type_mismatch" | "ambiguous" | "number_not_found" | "suppressed"
+        error.code          # "empty" | "too_long" | "street_missing" | "number_missing" | "number_invalid" |
+                            # "street_not_found" | "type_mismatch" | "ambiguous" | "number_not_found" |
+                            # "suppressed"
         error.suggestions   # list[str]: full addresses or street names to offer instead
     else:
         result.latitude, result.longitude        # WGS84 of the house number
@@ -19,6 +20,12 @@ Stable API for other modules::
         result.municipio, result.municipio_name, result.municipio_code   # 2, "Municipio 2", "MI-M2"
         result.nil_id, result.nil_name, result.nil_code                  # 20, "Loreto - Casoretto - NoLo", "MI-NIL-20"
         result.in_progress                       # True: the number is still being assigned ("iter in corso")
+
+Errors, by what was typed: "" → empty; more than MAX_LENGTH characters → too_long; "Via", "16", "12345",
+"Milano" → street_missing; "Via Saponaro" → number_missing (street_not_found when the street does not exist
+either); "Via Saponaro -3", "Via Saponaro 1.5" → number_invalid; "Via Saponaro 0", "Via Saponaro 99999" →
+number_not_found with the street's nearest numbers. geocode() raises nothing but GeocodeError, and bounds its work
+by the length limit.
 
 What it tolerates: case, accents, apostrophes and punctuation; a missing or abbreviated street type (v., v.le,
 p.za, p.zza, p.le, c.so, l.go, vic., …) and Piazza/Piazzale-style slips when that still gives one address;
@@ -33,21 +40,37 @@ eagerly (e.g. in a worker's start-up)."""
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 
 from trama.core.errors import ApplicationError
 from trama.territory.geocoder.gazetteer import Civico, Gazetteer, Street
-from trama.territory.geocoder.parsing import HouseNumber, parse_address, split_type, tokens, type_family
+from trama.territory.geocoder.parsing import (
+    HouseNumber,
+    is_type_only,
+    parse_address,
+    split_type,
+    tokens,
+    type_family,
+)
 from trama.territory.milano import municipio_code, municipio_name, nil_code, nil_names
 from trama.territory.names import title_case
 
-__all__ = ["GeocodeError", "GeocodeResult", "geocode", "warm_up"]
+__all__ = ["MAX_LENGTH", "GeocodeError", "GeocodeResult", "geocode", "warm_up"]
 
 CITY_SUFFIX = "Milano"
+# Longest text accepted (spaces collapsed): the longest Milan address with CAP, city and country is about 100
+# characters; the limit keeps the fuzzy suggestions (the slow part) bounded for any input.
+MAX_LENGTH = 300
+# Longest piece of the person's own text repeated in a message.
+_ECHO_LENGTH = 60
+# "16 Via Saponaro": the number written before the street.
+_LEADING_NUMBER = re.compile(r"^(?P<number>\d{1,9}\S*)\s+(?P<street>\D.*)$")
 
 
 @dataclass(frozen=True)
@@ -192,16 +215,31 @@ def _resolve(
             % {"number": number.display(), "street": street.full_name},
             code="suppressed", suggestions=nearest,
         )
+    low, high = g.number_range(street.code)
     raise GeocodeError(
-        _("Il civico %(number)s non esiste in %(street)s.") % {"number": number.display(), "street": street.full_name},
+        _("Il civico %(number)s non esiste in %(street)s (i civici vanno da %(low)d a %(high)d).")
+        % {"number": number.display(), "street": street.full_name, "low": low, "high": high},
         code="number_not_found", suggestions=nearest,
     )
+
+
+def _printable(text: str | None) -> str:
+    """The text with control and invisible format characters (NUL, zero-width space …) made spaces."""
+    if not text:
+        return ""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+def _shorten(text: str, limit: int = _ECHO_LENGTH) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _written(g: Gazetteer, type_code: int | None, name: str) -> str:
     """What the person wrote, tidied for a message: "via duomo" → "Via Duomo"."""
     type_name = g.type_names.get(type_code, "") if type_code is not None else ""
-    return title_case(f"{type_name} {name}".strip().upper())
+    return _shorten(title_case(f"{type_name} {name}".strip().upper()))
 
 
 def _suggest(g: Gazetteer, street_code: int, number: HouseNumber | None) -> str:
@@ -211,26 +249,87 @@ def _suggest(g: Gazetteer, street_code: int, number: HouseNumber | None) -> str:
     return street.full_name
 
 
+def _named_streets(g: Gazetteer, street_text: str) -> list[int]:
+    """Streets the text names (of the written type first), for suggestions when the number is missing."""
+    type_code, rest = split_type(street_text)
+    streets, named = _streets_for(g, type_code, rest) if type_code is not None else ([], [])
+    if not streets:
+        streets, named = _streets_for(g, None, street_text)
+    return streets or named
+
+
+def _raise_without_number(
+    g: Gazetteer, whole_text: str, street_text: str, bad_number: str, *, suggest: bool
+) -> NoReturn:
+    """The error for a text without a readable house number."""
+    if bad_number:
+        named = _named_streets(g, whole_text)
+        if named:  # "Via Papa Gregorio 14.": the "number" is part of the street's name
+            raise GeocodeError(
+                _("Manca il numero civico."), code="number_missing",
+                suggestions=[g.streets[c].full_name for c in named][:5],
+            )
+    named = _named_streets(g, street_text)
+    if not named and is_type_only(street_text):  # "Via", "Via 16": only the street type
+        raise GeocodeError(_("Manca il nome della strada."), code="street_missing")
+    if bad_number:
+        digits = re.search(r"\d{1,9}", bad_number)
+        suggestions = [g.streets[c].full_name for c in named][:5]
+        if len(named) == 1 and digits:
+            street = g.streets[named[0]]
+            near = HouseNumber(int(digits.group()))
+            suggestions = [_address(street, n) for n in g.nearest_numbers(street.code, near)]
+        raise GeocodeError(
+            _("«%(number)s» non è un numero civico: scrivi un numero intero da 1 in su, con la lettera o la barra se "
+              "ci sono (per esempio 12, 12/A, 19/3).") % {"number": _shorten(bad_number, 20)},
+            code="number_invalid", suggestions=suggestions,
+        )
+    if named:
+        raise GeocodeError(
+            _("Manca il numero civico."), code="number_missing",
+            suggestions=[g.streets[c].full_name for c in named][:5],
+        )
+    leading = _LEADING_NUMBER.match(street_text)
+    if leading:
+        named = _named_streets(g, leading.group("street"))
+        if named:
+            number = leading.group("number")
+            raise GeocodeError(
+                _("Scrivi il numero civico dopo il nome della strada, per esempio «%(example)s».")
+                % {"example": f"{g.streets[named[0]].full_name} {_shorten(number, 12)}"},
+                code="number_missing", suggestions=[g.streets[c].full_name for c in named][:5],
+            )
+    similar = g.similar_streets(tokens(street_text)) if suggest else []
+    raise GeocodeError(
+        _("Strada non trovata nello stradario di Milano: «%(street)s»; manca anche il numero civico.")
+        % {"street": _written(g, None, street_text)},
+        code="street_not_found", suggestions=[s.full_name for s in similar],
+    )
+
+
 def geocode(text: str, *, suggest: bool = True) -> GeocodeResult:
     """The one existing Milan address the text denotes; raises GeocodeError (with suggestions) otherwise.
 
     `suggest=False` skips the fuzzy search for similar street names (the slow part of an error) for batch jobs
     that do not show suggestions to anyone."""
-    if not text or not text.strip():
+    text = _printable(text)
+    if not text.strip():
         raise GeocodeError(_("Scrivi un indirizzo: via e numero civico."), code="empty")
+    if len(" ".join(text.split())) > MAX_LENGTH:
+        raise GeocodeError(
+            _("L'indirizzo è troppo lungo (più di %(max)d caratteri): scrivi solo via e numero civico.")
+            % {"max": MAX_LENGTH},
+            code="too_long",
+        )
     g = _get()
     parsed = parse_address(text)
     if not parsed.street_text:
         raise GeocodeError(_("Manca il nome della strada."), code="street_missing")
-    type_code, rest = split_type(parsed.street_text)
     if parsed.number is None:
-        streets, named = _streets_for(g, type_code, rest) if type_code is not None else ([], [])
-        if not streets:
-            streets, named = _streets_for(g, None, parsed.street_text)
-        raise GeocodeError(
-            _("Manca il numero civico."), code="number_missing",
-            suggestions=[g.streets[c].full_name for c in (streets or named)][:5],
-        )
+        _raise_without_number(g, parsed.whole_text, parsed.street_text, parsed.bad_number, suggest=suggest)
+    if is_type_only(parsed.street_text) and not _named_streets(g, parsed.street_text):
+        raise GeocodeError(_("Manca il nome della strada."), code="street_missing")  # "Via 16"
+    type_code, rest = split_type(parsed.street_text)
     # With a leading type word, read it as the type first ("Ponte Seveso" may also be Via Ponte Seveso).
     readings: list[tuple[int | None, str]] = [(type_code, rest)] if type_code is not None else []
     readings.append((None, parsed.street_text))

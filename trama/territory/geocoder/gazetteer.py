@@ -167,7 +167,8 @@ class Gazetteer:
 
     def similar_streets(self, words: tuple[str, ...], limit: int = 5) -> list[Street]:
         """Streets whose words look like the given ones (typos, partial names): for suggestions only."""
-        query = [w for w in loose_tokens(words) if len(w) > 1] or list(words)
+        # Distinct words, at most 8: each costs a pass over the vocabulary (a street name has at most 8 words).
+        query = list(dict.fromkeys(w for w in loose_tokens(words) if len(w) > 1))[:8] or list(dict.fromkeys(words))[:8]
         if not query:
             return []
         scores: dict[int, float] = defaultdict(float)
@@ -177,7 +178,7 @@ class Gazetteer:
                 similarity = difflib.SequenceMatcher(None, word, close).ratio()
                 for code in self.vocabulary[close]:
                     scores[code] += similarity
-        text = " ".join(words)
+        text = " ".join(words)[:120]  # longer than any street name: only ties are ranked on it
         ranked = sorted(
             scores,
             key=lambda c: (
@@ -187,6 +188,11 @@ class Gazetteer:
             ),
         )
         return [self.streets[c] for c in ranked[:limit]]
+
+    def number_range(self, street: int) -> tuple[int, int]:
+        """Lowest and highest house number of a street ((0, 0) when it has none)."""
+        numbers = [k[0] for k in self.numbers.get(street, {})]
+        return (min(numbers), max(numbers)) if numbers else (0, 0)
 
     def nearest_numbers(self, street: int, number: HouseNumber, limit: int = 5) -> list[HouseNumber]:
         keys = self.numbers.get(street, {})

@@ -53,6 +53,8 @@ _TYPE_FORMS: list[tuple[str, int]] = [
     (r"sito", 23),
 ]
 _TYPE_RE = [(re.compile(rf"^(?:{forms})(?:\.|\b)\s*(?=\S)"), code) for forms, code in _TYPE_FORMS]
+# A street type (or its abbreviation) and nothing else: "via", "p.zza".
+_TYPE_ONLY = re.compile(rf"^(?:{'|'.join(forms for forms, _code in _TYPE_FORMS)})\.?$")
 
 # Types people use for one another ("Piazza Loreto" for Piazzale Loreto, "Via Monza" for Viale Monza): tried
 # only when no street of the written type matches, and only if it leads to exactly one address.
@@ -154,15 +156,21 @@ _CITY_TAIL = re.compile(
     r"(?:[\s,;-]+(?:\(?\bmi\b\)?|milano|milan|italia|italy|\b20\d{3}\b))+\s*$"
 )
 _LEADING_CITY = re.compile(r"^\s*(?:20\d{3}\s+)?(?:milano|milan)\s*[,;:-]\s*")
+# Nothing but city, province, country or CAP ("Milano", "20121 Milano (MI)"): no street at all.
+_CITY_ONLY = re.compile(r"^(?:[\s,;:()\-]|\bmi\b|milano|milan|italia|italy|\b20\d{3}\b)*$")
 # House number at the end: 12, 12a, 12/a, 12 a, 12 bis, 12/3, 11a/4, 11/a/4, 5/3/a; "n." or "n°" may precede.
+# Any number of digits (up to 9): a number the street does not have (99999) is "not found", never "missing".
 _NUMBER = re.compile(
     r"""(?:^|[\s,])(?:n\.?\s*°?|nr\.?|num\.?|numero|°)?\s*
-        (?P<num>\d{1,4})
+        (?P<num>\d{1,9})
         (?:\s*[/\-]?\s*(?P<suffix>bis|ter|quater|[a-z])(?![a-z0-9]))?
-        (?:\s*/\s*(?P<barra>\d{1,3}(?:\s*/?\s*[a-z](?![a-z]))?|[a-z](?![a-z])))?
+        (?:\s*/\s*(?P<barra>\d{1,9}(?:\s*/?\s*[a-z](?![a-z]))?|[a-z](?![a-z])))?
         \s*$""",
     re.VERBOSE,
 )
+# What is left at the end when no house number could be read but the last word looks like one: "-3", "1.5",
+# "12345678901", "°3". Reported as an unreadable number (unless the whole text is a street's name).
+_BAD_NUMBER = re.compile(r"(?:^|\s)(?P<bad>(?:n\.?\s*°?|nr\.?|°)?[-+−–]?\s*\d\S*)\s*$")
 
 
 @dataclass(frozen=True)
@@ -196,11 +204,20 @@ def normalise_barra(value: str) -> str:
 class ParsedAddress:
     street_text: str  # folded street part, type included
     number: HouseNumber | None
+    # With no number: the last word when it looks like a number but is not one ("-3", "1.5"), else "".
+    bad_number: str = ""
+
+    @property
+    def whole_text(self) -> str:
+        """Street part and unreadable number together (in case the "number" belongs to the street's name)."""
+        return f"{self.street_text} {self.bad_number}".strip()
 
 
 def parse_address(text: str) -> ParsedAddress:
     """Split folded text into street part and house number, dropping ", Milano", "(MI)", CAP and country."""
     folded = " ".join(fold(text).split())
+    if _CITY_ONLY.match(folded):
+        return ParsedAddress("", None)
     folded = _LEADING_CITY.sub("", folded)
     previous = None
     while previous != folded:  # "…, 20121 Milano (MI), Italia": peel every tail
@@ -208,11 +225,19 @@ def parse_address(text: str) -> ParsedAddress:
         folded = _CITY_TAIL.sub("", folded).strip(" ,;-")
     match = _NUMBER.search(folded)
     if match is None:
+        bad = _BAD_NUMBER.search(folded)
+        if bad is not None:
+            return ParsedAddress(folded[: bad.start()].strip(" ,;-"), None, bad.group("bad"))
         return ParsedAddress(folded.strip(" ,;-"), None)
     suffix = (match.group("suffix") or "").upper()
     number = HouseNumber(int(match.group("num")), suffix, normalise_barra(match.group("barra") or ""))
     street = folded[: match.start()].strip(" ,;-")
     return ParsedAddress(street, number)
+
+
+def is_type_only(street_text: str) -> bool:
+    """True when the text is only a street type ("via", "p.zza"): the street's name is missing."""
+    return bool(_TYPE_ONLY.match(street_text.strip()))
 
 
 def split_type(street_text: str) -> tuple[int | None, str]:

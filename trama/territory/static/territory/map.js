@@ -23,18 +23,28 @@
     return config.colours[config.colours.length - 1] || "#ffffff";
   }
 
+  // Leaflet inserts string content (popups, tooltips) with innerHTML. Names, addresses and kinds come from open
+  // data, load_areas and the admin, so they never reach Leaflet as strings: every popup and tooltip is a DOM node
+  // whose text is set with textContent (plain text, never parsed as HTML).
+  function plain(value) {
+    return value === null || value === undefined ? "" : String(value);
+  }
+
   function text(tag, content, strong) {
     var node = document.createElement(tag);
-    if (strong) { var b = document.createElement("strong"); b.textContent = content; node.appendChild(b); }
-    else { node.textContent = content; }
+    if (strong) { var b = document.createElement("strong"); b.textContent = plain(content); node.appendChild(b); }
+    else { node.textContent = plain(content); }
     return node;
+  }
+
+  function tooltipFor(name) {
+    return text("span", name);
   }
 
   function number(value) {
     return value === null || value === undefined ? (labels.noData || "–") : value.toLocaleString("it-IT");
   }
 
-  // Popups are built as DOM nodes with textContent: names never become HTML.
   function popupFor(props) {
     var box = document.createElement("div");
     box.appendChild(text("p", props.name, true));
@@ -47,6 +57,14 @@
     link.href = config.areaUrl.replace("__code__", encodeURIComponent(props.code));
     link.textContent = labels.open || "";
     box.appendChild(link);
+    return box;
+  }
+
+  function placePopupFor(place) {
+    var box = document.createElement("div");
+    box.appendChild(text("p", place.name, true));
+    box.appendChild(text("p", place.kind));
+    if (place.address) { box.appendChild(text("p", place.address)); }
     return box;
   }
 
@@ -71,7 +89,7 @@
         style: style,
         onEachFeature: function (feature, layer) {
           if (feature.properties.code !== config.focus) { layer.bindPopup(popupFor(feature.properties)); }
-          layer.bindTooltip(feature.properties.name, { sticky: true });
+          layer.bindTooltip(tooltipFor(feature.properties.name), { sticky: true });
         }
       };
       var fillLayer = L.geoJSON({ type: "FeatureCollection", features: fills }, options).addTo(map);
@@ -90,11 +108,7 @@
       var marker = L.circleMarker([place.lat, place.lon], {
         radius: 6, color: "#ffffff", weight: 1.5, fillColor: place.colour, fillOpacity: 0.95
       }).addTo(map);
-      var box = document.createElement("div");
-      box.appendChild(text("p", place.name, true));
-      box.appendChild(text("p", place.kind));
-      if (place.address) { box.appendChild(text("p", place.address)); }
-      marker.bindPopup(box);
+      marker.bindPopup(placePopupFor(place));
     });
   }
 })();
