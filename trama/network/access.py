@@ -13,11 +13,14 @@ existence does not leak); someone who may see it but not change it gets 403 on a
 - The city coordinator (NETWORK_CONFIGURE) creates and edits networks and their memberships; governance roles
   of a network (`can_manage_governance`) manage its bodies, meetings, decisions and action items; the owner of
   an action item may update its status.
+- Rows that hang off an object already fetched for writing (a body's members, a network's memberships, an
+  organisation's addresses, people and ATS components) are looked up with `get_<row>_for(user, parent, pk)`,
+  so a key that does not belong to the parent is a 404 audited like any other.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -34,10 +37,15 @@ from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.network.models import (
     ActionItem,
+    ATSMember,
+    BodyMember,
     GovernanceBody,
     Meeting,
     Network,
+    NetworkMembership,
     Organisation,
+    OrganisationAddress,
+    Person,
 )
 
 if TYPE_CHECKING:
@@ -55,21 +63,17 @@ def _deny(
     write: bool,
     status: int,
     request: HttpRequest | None,
+    details: dict[str, object] | None = None,
 ) -> None:
     actor = cast("User", user) if user is not None and user.is_authenticated else None
-    details: dict[str, object] = {"write": write, "status": status}
-    if request is not None and not getattr(request, "acting_for", None):
-        # audit.record would copy the request's lazy acting_for, which wraps None for a user without any
-        # organisation and cannot be stored: record the address ourselves instead.
-        details["ip"] = audit.client_ip(request)
-        request = None
     audit.record(
         action="access.denied",
         actor=actor,
         object_type=object_type,
         object_id=str(object_id),
+        # None: audit.record takes the request being served (IP address, acting organisation) by itself.
         request=request,
-        details=details,
+        details={"write": write, "status": status, **(details or {})},
     )
 
 
@@ -133,7 +137,12 @@ def get_network_for(
     user: AnyUser | None, slug: str, *, write: bool = False, request: HttpRequest | None = None
 ) -> Network:
     network = (
-        networks_visible_to(user).filter(slug=slug).select_related("parent", "area", "programme").first()
+        networks_visible_to(user)
+        .filter(slug=slug)
+        .select_related("parent", "area", "programme")
+        # The area's full boundary (890 kB for the city) is never needed by a page: maps use the light one.
+        .defer("area__geometry")
+        .first()
     )
     if network is None:
         raise _not_found(user, "network.network", slug, write, request)
@@ -152,7 +161,13 @@ def bodies_visible_to(user: AnyUser | None) -> QuerySet[GovernanceBody]:
 def get_body_for(
     user: AnyUser | None, pk: int, *, write: bool = False, request: HttpRequest | None = None
 ) -> GovernanceBody:
-    body = bodies_visible_to(user).filter(pk=pk).select_related("network", "network__area").first()
+    body = (
+        bodies_visible_to(user)
+        .filter(pk=pk)
+        .select_related("network", "network__area")
+        .defer("network__area__geometry", "network__area__geometry_simplified")
+        .first()
+    )
     if body is None:
         raise _not_found(user, "network.governancebody", pk, write, request)
     if write and not can_manage_governance(user, body.network):
@@ -202,6 +217,84 @@ def get_action_item_for(
     if write and not can_update_action_item(user, item):
         raise _forbidden(user, "network.actionitem", item.pk, write, request)
     return item
+
+
+# --- Rows of an object already fetched for writing ------------------------------------------------
+
+
+def _child_for(
+    user: AnyUser | None,
+    queryset: QuerySet[Any],
+    pk: int,
+    object_type: str,
+    request: HttpRequest | None,
+) -> Any:
+    """One row of `queryset` (already restricted to a parent the caller fetched through this module); a key
+    that is not one of them is a 404, audited."""
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise _not_found(user, object_type, pk, True, request)
+    return row
+
+
+def get_network_membership_for(
+    user: AnyUser | None, network: Network, pk: int, *, request: HttpRequest | None = None
+) -> NetworkMembership:
+    queryset = NetworkMembership.objects.filter(network=network).select_related("organisation")
+    return cast(NetworkMembership, _child_for(user, queryset, pk, "network.networkmembership", request))
+
+
+def get_body_member_for(
+    user: AnyUser | None, body: GovernanceBody, pk: int, *, request: HttpRequest | None = None
+) -> BodyMember:
+    queryset = BodyMember.objects.filter(body=body).select_related("person", "organisation")
+    return cast(BodyMember, _child_for(user, queryset, pk, "network.bodymember", request))
+
+
+def get_address_for(
+    user: AnyUser | None, organisation: Organisation, pk: int, *, request: HttpRequest | None = None
+) -> OrganisationAddress:
+    queryset = OrganisationAddress.objects.filter(organisation=organisation)
+    return cast(OrganisationAddress, _child_for(user, queryset, pk, "network.organisationaddress", request))
+
+
+def get_person_for(
+    user: AnyUser | None, organisation: Organisation, pk: int, *, request: HttpRequest | None = None
+) -> Person:
+    queryset = Person.objects.filter(organisation=organisation).select_related("user")
+    return cast(Person, _child_for(user, queryset, pk, "network.person", request))
+
+
+def get_ats_member_for(
+    user: AnyUser | None, ats: Organisation, pk: int, *, request: HttpRequest | None = None
+) -> ATSMember:
+    queryset = ATSMember.objects.filter(ats=ats).select_related("organisation")
+    return cast(ATSMember, _child_for(user, queryset, pk, "network.atsmember", request))
+
+
+# --- Calendar feeds -------------------------------------------------------------------------------
+
+
+def get_body_for_calendar_token(token: str, *, request: HttpRequest | None = None) -> GovernanceBody:
+    """The active body whose calendar subscription URL carries this token (calendar apps cannot log in: the
+    token stands for the login). A wrong or rotated token is a 404, audited without the token itself."""
+    body = (
+        GovernanceBody.objects.filter(calendar_token=token, is_active=True).select_related("network").first()
+        if token
+        else None
+    )
+    if body is None:
+        _deny(
+            None,
+            object_type="network.governancebody",
+            object_id="",
+            write=False,
+            status=404,
+            request=request,
+            details={"via": "calendar_token"},
+        )
+        raise Http404()
+    return body
 
 
 def require_perm(

@@ -33,6 +33,7 @@ from trama.network.models import (
     Programme,
 )
 from trama.territory.models import Area
+from trama.territory.selectors import HEAVY
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,7 +64,7 @@ def limit_choices(field: forms.Field, queryset: QuerySet[Any]) -> None:
 
 
 def municipio_choices() -> QuerySet[Area]:
-    return Area.objects.filter(kind__in=["municipio", "comune"]).order_by("kind", "code")
+    return Area.objects.filter(kind__in=["municipio", "comune"]).defer(*HEAVY).order_by("kind", "code")
 
 
 # --- Organisations --------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ class NetworkForm(InputModelForm):
         self.fields["parent"].help_text = _(
             "Una rete municipale sta sotto una cittadina, una di quartiere sotto una municipale."
         )
-        limit_choices(self.fields["area"], Area.objects.order_by("kind", "code"))
+        limit_choices(self.fields["area"], Area.objects.defer(*HEAVY).order_by("kind", "code"))
 
 
 class MembershipForm(InputModelForm):

@@ -20,6 +20,9 @@ from trama.network.models import (
     OrganisationAddress,
     Person,
 )
+from trama.territory.geo import derive, to_shape
+from trama.territory.models import Area
+from trama.territory.selectors import HEAVY
 
 if TYPE_CHECKING:
     from trama.accounts.models import User
@@ -108,11 +111,15 @@ def owner_candidates(network: Network) -> QuerySet[User]:
 
     viewer_roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.NETWORK_VIEW in perms]
     city_roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.CITY_WIDE in perms]
+    # A role scoped to a network acts only there and below: it qualifies if the scope is this network or one
+    # above it (the Comune's social worker of Municipio 8 owns items of Municipio 8's networks, not others').
+    in_scope = Q(network__isnull=True) | Q(network_id__in=network_chain(network))
     memberships = (
         Membership.objects.active()
         .filter(organisation__is_active=True)
         .filter(
-            Q(role__in=viewer_roles, organisation__in=member_organisations(network)) | Q(role__in=city_roles)
+            Q(role__in=viewer_roles, organisation__in=member_organisations(network)) & in_scope
+            | Q(role__in=city_roles)
         )
     )
     return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by("full_name")
@@ -143,3 +150,33 @@ def map_points(addresses: QuerySet[OrganisationAddress]) -> list[dict[str, Any]]
             }
         )
     return points
+
+
+# --- Map geometry ---------------------------------------------------------------------------------
+# Pages embed an area's light map geometry (Area.geometry_simplified, ~10 m and 5 decimals: 18 kB for the
+# whole city), never its full boundary (`geometry`: 890 kB for the city), which lists and pages do not load.
+
+
+def map_geometry(area: Area | None) -> dict[str, Any] | None:
+    """The light GeoJSON geometry of an area for a map, or None.
+
+    Areas written through the territory services always carry it; for one written otherwise (a fixture, an old
+    row) it is derived here from the full boundary, the same way the services do."""
+    if area is None:
+        return None
+    if area.geometry_simplified:
+        return area.geometry_simplified  # type: ignore[no-any-return]
+    geometry = Area.objects.filter(pk=area.pk).values_list("geometry", flat=True).first()
+    if not geometry:
+        return None
+    return derive(to_shape(geometry)).simplified
+
+
+def municipi_for_map(organisation: Organisation) -> list[Area]:
+    """The municipi where an organisation works, without their full boundaries."""
+    return list(organisation.municipi.defer("geometry").order_by("code"))
+
+
+def areas_without_geometry() -> QuerySet[Area]:
+    """Areas for lists and choices: without either boundary column."""
+    return Area.objects.defer(*HEAVY)

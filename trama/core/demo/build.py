@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from trama.accounts.models import Membership, User
 from trama.accounts.roles import Role
-from trama.accounts.services import membership_grant
+from trama.accounts.services import membership_grant, user_create
 from trama.core.demo import scenario, seeds
 from trama.core.demo.governance import build_governance
 from trama.network.models import (
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from django.core.management.base import OutputWrapper
 
 # Models the demo writes without a service, because the owning module offers none (kept short on purpose).
-DIRECT_WRITES = ("network.Programme", "accounts.User")
+DIRECT_WRITES = ("network.Programme", "accounts.User.password")
 
 
 @dataclass(frozen=True)
@@ -359,23 +359,45 @@ class DemoBuilder:
         since = seeds.qubi().programme.starts_on
         for spec in scenario.PERSONAS:
             organisation = self.organisations[spec.organisation]
+            scope = self.networks[spec.network] if spec.network is not None else None
             user = self._ensure_user(spec)
-            if not Membership.objects.filter(user=user, organisation=organisation, role=spec.role).exists():
-                membership_grant(user=user, organisation=organisation, role=spec.role, valid_from=since)
-                self.result.created["membership"] += 1
+            self._ensure_membership(user, organisation, spec.role, scope, since)
             self.users[spec.key] = user
             self.people[spec.key] = self._ensure_person(spec, user, organisation)
-            self.result.logins.append(Login(email=spec.email, full_name=spec.full_name,
-                                            role=str(Role(spec.role).label), organisation=str(organisation)))
+            self.result.logins.append(Login(
+                email=spec.email, full_name=spec.full_name, role=str(Role(spec.role).label),
+                organisation=str(organisation) if scope is None else f"{organisation} (solo {scope})",
+            ))
+
+    def _ensure_membership(self, user: User, organisation: Organisation, role: str, scope: Network | None,
+                           since: dt.date) -> None:
+        """The persona's role, limited to `scope` (that network and the ones below it) when the spec says so.
+
+        A demo built before the scopes existed gets its roles re-granted with the scope (the grant is audited);
+        otherwise nothing is written."""
+        membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+        wanted = scope.pk if scope is not None else None
+        if membership is not None and membership.network_id == wanted:
+            return
+        if membership is None:
+            self.result.created["membership"] += 1
+        else:
+            self.result.created["membership scope"] += 1
+        membership_grant(
+            user=user, organisation=organisation, role=role, network=scope,
+            valid_from=membership.valid_from if membership is not None else since,
+            valid_until=membership.valid_until if membership is not None else None,
+        )
 
     def _ensure_user(self, spec: scenario.PersonaSpec) -> User:
         user = User.objects.filter(email=spec.email).first()
         if user is not None:
             return user
-        # accounts offers no user-creation service; one hash for all (the password is the same and public).
+        user = user_create(email=spec.email, full_name=spec.full_name)
+        # One hash for all, written directly (listed in DIRECT_WRITES): the password is the same and public,
+        # and hashing it once per persona would make the demo slow for nothing.
         if self._password_hash is None:
             self._password_hash = make_password(scenario.DEMO_PASSWORD)
-        user = User.objects.create_user(email=spec.email, password=None, full_name=spec.full_name)
         user.password = self._password_hash
         user.save(update_fields=["password"])
         self.result.created["user"] += 1

@@ -62,6 +62,12 @@ def build_governance(builder: DemoBuilder) -> None:
     for spec in reception.bodies:
         _ensure_body(builder, builder.networks[reception.network.slug], spec.name, spec)
 
+    # Bodies the seeds call for without naming one (a community lab's consulta): fictional, labelled as such.
+    for fictional in scenario.FICTIONAL_BODIES:
+        body_spec = seeds.BodySpec(key="", name=fictional.name, kind=fictional.kind, theme=fictional.theme,
+                                   level="operational", purpose=fictional.description)
+        _ensure_body(builder, builder.networks[fictional.network], fictional.name, body_spec)
+
     for body_scenario in scenario.GOVERNANCE:
         network = builder.networks[body_scenario.network]
         body = GovernanceBody.objects.get(network=network, name=body_scenario.name)

@@ -24,6 +24,9 @@ ETS_A = "farsi-prossimo"
 ETS_B = "ripari"
 COMUNE = "comune-di-milano"
 EVALUATOR_ORG = "osservatorio-reti-demo"
+MUNICIPAL_NETWORK = "qubi-municipio-8"
+# The neighbourhood network Farsi Prossimo leads, where its community lab's consulta sits.
+LAB_NETWORK = "qubi-villapizzone"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class PersonaSpec:
     organisation: str  # slug
     role: str
     title: str  # the staff contact's title (Person.title)
+    # Slug of the network the role is limited to (Membership.network: that network and the ones below it);
+    # None: every network of the organisation.
+    network: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -80,10 +86,11 @@ class PersonaSpec:
 PERSONAS: tuple[PersonaSpec, ...] = (
     PersonaSpec("coordinator", "Carla", "Coordinatrice", COMUNE, Role.CITY_COORDINATOR,
                 "Coordinatrice cittadina QuBì, Direzione Welfare e Salute"),
+    # The Comune's municipal roles work for Municipio 8 only, not for every network the Comune belongs to.
     PersonaSpec("social_worker", "Sara", "Comunitaria", COMUNE, Role.COMMUNITY_SOCIAL_WORKER,
-                "Assistente sociale di comunità, Municipio 8"),
+                "Assistente sociale di comunità, Municipio 8", network=MUNICIPAL_NETWORK),
     PersonaSpec("unit_lead", "Ugo", "Unitario", COMUNE, Role.MUNICIPAL_UNIT_LEAD,
-                "EQ Unità Milano Welfare, Municipio 8"),
+                "EQ Unità Milano Welfare, Municipio 8", network=MUNICIPAL_NETWORK),
     PersonaSpec("admin", "Ada", "Amministratrice", COMUNE, Role.PLATFORM_ADMIN,
                 "Amministratrice della piattaforma"),
     PersonaSpec("referent", "Rita", "Referente", ETS_A, Role.NETWORK_REFERENT,
@@ -143,6 +150,17 @@ class MeetingSpec:
 
 
 @dataclass(frozen=True)
+class FictionalBody:
+    """A body the seeds do not name: created by the demo (the seeds' bodies come from data/qubi.json)."""
+
+    network: str  # network slug
+    kind: str  # a BodyKind value
+    name: str
+    theme: str
+    description: str
+
+
+@dataclass(frozen=True)
 class BodyScenario:
     network: str  # network slug
     name: str  # body name, unique in its network
@@ -158,8 +176,9 @@ _CITY_STEERING = BodyScenario(
     network="qubi-milano",
     name="Cabina di Regia Integrata",
     # Only organisations of the city network sit here (the services check it): the Comune and the
-    # methodological co-manager. The ETS take part through their municipal networks.
-    members=(("coordinator", "chair"), ("unit_lead", "municipal_unit_lead"), ("evaluator", "observer")),
+    # methodological co-manager. The ETS take part through their municipal networks, and so do the Comune's
+    # municipal roles (Sara and Ugo work for Municipio 8 only: they do not see the city network's bodies).
+    members=(("coordinator", "chair"), ("evaluator", "observer")),
     organisation_members=((COMUNE, "member"),),
     meetings=(
         MeetingSpec(
@@ -173,13 +192,14 @@ _CITY_STEERING = BodyScenario(
                 "4. Varie ed eventuali"
             ),
             minutes=(
-                "Verbale (demo). Presenti la coordinatrice cittadina, l'EQ del Municipio 8 e la "
-                "valutatrice. Le reti municipali riportano un buon avvio dei punti di accesso; i dati di "
+                "Verbale (demo). Presenti la coordinatrice cittadina e la valutatrice, con i resoconti "
+                "delle cabine di regia municipali. Le reti municipali riportano un buon avvio dei punti di "
+                "accesso; i dati di "
                 "monitoraggio sono raccolti con griglie diverse da Municipio a Municipio. Si concorda una "
                 "griglia comune e un primo riesame con i dati del semestre."
             ),
             recorded_by="coordinator",
-            present=("coordinator", "unit_lead", "evaluator"),
+            present=("coordinator", "evaluator"),
             decisions=(
                 "Tutte le reti municipali adottano la stessa griglia di rilevazione dei partecipanti, "
                 "allineata agli indicatori comuni ESF+.",
@@ -408,6 +428,58 @@ _RECEPTION_PRACTICE = BodyScenario(
     ),
 )
 
+# The seeds list the community labs' consulte among the operational bodies without naming one: the demo gives
+# Villapizzone's lab (led by Farsi Prossimo) a consulta, conducted by its lab facilitator with the volunteers.
+LAB_CONSULTA = FictionalBody(
+    network=LAB_NETWORK,
+    kind="lab_consulta",
+    name="Consulta del laboratorio di comunità Villapizzone",
+    theme="Laboratorio di comunità",
+    description=(
+        "Consulta del laboratorio di comunità del quartiere (organo della demo): conduttori, cittadini "
+        "collaboratori e operatori propongono le attività del laboratorio e ne verificano l'andamento."
+    ),
+)
+
+FICTIONAL_BODIES: tuple[FictionalBody, ...] = (LAB_CONSULTA,)
+
+_LAB_CONSULTA = BodyScenario(
+    network=LAB_CONSULTA.network,
+    name=LAB_CONSULTA.name,
+    members=(("facilitator", "table_referent"), ("volunteer", "member"), ("proximity", "member")),
+    meetings=(
+        MeetingSpec(
+            title="Proposte di attività del laboratorio per il trimestre",
+            in_days=-30, start_hour=18, duration_minutes=90, place="Punto di accesso Villapizzone",
+            agenda=(
+                "1. Attività del laboratorio: compiti, gioco, cucina\n"
+                "2. Disponibilità dei cittadini collaboratori\n"
+                "3. Calendario del trimestre"
+            ),
+            minutes=(
+                "Verbale (demo). La consulta propone un pomeriggio di compiti e gioco a settimana e un "
+                "laboratorio di cucina al mese, con i turni dei cittadini collaboratori."
+            ),
+            recorded_by="referent",
+            present=("facilitator", "volunteer", "proximity"),
+            decisions=(
+                "Il laboratorio apre il mercoledì pomeriggio per compiti e gioco, con un laboratorio di "
+                "cucina il primo sabato del mese.",
+            ),
+            actions=(
+                ActionSpec("Raccogliere i turni dei cittadini collaboratori per il trimestre",
+                           owner="facilitator", due_in_days=7, status="in_progress", decision=1),
+            ),
+        ),
+        MeetingSpec(
+            title="Verifica del trimestre del laboratorio",
+            in_days=60, start_hour=18, duration_minutes=90, place="Punto di accesso Villapizzone",
+            agenda="1. Partecipazione alle attività\n2. Proposte per il trimestre successivo",
+            recorded_by="referent",
+        ),
+    ),
+)
+
 GOVERNANCE: tuple[BodyScenario, ...] = (
     _CITY_STEERING,
     _M8_STEERING,
@@ -415,4 +487,5 @@ GOVERNANCE: tuple[BodyScenario, ...] = (
     _M8_0_18,
     _M8_ITINERANT_DESK,
     _RECEPTION_PRACTICE,
+    _LAB_CONSULTA,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
@@ -26,6 +29,7 @@ from trama.network.models import (
     ActionStatus,
     Attendance,
     BodyKind,
+    BodyMember,
     Decision,
     GovernanceBody,
     LegalForm,
@@ -243,6 +247,97 @@ def test_it_scopes_ets_personas_to_their_municipal_network(demo: DemoRun) -> Non
 
 
 @pytest.mark.django_db
+def test_it_scopes_the_comunes_municipal_roles_to_municipio_8(demo: DemoRun) -> None:
+    scoped = {
+        spec.email: spec.network for spec in scenario.PERSONAS if spec.network is not None
+    }
+    assert set(scoped) == {"sara.comunitaria@demo.trama.invalid", "ugo.unitario@demo.trama.invalid"}
+    for email, slug in scoped.items():
+        membership = Membership.objects.select_related("network").get(user__email=email)
+        assert membership.network is not None and membership.network.slug == slug == "qubi-municipio-8"
+        slugs = set(networks_for(membership.user).values_list("slug", flat=True))
+        assert slugs == {"qubi-municipio-8", "qubi-villapizzone", "qubi-quarto-oggiaro", "qubi-gallaratese"}
+    # Every other persona acts for all its organisation's networks.
+    others = Membership.objects.filter(user__email__endswith="@demo.trama.invalid").exclude(
+        user__email__in=scoped
+    )
+    assert others.exists() and not others.filter(network__isnull=False).exists()
+    assert "Comune di Milano (solo QuBì Municipio 8)" in demo.output
+
+
+def _client_as(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+@pytest.mark.django_db
+def test_it_lets_rita_govern_only_the_networks_farsi_prossimo_leads(demo: DemoRun) -> None:
+    rita = _client_as("rita.referente@demo.trama.invalid")
+    reception = GovernanceBody.objects.get(network__slug="accoglienza-milano")  # Farsi Prossimo: a member
+    assert rita.get(reverse("network:body_detail", args=[reception.pk])).status_code == 200
+    assert rita.get(reverse("network:body_edit", args=[reception.pk])).status_code == 403
+    # QuBì Quarto Oggiaro is led by Ripari: Rita sees it (below Municipio 8) but does not manage it.
+    assert rita.get(reverse("network:network_detail", args=["qubi-quarto-oggiaro"])).status_code == 200
+    assert rita.get(reverse("network:body_create", args=["qubi-quarto-oggiaro"])).status_code == 403
+    # Municipio 8 (partner) and Villapizzone (lead) are hers to govern.
+    cabina = GovernanceBody.objects.get(network__slug="qubi-municipio-8", kind=BodyKind.MUNICIPAL_STEERING)
+    assert rita.get(reverse("network:body_edit", args=[cabina.pk])).status_code == 200
+    assert rita.get(reverse("network:body_create", args=["qubi-villapizzone"])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", ["sara.comunitaria@demo.trama.invalid", "ugo.unitario@demo.trama.invalid"])
+def test_it_keeps_sara_and_ugo_out_of_the_city_steering_committee(demo: DemoRun, email: str) -> None:
+    client = _client_as(email)
+    integrated = GovernanceBody.objects.get(network__slug="qubi-milano", kind=BodyKind.INTEGRATED_STEERING)
+    # Outside their scope (Municipio 8 and below): they cannot edit it, nor even open it.
+    assert client.get(reverse("network:body_edit", args=[integrated.pk])).status_code == 404
+    assert client.post(reverse("network:body_edit", args=[integrated.pk]), {"name": "X"}).status_code == 404
+    assert client.get(reverse("network:body_detail", args=[integrated.pk])).status_code == 404
+    integrated.refresh_from_db()
+    assert integrated.name == "Cabina di Regia Integrata"
+    cabina = GovernanceBody.objects.get(network__slug="qubi-municipio-8", kind=BodyKind.MUNICIPAL_STEERING)
+    assert client.get(reverse("network:body_edit", args=[cabina.pk])).status_code == 200
+    assert client.get(reverse("network:body_create", args=["qubi-quarto-oggiaro"])).status_code == 200
+    # Nobody sits in a body they cannot open.
+    user = User.objects.get(email=email)
+    assert not BodyMember.objects.filter(body=integrated, person__user=user).exists()
+
+
+@pytest.mark.django_db
+def test_it_builds_a_lab_consulta(demo: DemoRun) -> None:
+    consulta = GovernanceBody.objects.get(kind=BodyKind.LAB_CONSULTA)
+    assert consulta.network.slug == "qubi-villapizzone"
+    assert "(organo della demo)" in consulta.description
+    members = set(BodyMember.objects.filter(body=consulta).values_list("person__user__email", flat=True))
+    assert members == {
+        "fabio.facilitatore@demo.trama.invalid",
+        "vera.volontaria@demo.trama.invalid",
+        "paolo.prossimo@demo.trama.invalid",
+    }
+    assert consulta.meetings.filter(status=MeetingStatus.HELD).exists()
+    assert consulta.meetings.filter(status=MeetingStatus.PLANNED).exists()
+    assert ActionItem.objects.filter(body=consulta, owner__email="fabio.facilitatore@demo.trama.invalid").exists()
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_pages_with_milans_boundaries_light(demo: DemoRun) -> None:
+    client = _client_as("carla.coordinatrice@demo.trama.invalid")
+    city = Area.objects.get(code="MI")
+    assert len(json.dumps(city.geometry)) > 500_000  # the real boundary is heavy
+    for url in (
+        reverse("network:network_detail", args=["qubi-milano"]),
+        reverse("network:network_detail", args=["accoglienza-milano"]),
+        reverse("network:organisation_detail", args=["comune-di-milano"]),  # nine municipi on its map
+        reverse("network:organisation_list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(response.content) < 150_000, url
+
+
+@pytest.mark.django_db
 def test_it_builds_the_governance_bodies(demo: DemoRun) -> None:
     integrated = GovernanceBody.objects.get(network__slug="qubi-milano", kind=BodyKind.INTEGRATED_STEERING)
     assert integrated.name == "Cabina di Regia Integrata"
@@ -282,6 +377,9 @@ def test_it_writes_through_the_services_with_an_audit_trail(demo: DemoRun) -> No
     assert actions["network.organisation.create"] == Organisation.objects.count()
     assert actions["network.network.create"] == Network.objects.count()
     assert actions["membership.grant"] == Membership.objects.count()
+    assert actions["user.create"] == User.objects.count() == len(scenario.PERSONAS)
+    scoped = AuditEvent.objects.filter(action="membership.grant", details__network="qubi-municipio-8")
+    assert scoped.count() == 2
     assert actions["network.meeting.create"] == Meeting.objects.count()
     assert actions["network.decision.add"] == Decision.objects.count()
     assert actions["network.action.create"] == ActionItem.objects.count()
@@ -307,3 +405,18 @@ def test_it_changes_nothing_when_run_again(demo: DemoRun) -> None:
     assert after == before
     assert AuditEvent.objects.count() == demo.audit_events
     assert "Niente da creare" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_restores_a_membership_scope_then_changes_nothing(demo: DemoRun) -> None:
+    # A demo built before the scopes existed: the next run limits Sara's role, and the one after writes nothing.
+    sara = Membership.objects.get(user__email="sara.comunitaria@demo.trama.invalid")
+    Membership.objects.filter(pk=sara.pk).update(network=None)
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    sara.refresh_from_db()
+    assert sara.network is not None and sara.network.slug == "qubi-municipio-8"
+    assert "1 membership scope" in out.getvalue()
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "Niente da creare" in again.getvalue()

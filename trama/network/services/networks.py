@@ -46,6 +46,23 @@ def _within(area: Area, ancestor_id: int) -> bool:
     return False
 
 
+def _check_network_name_free(network: Network) -> None:
+    """Two networks with the same name under the same parent (or both roots) would be told apart only by their
+    slug ("rete-2"): refused, whatever the case and the surrounding spaces."""
+    same_name = Network.objects.filter(name__iexact=network.name.strip(), parent_id=network.parent_id)
+    if network.pk is not None:
+        same_name = same_name.exclude(pk=network.pk)
+    if same_name.exists():
+        if network.parent is not None:
+            message = _("Esiste già una rete «%(name)s» sotto «%(parent)s».") % {
+                "name": network.name.strip(),
+                "parent": network.parent.name,
+            }
+        else:
+            message = _("Esiste già una rete principale «%(name)s».") % {"name": network.name.strip()}
+        raise ApplicationError(message, field="name")
+
+
 def _check_network(network: Network) -> None:
     if not network.name.strip():
         raise ApplicationError(_("Il nome è obbligatorio."), field="name")
@@ -53,6 +70,17 @@ def _check_network(network: Network) -> None:
         raise ApplicationError(_("Livello di rete sconosciuto."), field="level")
     expected_parent = PARENT_LEVEL[network.level]
     parent = network.parent
+    if parent is None and expected_parent is not None:
+        # Only city networks are roots: a municipal network belongs to a city one, a neighbourhood network to a
+        # municipal one (the access policy and the governance read the tree).
+        raise ApplicationError(
+            _("Una %(level)s deve avere come rete superiore una %(parent_level)s.")
+            % {
+                "level": NetworkLevel(network.level).label.lower(),
+                "parent_level": NetworkLevel(expected_parent).label.lower(),
+            },
+            field="parent",
+        )
     if parent is not None:
         if expected_parent is None:
             raise ApplicationError(_("Una rete cittadina non ha una rete superiore."), field="parent")
@@ -84,6 +112,7 @@ def _check_network(network: Network) -> None:
             % {"area": network.area.name},
             field="area",
         )
+    _check_network_name_free(network)
     if network.pk is not None:
         # A change of level must keep the children exactly one level below.
         wrong_children = network.children.exclude(

@@ -56,6 +56,16 @@ MUNICIPIO_KINDS = frozenset({"municipio", "comune"})
 def _check_organisation(organisation: Organisation) -> None:
     if not organisation.name.strip():
         raise ApplicationError(_("La denominazione è obbligatoria."), field="name")
+    same_name = Organisation.objects.filter(name__iexact=organisation.name.strip())
+    if organisation.pk is not None:
+        same_name = same_name.exclude(pk=organisation.pk)
+    if same_name.exists():
+        # One entry per partner: a second "Cooperativa Alfa" would only differ by its slug ("alfa-2").
+        raise ApplicationError(
+            _("Esiste già un'organizzazione «%(name)s»: cercala nell'elenco invece di crearne un'altra.")
+            % {"name": organisation.name.strip()},
+            field="name",
+        )
     if organisation.runts_number and organisation.kind != OrganisationKind.ETS:
         raise ApplicationError(
             _("Il numero RUNTS si indica solo per gli Enti del Terzo Settore."), field="runts_number"

@@ -48,14 +48,24 @@ def test_it_requires_the_parent_one_level_up(personas: Personas, level: str, par
 
 def test_it_requires_an_area_of_the_right_kind(personas: Personas) -> None:
     with pytest.raises(ApplicationError) as info:
-        services.network_create(by=None, name="Rete", level=NetworkLevel.MUNICIPAL, area=personas.city)
+        services.network_create(
+            by=None, name="Rete", level=NetworkLevel.MUNICIPAL, parent=personas.city_network, area=personas.city
+        )
     assert info.value.field == "area"
 
 
 def test_it_refuses_a_level_change_that_breaks_the_children(personas: Personas) -> None:
+    services.network_create(
+        by=None, name="Rete Quarto Oggiaro", level=NetworkLevel.NEIGHBOURHOOD, parent=personas.network8
+    )
     with pytest.raises(ApplicationError) as info:
+        # Network 8 would become a neighbourhood network (under network 1) with a neighbourhood network below.
         services.network_update(
-            network=personas.city_network, by=None, level=NetworkLevel.MUNICIPAL, area=personas.municipio8
+            network=personas.network8,
+            by=None,
+            level=NetworkLevel.NEIGHBOURHOOD,
+            parent=personas.network1,
+            area=None,
         )
     assert info.value.field == "level"
 
@@ -122,3 +132,61 @@ def test_it_keeps_a_child_area_inside_the_parent_area(personas: Personas) -> Non
         services.network_create(by=None, name="Fuori zona", level=NetworkLevel.NEIGHBOURHOOD,
                                 parent=personas.network8, area=personas.municipio1)
     assert info.value.field == "area"
+
+
+# --- only city networks are roots; no two networks with the same name under the same parent ------
+
+
+@pytest.mark.parametrize(
+    ("level", "message"),
+    [
+        (NetworkLevel.MUNICIPAL, "Una rete municipale deve avere come rete superiore una rete cittadina."),
+        (NetworkLevel.NEIGHBOURHOOD, "Una rete di quartiere deve avere come rete superiore una rete municipale."),
+    ],
+)
+def test_it_refuses_a_municipal_or_neighbourhood_network_without_a_parent(
+    personas: Personas, level: str, message: str
+) -> None:
+    with pytest.raises(ApplicationError) as info:
+        services.network_create(by=None, name="Senza rete superiore", level=level)
+    assert info.value.field == "parent"
+    assert info.value.message == message
+    with pytest.raises(ApplicationError) as info:
+        services.network_update(network=personas.network8, by=None, parent=None)
+    assert info.value.field == "parent"
+
+
+def test_it_keeps_city_networks_as_roots(personas: Personas) -> None:
+    network = services.network_create(by=None, name="Accoglienza", level=NetworkLevel.CITY)
+    assert network.parent is None
+
+
+def test_it_refuses_a_second_network_with_the_same_name_under_the_same_parent(personas: Personas) -> None:
+    services.network_create(by=None, name="Rete Villapizzone", level=NetworkLevel.NEIGHBOURHOOD,
+                            parent=personas.network8)
+    with pytest.raises(ApplicationError) as info:
+        services.network_create(by=None, name=" rete villapizzone ", level=NetworkLevel.NEIGHBOURHOOD,
+                                parent=personas.network8)
+    assert info.value.field == "name"
+    assert info.value.message == "Esiste già una rete «rete villapizzone» sotto «QuBì Municipio 8 (test)»."
+    # The same name under another parent is another network.
+    other = services.network_create(by=None, name="Rete Villapizzone", level=NetworkLevel.NEIGHBOURHOOD,
+                                    parent=personas.network1)
+    assert other.slug == "rete-villapizzone-2"
+
+
+def test_it_refuses_a_second_root_network_with_the_same_name(personas: Personas) -> None:
+    with pytest.raises(ApplicationError) as info:
+        services.network_create(by=None, name="QuBì Milano (test)", level=NetworkLevel.CITY)
+    assert info.value.field == "name"
+    assert info.value.message == "Esiste già una rete principale «QuBì Milano (test)»."
+
+
+def test_it_refuses_renaming_a_network_like_a_sibling(personas: Personas) -> None:
+    with pytest.raises(ApplicationError) as info:
+        services.network_update(network=personas.network8, by=None, name="QuBì Municipio 1 (test)")
+    assert info.value.field == "name"
+    personas.network8.refresh_from_db()
+    assert personas.network8.name == "QuBì Municipio 8 (test)"
+    # Keeping its own name (any case) is no conflict.
+    services.network_update(network=personas.network8, by=None, name="QuBì MUNICIPIO 8 (test)")

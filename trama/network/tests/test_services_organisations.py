@@ -13,7 +13,8 @@ from trama.network.models import ATSRole, Organisation, OrganisationKind
 
 def test_it_creates_an_organisation_with_a_unique_slug_and_an_audit_event(personas: Personas) -> None:
     first = services.organisation_create(by=personas.coordinator, name="Cooperativa Lotta", kind="ets")
-    second = services.organisation_create(by=personas.coordinator, name="Cooperativa Lotta", kind="ets")
+    # Another name that makes the same slug (punctuation is dropped) gets the next free one.
+    second = services.organisation_create(by=personas.coordinator, name="Cooperativa Lotta!", kind="ets")
     assert first.slug == "cooperativa-lotta"
     assert second.slug == "cooperativa-lotta-2"
     assert AuditEvent.objects.filter(action="network.organisation.create", object_id=str(first.pk)).exists()
@@ -94,8 +95,8 @@ def test_it_retires_a_person(personas: Personas) -> None:
     assert person.title == "ex coordinatrice"
 
 
-def _ats(personas: Personas) -> Organisation:
-    return services.organisation_create(by=None, name="ATS QuBì Municipio 8", kind=OrganisationKind.ATS)
+def _ats(personas: Personas, name: str = "ATS QuBì Municipio 8") -> Organisation:
+    return services.organisation_create(by=None, name=name, kind=OrganisationKind.ATS)
 
 
 def test_it_groups_organisations_in_an_ats_with_one_lead(personas: Personas) -> None:
@@ -114,7 +115,7 @@ def test_it_refuses_ats_members_of_something_that_is_not_an_ats(personas: Person
     with pytest.raises(ApplicationError):
         services.ats_member_add(ats=personas.ets_a, organisation=personas.ets_b, by=None)
     ats = _ats(personas)
-    other = _ats(personas)
+    other = _ats(personas, "ATS QuBì Municipio 9")
     with pytest.raises(ApplicationError):
         services.ats_member_add(ats=ats, organisation=other, by=None)
     with pytest.raises(ApplicationError):
@@ -149,3 +150,22 @@ def test_it_keeps_an_ats_with_members_an_ats(personas: Personas) -> None:
         services.organisation_update(organisation=ats, by=None, kind=OrganisationKind.ETS)
     with pytest.raises(ApplicationError):
         services.organisation_update(organisation=personas.ets_a, by=None, kind=OrganisationKind.ATS)
+
+
+def test_it_refuses_a_second_organisation_with_the_same_name(personas: Personas) -> None:
+    with pytest.raises(ApplicationError) as info:
+        services.organisation_create(by=None, name="  cooperativa alfa (TEST) ", kind="ets")
+    assert info.value.field == "name"
+    assert info.value.message == (
+        "Esiste già un'organizzazione «cooperativa alfa (TEST)»: cercala nell'elenco invece di crearne un'altra."
+    )
+    assert Organisation.objects.filter(name__iexact="cooperativa alfa (test)").count() == 1
+
+
+def test_it_refuses_renaming_an_organisation_like_another(personas: Personas) -> None:
+    with pytest.raises(ApplicationError) as info:
+        services.organisation_update(organisation=personas.ets_a, by=None, name="Associazione Beta (test)")
+    assert info.value.field == "name"
+    personas.ets_a.refresh_from_db()
+    assert personas.ets_a.name == "Cooperativa Alfa (test)"
+    services.organisation_update(organisation=personas.ets_a, by=None, description="Invariato il nome")

@@ -16,6 +16,7 @@ from trama.network import services
 from trama.network.models import Network, NetworkLevel, NetworkRole
 from trama.network.tests.conftest import Governance
 from trama.territory.models import Area, AreaKind
+from trama.territory.services import area_set_geometry
 
 ClientAs = Callable[..., Client]
 
@@ -91,7 +92,7 @@ def test_it_lists_networks_with_a_constant_number_of_queries(
 def test_it_shows_a_network_with_its_tree_members_bodies_and_map(
     personas: Personas, client_as: ClientAs, gov: Governance
 ) -> None:
-    personas.municipio8.geometry = SQUARE
+    area_set_geometry(personas.municipio8, SQUARE)
     personas.municipio8.save()
     nil = Area.objects.create(
         kind=AreaKind.NIL, code="T-NIL-1", name="Quarto Oggiaro", parent=personas.municipio8
@@ -114,7 +115,8 @@ def test_it_shows_a_network_with_its_tree_members_bodies_and_map(
     data = json.loads(
         content.split('id="network-map-data" type="application/json">')[1].split("</script>")[0]
     )
-    assert data["area"] == SQUARE
+    assert data["area"] == personas.municipio8.geometry_simplified  # the light map geometry
+    assert data["area"]["type"] == "Polygon"
     assert [p["title"] for p in data["points"]] == ["Associazione Beta (test)"]
     assert "vendor/leaflet/leaflet.js" in content
     assert "Modifica" not in content and "Nuovo organo" not in content  # read-only persona
@@ -185,6 +187,23 @@ def test_it_shows_the_parent_level_rule_as_a_form_error(personas: Personas, clie
         "La rete superiore di una rete di quartiere deve essere una rete municipale."
         in response.content.decode()
     )
+
+
+def test_it_shows_the_missing_parent_and_duplicate_name_as_form_errors(
+    personas: Personas, client_as: ClientAs
+) -> None:
+    client = client_as(personas.coordinator)
+    orphan = client.post(reverse("network:network_create"), {"name": "Rete orfana", "level": "municipal"})
+    assert orphan.status_code == 200
+    assert "Una rete municipale deve avere come rete superiore una rete cittadina." in orphan.content.decode()
+    duplicate = client.post(
+        reverse("network:network_create"),
+        {"name": "QuBì Municipio 8 (test)", "level": "municipal", "parent": personas.city_network.pk},
+    )
+    assert duplicate.status_code == 200
+    assert "Esiste già una rete «QuBì Municipio 8 (test)» sotto «QuBì Milano (test)»." in duplicate.content.decode()
+    assert not Network.objects.filter(name="Rete orfana").exists()
+    assert Network.objects.filter(name="QuBì Municipio 8 (test)").count() == 1
 
 
 def test_it_forbids_network_configuration_to_others(personas: Personas, client_as: ClientAs) -> None:

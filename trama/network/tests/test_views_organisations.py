@@ -168,6 +168,15 @@ def test_it_creates_an_organisation_as_coordinator(personas: Personas, client_as
     assert list(org.municipi.all()) == [personas.municipio8]
 
 
+def test_it_refuses_a_duplicate_organisation_with_a_form_error(personas: Personas, client_as: ClientAs) -> None:
+    response = client_as(personas.coordinator).post(
+        reverse("network:organisation_create"), {"name": "Cooperativa Alfa (test)", "kind": "ets"}
+    )
+    assert response.status_code == 200
+    assert "Esiste già un&#x27;organizzazione «Cooperativa Alfa (test)»" in response.content.decode()
+    assert Organisation.objects.filter(name="Cooperativa Alfa (test)").count() == 1
+
+
 def test_it_shows_fiscal_code_errors_in_italian(personas: Personas, client_as: ClientAs) -> None:
     response = client_as(personas.coordinator).post(
         reverse("network:organisation_create"),
@@ -335,10 +344,15 @@ def test_it_manages_the_components_of_an_ats(personas: Personas, client_as: Clie
     assert member.until is not None
 
 
-def test_it_has_no_ats_components_page_for_other_organisations(
-    personas: Personas, client_as: ClientAs
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_explains_that_only_an_ats_has_components(
+    personas: Personas, client_as: ClientAs, method: str
 ) -> None:
-    assert (
-        client_as(personas.referent).get(reverse("network:ats_member_add", args=["t-alfa"])).status_code
-        == 404
-    )
+    client = client_as(personas.referent)
+    url = reverse("network:ats_member_add", args=["t-alfa"])
+    response = getattr(client, method)(url, {"organisation": personas.ets_b.pk, "role": "mandante"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("network:organisation_detail", args=["t-alfa"])
+    page = client.get(response["Location"]).content.decode()
+    assert "non è un&#x27;ATS" in page
+    assert not personas.ets_a.ats_members.exists()

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from trama.network.access import (
     action_items_visible_to,
     get_action_item_for,
     get_body_for,
+    get_body_for_calendar_token,
+    get_body_member_for,
     get_meeting_for,
     get_network_for,
     require_perm,
@@ -41,7 +43,6 @@ from trama.network.forms import (
 from trama.network.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
-    BodyMember,
     GovernanceBody,
     Meeting,
 )
@@ -93,7 +94,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": past,
             "query": query,
             "open_actions": body.action_items.filter(status__in=OPEN_ACTION_STATUSES)
-            .select_related("owner", "meeting")
+            .select_related("owner", "meeting", "decision")
             .order_by("due_on", "pk"),
             "today": timezone.localdate(),
             "action_statuses": ActionStatus.choices,
@@ -155,7 +156,7 @@ def body_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def body_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     body = get_body_for(request.user, pk, write=True, request=request)
-    member = get_object_or_404(BodyMember, pk=member_pk, body=body)
+    member = get_body_member_for(request.user, body, member_pk, request=request)
     form = EndForm(request.POST)
     on = form.cleaned_data["until"] if form.is_valid() else None
     try:
@@ -199,12 +200,7 @@ def body_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 def body_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscription URL for calendar apps, which cannot log in: the body's secret token stands for the
     login. It shows only what any network member may know (no agenda, no minutes) and can be rotated."""
-    body = (
-        GovernanceBody.objects.filter(calendar_token=token, is_active=True).select_related("network").first()
-    )
-    if body is None:
-        raise Http404
-    return _calendar_response(request, body)
+    return _calendar_response(request, get_body_for_calendar_token(token, request=request))
 
 
 # --- Meetings -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 from trama.accounts.access import can_configure_networks, can_manage_governance
 from trama.core.errors import ApplicationError
 from trama.network import services
-from trama.network.access import get_network_for, networks_visible_to, require_perm, visible_network_ids
+from trama.network.access import (
+    get_network_for,
+    get_network_membership_for,
+    networks_visible_to,
+    require_perm,
+    visible_network_ids,
+)
 from trama.network.forms import EndForm, MembershipForm, NetworkFilterForm, NetworkForm
-from trama.network.models import NetworkMembership, NetworkRole, OrganisationAddress
-from trama.network.selectors import active_memberships, map_points, network_tree
+from trama.network.models import NetworkRole, OrganisationAddress
+from trama.network.selectors import active_memberships, map_geometry, map_points, network_tree
 from trama.network.views._helpers import paginate, run_service, user_of
 
 
@@ -34,6 +40,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
     networks = (
         networks_visible_to(request.user)
         .select_related("parent", "area", "programme")
+        .defer("area__geometry", "area__geometry_simplified")
         .annotate(
             member_count=Count("memberships", filter=active_member, distinct=True),
             body_count=Count("bodies", filter=Q(bodies__is_active=True), distinct=True),
@@ -82,7 +89,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member_count": len(memberships),
             "bodies": network.bodies.order_by("-is_active", "kind", "name"),
             "map_data": {
-                "area": network.area.geometry if network.area is not None else None,
+                "area": map_geometry(network.area),
                 "points": map_points(addresses),
             },
             "can_configure": can_configure_networks(request.user),
@@ -164,7 +171,7 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = get_network_for(request.user, slug, write=True, request=request)
-    membership = get_object_or_404(NetworkMembership, pk=pk, network=network)
+    membership = get_network_membership_for(request.user, network, pk, request=request)
     form = EndForm(request.POST)
     until = form.cleaned_data["until"] if form.is_valid() else None
     try:

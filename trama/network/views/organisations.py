@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +16,10 @@ from trama.core.errors import ApplicationError
 from trama.network import services
 from trama.network.access import (
     can_create_organisations,
+    get_address_for,
+    get_ats_member_for,
     get_organisation_for,
+    get_person_for,
     networks_visible_to,
     organisations_visible_to,
     require_perm,
@@ -29,16 +32,24 @@ from trama.network.forms import (
     OrganisationForm,
     PersonForm,
 )
-from trama.network.models import ATSMember, OrganisationAddress, Person
-from trama.network.selectors import active_on, map_points
+from trama.network.selectors import (
+    active_on,
+    areas_without_geometry,
+    map_geometry,
+    map_points,
+    municipi_for_map,
+)
 from trama.network.views._helpers import paginate, run_service, user_of
+from trama.territory.selectors import HEAVY
 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     networks = networks_visible_to(request.user)
     form = OrganisationFilterForm(request.GET or None, networks=networks)
-    organisations = organisations_visible_to(request.user).prefetch_related("municipi")
+    organisations = organisations_visible_to(request.user).prefetch_related(
+        Prefetch("municipi", queryset=areas_without_geometry().order_by("code"))
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -69,8 +80,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for(request.user, slug, request=request)
     visible = visible_network_ids(request.user)
-    addresses = organisation.addresses.select_related("municipio", "nil")
-    municipi = list(organisation.municipi.order_by("code"))
+    addresses = organisation.addresses.select_related("municipio", "nil").defer(
+        *(f"{area}__{column}" for area in ("municipio", "nil") for column in HEAVY)
+    )
+    municipi = municipi_for_map(organisation)
     memberships = (
         organisation.network_memberships.filter(active_on())
         .filter(network_id__in=visible)
@@ -89,10 +102,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ats_members": organisation.ats_members.filter(active_on()).select_related("organisation"),
             "ats_of": organisation.ats_participations.filter(active_on()).select_related("ats"),
             # The municipi where it works give the addresses a context, also on a map drawn without tiles.
-        "map_data": {
-            "area": [m.geometry for m in municipi if m.geometry] or None,
-            "points": map_points(addresses),
-        },
+            "map_data": {
+                "area": [g for g in (map_geometry(m) for m in municipi) if g] or None,
+                "points": map_points(addresses),
+            },
             "can_edit": can_edit_organisation(request.user, organisation),
         },
     )
@@ -195,7 +208,7 @@ def address_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def address_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = get_organisation_for(request.user, slug, write=True, request=request)
-    address = get_object_or_404(OrganisationAddress, pk=pk, organisation=organisation)
+    address = get_address_for(request.user, organisation, pk, request=request)
     services.organisation_address_remove(address=address, by=user_of(request))
     messages.success(request, _("Indirizzo rimosso."))
     return redirect("network:organisation_detail", organisation.slug)
@@ -227,7 +240,7 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = get_organisation_for(request.user, slug, write=True, request=request)
-    person = get_object_or_404(Person, pk=pk, organisation=organisation)
+    person = get_person_for(request.user, organisation, pk, request=request)
     form = PersonForm(request.POST or None, instance=person, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -250,7 +263,11 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def ats_member_add(request: HttpRequest, slug: str) -> HttpResponse:
     ats = get_organisation_for(request.user, slug, write=True, request=request)
     if not ats.is_ats:
-        raise Http404
+        messages.error(
+            request,
+            _("%(name)s non è un'ATS: solo un'organizzazione di tipo ATS ha dei componenti.") % {"name": ats},
+        )
+        return redirect("network:organisation_detail", ats.slug)
     form = ATSMemberForm(request.POST or None, ats=ats)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -273,7 +290,7 @@ def ats_member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def ats_member_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ats = get_organisation_for(request.user, slug, write=True, request=request)
-    member = get_object_or_404(ATSMember, pk=pk, ats=ats)
+    member = get_ats_member_for(request.user, ats, pk, request=request)
     try:
         services.ats_member_end(member=member, by=user_of(request))
         messages.success(request, _("Partecipazione all'ATS terminata."))
