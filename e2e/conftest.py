@@ -18,22 +18,23 @@ CHROMIUM = os.environ.get("TRAMA_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-password-Trama-1"  # noqa: S105 - throwaway test database
 
 
-@pytest.fixture(scope="session")
-def demo_data(django_db_setup: Any, django_db_blocker: Any) -> dict[str, str]:
-    """The full Milan demo, with a known password for one user per role."""
+@pytest.fixture
+def demo_data(live_server: Any) -> dict[str, str]:
+    """The full Milan demo, with a known password for one user per role.
+
+    Built for each test: the live server's database is emptied after every test (transactional teardown)."""
     from django.core.management import call_command
 
     from trama.accounts.models import Membership
 
-    with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
-        logins: dict[str, str] = {}
-        for membership in Membership.objects.select_related("user").order_by("id"):
-            if membership.role in logins:
-                continue
-            membership.user.set_password(PASSWORD)
-            membership.user.save(update_fields=["password"])
-            logins[membership.role] = membership.user.email
+    call_command("demo", verbosity=0)
+    logins: dict[str, str] = {}
+    for membership in Membership.objects.select_related("user").order_by("id"):
+        if membership.role in logins:
+            continue
+        membership.user.set_password(PASSWORD)
+        membership.user.save(update_fields=["password"])
+        logins[membership.role] = membership.user.email
     return logins
 
 
@@ -73,3 +74,4 @@ def login(page: Any, base_url: str, email: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+    assert "/account/login" not in page.url, f"login as {email} failed"
