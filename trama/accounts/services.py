@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trama.accounts.models import Membership, User
-from trama.accounts.roles import Role
+from trama.accounts.roles import Perm, Role, permissions_of
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.network.models import Network, Organisation
@@ -30,6 +30,10 @@ def membership_grant(
         raise ApplicationError(_("Ruolo sconosciuto: %(role)s.") % {"role": role}, field="role")
     if valid_until is not None and valid_until < valid_from:
         raise ApplicationError(_("La data di fine precede quella di inizio."), field="valid_until")
+    if network is not None and Perm.CITY_WIDE in permissions_of(role):
+        raise ApplicationError(
+            _("Questo ruolo vale per tutta la città: non si può limitare a una rete."), field="network"
+        )
     if network is not None and not network.memberships.filter(organisation=organisation).exists():
         raise ApplicationError(
             _("%(organisation)s non fa parte della rete %(network)s.")
@@ -44,8 +48,10 @@ def membership_grant(
         membership.valid_until = valid_until
         membership.network = network
         membership.save(update_fields=["valid_until", "network"])
-    audit.record(action="membership.grant", actor=by, acting_for=organisation, obj=membership,
-                 details={"user": user.email, "role": role, "valid_from": valid_from.isoformat(),
+    # acting_for is the granting person's organisation (taken from the request), not the target's.
+    audit.record(action="membership.grant", actor=by, obj=membership,
+                 details={"user": user.email, "role": role, "organisation": organisation.slug,
+                          "valid_from": valid_from.isoformat(),
                           "network": network.slug if network else None,
                           "valid_until": valid_until.isoformat() if valid_until else None})
     return membership
@@ -75,8 +81,9 @@ def membership_end(*, membership: Membership, on: dt.date, by: User | None = Non
         raise ApplicationError(_("La data di fine precede quella di inizio."), field="valid_until")
     membership.valid_until = on
     membership.save(update_fields=["valid_until"])
-    audit.record(action="membership.end", actor=by, acting_for=membership.organisation, obj=membership,
-                 details={"until": on.isoformat()})
+    audit.record(action="membership.end", actor=by, obj=membership,
+                 details={"user": membership.user.email, "organisation": membership.organisation.slug,
+                          "until": on.isoformat()})
     return membership
 
 

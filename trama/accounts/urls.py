@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.TramaLoginView.as_view(), name="login"),
     path("logout/", views.TramaLogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("people/", views_people.people_list, name="people_list"),
     path("people/new/", views_people.person_create, name="person_create"),

@@ -58,6 +58,12 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Pinged by trama.js while the user types into a form; the idle timer restarts on any request."""
+    return HttpResponse(status=204)
+
+
+@login_required
 def profile(request: HttpRequest) -> HttpResponse:
     memberships = active_memberships(request.user).order_by("organisation__name", "role")
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -50,7 +53,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query)
                              | Q(memberships__organisation__name__icontains=query)).distinct()
     page = Paginator(users, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/people_list.html", {"page": page, "q": query, "query": f"q={query}"})
+    return render(request, "accounts/people_list.html", {"page": page, "q": query, "query": urlencode({"q": query})})
 
 
 @login_required
@@ -100,9 +103,11 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = Membership.objects.select_related("user", "organisation").filter(pk=pk).first()
     if membership is None:
         raise Http404
-    today = timezone.localdate()
+    # Revoke now: a membership counts its last day as active, so it ends yesterday. A role that has not started
+    # yet ends on its first day, the earliest the dates allow.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     try:
-        services.membership_end(membership=membership, on=max(today, membership.valid_from),
+        services.membership_end(membership=membership, on=max(yesterday, membership.valid_from),
                                 by=request.user)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, exc.message)

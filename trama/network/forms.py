@@ -115,10 +115,11 @@ class OrganisationForm(InputModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_deactivate: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self.fields["municipi"], municipio_choices())
-        if self.instance.pk is None:
+        # Only roles that edit any organisation may switch one off: its own staff would lock themselves out.
+        if self.instance.pk is None or not can_deactivate:
             return
         self.fields["is_active"] = forms.BooleanField(
             label=_("Attiva"), required=False, initial=self.instance.is_active

@@ -83,3 +83,13 @@ def test_it_shows_the_profile_with_roles(client: Client, personas: Personas) -> 
     content = client.get(reverse("accounts:profile")).content.decode()
     assert "Referente di rete" in content
     assert "Cooperativa Alfa" in content
+
+
+def test_it_keeps_a_typing_session_alive(client: Client, personas: Personas) -> None:
+    client.force_login(personas.proximity)
+    session = client.session
+    session["trama_last_seen"] = int(time.time()) - 25 * 60
+    session.save()
+    assert client.get(reverse("accounts:keepalive")).status_code == 204
+    assert int(time.time()) - client.session["trama_last_seen"] < 5
+    assert 'data-keepalive-url="/account/keepalive/"' in client.get(reverse("accounts:profile")).content.decode()

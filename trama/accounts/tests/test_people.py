@@ -22,6 +22,8 @@ def test_it_lists_people_with_their_roles(client: Client, personas: Personas,
     assert response.status_code == 200
     assert "Rita Referente" in content and "Referente di rete" in content
     assert "Rita" in client.get(reverse("accounts:people_list"), {"q": "alfa"}).content.decode()
+    # The search is carried into the page links URL-encoded.
+    assert client.get(reverse("accounts:people_list"), {"q": "Rossi & Figli"}).context["query"] == "q=Rossi+%26+Figli"
 
 
 def test_it_requires_login_and_hides_the_pages_from_other_roles(client: Client, personas: Personas) -> None:
@@ -73,6 +75,7 @@ def test_it_ends_a_membership(client: Client, personas: Personas) -> None:
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.valid_until is not None
+    assert not personas.volunteer.memberships.active().exists()  # revoked now, not at midnight
     assert client.get(reverse("accounts:membership_end", args=[membership.pk])).status_code == 405
 
 

@@ -18,7 +18,7 @@ def test_it_grants_a_membership_and_audits(personas: Personas) -> None:
                                   valid_from=dt.date(2025, 1, 1), by=personas.admin)
     assert m.pk
     event = AuditEvent.objects.get(action="membership.grant")
-    assert event.actor == personas.admin and event.acting_for == personas.ets_b
+    assert event.actor == personas.admin
 
 
 def test_it_is_idempotent(personas: Personas) -> None:
@@ -65,3 +65,17 @@ def test_it_creates_users_with_audit_and_refuses_duplicates(personas: Personas) 
         services.user_create(email="NEW.person@example.org", full_name="Altra")
     with pytest.raises(ApplicationError):
         services.user_create(email="not-an-email", full_name="X")
+
+
+def test_it_refuses_to_scope_a_city_wide_role(personas: Personas) -> None:
+    with pytest.raises(ApplicationError, match="tutta la città"):
+        services.membership_grant(user=personas.nobody, organisation=personas.comune, role=Role.CITY_COORDINATOR,
+                                  valid_from=dt.date(2025, 1, 1), network=personas.network8)
+
+
+def test_it_audits_grants_for_the_granting_organisation(personas: Personas) -> None:
+    services.membership_grant(user=personas.nobody, organisation=personas.ets_b, role=Role.VOLUNTEER,
+                              valid_from=dt.date(2025, 1, 1), by=personas.admin)
+    event = AuditEvent.objects.get(action="membership.grant")
+    assert event.acting_for is None  # no request here; in a request it is the admin's organisation
+    assert event.details["organisation"] == personas.ets_b.slug

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.accounts.access import has_perm
+from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.lib.codice_fiscale import normalise as normalise_fiscal_code
@@ -133,6 +135,14 @@ def organisation_update(
     """Change the given fields (any of ORGANISATION_FIELDS) and, if given, the municipi where it works."""
     if "fiscal_code" in changes:
         changes["fiscal_code"] = normalise_fiscal_code(changes["fiscal_code"] or "")
+    if (
+        "is_active" in changes
+        and changes["is_active"] != organisation.is_active
+        and not has_perm(by, Perm.ORGANISATION_EDIT_ANY)
+    ):
+        raise ApplicationError(
+            _("Solo il coordinamento cittadino può disattivare o riattivare un'organizzazione."), field="is_active"
+        )
     if (
         organisation.ats_members.exists()
         and changes.get("kind", OrganisationKind.ATS) != OrganisationKind.ATS

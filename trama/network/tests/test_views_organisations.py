@@ -356,3 +356,25 @@ def test_it_explains_that_only_an_ats_has_components(
     page = client.get(response["Location"]).content.decode()
     assert "non è un&#x27;ATS" in page
     assert not personas.ets_a.ats_members.exists()
+
+
+def test_it_does_not_let_an_organisations_own_staff_switch_it_off(client: Client, personas: Personas) -> None:
+    client.force_login(personas.officer)
+    url = reverse("network:organisation_edit", args=[personas.ets_a.slug])
+    assert 'name="is_active"' not in client.get(url).content.decode()
+    client.post(url, {"name": personas.ets_a.name, "kind": "ets", "legal_form": "cooperativa_sociale"})
+    personas.ets_a.refresh_from_db()
+    assert personas.ets_a.is_active
+    client.force_login(personas.coordinator)
+    assert 'name="is_active"' in client.get(url).content.decode()
+
+
+def test_it_refuses_deactivation_in_the_service_too(personas: Personas) -> None:
+    from trama.core.errors import ApplicationError
+    from trama.network import services
+
+    with pytest.raises(ApplicationError, match="coordinamento cittadino"):
+        services.organisation_update(organisation=personas.ets_a, by=personas.referent, is_active=False)
+    services.organisation_update(organisation=personas.ets_a, by=personas.coordinator, is_active=False)
+    personas.ets_a.refresh_from_db()
+    assert not personas.ets_a.is_active

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.accounts.access import can_edit_organisation
+from trama.accounts.access import can_edit_organisation, has_perm
+from trama.accounts.roles import Perm
 from trama.core.errors import ApplicationError
 from trama.network import services
 from trama.network.access import (
@@ -140,7 +141,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for(request.user, slug, write=True, request=request)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation,
+                            can_deactivate=has_perm(request.user, Perm.ORGANISATION_EDIT_ANY))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         municipi = data.pop("municipi")
