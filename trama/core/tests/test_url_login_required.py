@@ -38,7 +38,7 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace:
 
 def _sample_path(route: str) -> str:
     route = route.lstrip("^").rstrip("$")
-    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
+    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(str(m.group(1) or "str"), "x"), route)
 
 
 ROUTES = [(name, route) for name, route in _walk(get_resolver().url_patterns) if name not in PUBLIC]
