@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trama.territory",
     "trama.accounts",
     "trama.network",
+    "trama.directory",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("trama.accounts.urls")),
     path("territory/", include("trama.territory.urls")),
     path("network/", include("trama.network.urls")),
+    path("directory/", include("trama.directory.urls")),
     path("", include("trama.accounts.urls_dashboard")),
     path("", include("trama.core.urls")),
 ]

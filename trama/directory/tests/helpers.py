@@ -1,0 +1,21 @@
+"""Small builders for directory tests, going through the services like real callers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trama.core.testing import Personas
+from trama.directory import services
+from trama.directory.models import Location, LocationType, Service
+
+
+def make_service(p: Personas, *, maintainer: Any = None, **fields: Any) -> Service:
+    org = maintainer or p.ets_a
+    fields.setdefault("name", "Doposcuola Alfa")
+    return services.service_create(by=p.referent, organisation=org, maintainer=org, **fields)
+
+
+def make_location(p: Personas, *, maintainer: Any = None, name: str = "Sede Alfa",
+                  address_text: str = "Via Padova 36", **fields: Any) -> Location:
+    return services.location_create(by=p.referent, maintainer=maintainer or p.ets_a, name=name,
+                                    location_type=LocationType.PHYSICAL, address_text=address_text, **fields)
