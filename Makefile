@@ -27,6 +27,10 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 	      node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	mkdir -p $(VENDOR)/leaflet.markercluster
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
 	touch $(VENDOR)/.copied
 
 setup: $(STAMP) assets

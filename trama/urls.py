@@ -10,6 +10,7 @@ urlpatterns = [
     path("territory/", include("trama.territory.urls")),
     path("network/", include("trama.network.urls")),
     path("directory/", include("trama.directory.urls")),
+    path("api/hsds/", include("trama.directory.api.urls")),
     path("", include("trama.accounts.urls_dashboard")),
     path("", include("trama.core.urls")),
 ]
