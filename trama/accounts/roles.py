@@ -33,6 +33,8 @@ class Perm:
     ORGANISATION_EDIT = "network.organisation_edit"  # edit own organisation's profile and staff contacts
     ORGANISATION_EDIT_ANY = "network.organisation_edit_any"  # edit any organisation (city coordinator)
     TERRITORY_MANAGE = "territory.manage"  # load and edit areas
+    DIRECTORY_EDIT = "directory.edit"  # edit directory records maintained by one's organisation
+    DIRECTORY_EDIT_ANY = "directory.edit_any"  # edit any directory record (city coordination)
     RECORDS_VIEW = "records.view"  # see social records (requires 2FA)
     RECORDS_EDIT = "records.edit"
     REFERRALS_MANAGE = "referrals.manage"
@@ -52,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CITY_COORDINATOR: frozenset({
         Perm.NETWORK_VIEW, Perm.NETWORK_CONFIGURE, Perm.GOVERNANCE_MANAGE, Perm.ORGANISATION_EDIT,
         Perm.ORGANISATION_EDIT_ANY, Perm.TERRITORY_MANAGE, Perm.AGGREGATES_VIEW, Perm.INDICATORS_CONFIGURE,
-        Perm.CITY_WIDE,
+        Perm.CITY_WIDE, Perm.DIRECTORY_EDIT, Perm.DIRECTORY_EDIT_ANY,
     }),
     Role.COMMUNITY_SOCIAL_WORKER: frozenset({
         Perm.NETWORK_VIEW, Perm.GOVERNANCE_MANAGE, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT,
@@ -64,14 +66,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     Role.NETWORK_REFERENT: frozenset({
         Perm.NETWORK_VIEW, Perm.GOVERNANCE_MANAGE, Perm.ORGANISATION_EDIT, Perm.ACTIVITIES_MANAGE,
-        Perm.AGGREGATES_VIEW, Perm.RECORDS_VIEW, Perm.REFERRALS_MANAGE,
+        Perm.AGGREGATES_VIEW, Perm.RECORDS_VIEW, Perm.REFERRALS_MANAGE, Perm.DIRECTORY_EDIT,
     }),
     Role.PROXIMITY_WORKER: frozenset({
         Perm.NETWORK_VIEW, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT, Perm.REFERRALS_MANAGE, Perm.ACTIVITIES_MANAGE,
     }),
     Role.LAB_FACILITATOR: frozenset({Perm.NETWORK_VIEW, Perm.ACTIVITIES_MANAGE}),
     Role.VOLUNTEER: frozenset({Perm.NETWORK_VIEW, Perm.ACTIVITIES_ASSIST}),
-    Role.ADMINISTRATIVE_OFFICER: frozenset({Perm.NETWORK_VIEW, Perm.FUNDS_MANAGE, Perm.ORGANISATION_EDIT}),
+    Role.ADMINISTRATIVE_OFFICER: frozenset({
+        Perm.NETWORK_VIEW, Perm.FUNDS_MANAGE, Perm.ORGANISATION_EDIT, Perm.DIRECTORY_EDIT,
+    }),
     Role.EVALUATOR: frozenset({Perm.NETWORK_VIEW, Perm.AGGREGATES_VIEW}),
     Role.RECEPTION_MANAGER: frozenset({
         Perm.NETWORK_VIEW, Perm.RECEPTION_MANAGE, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT, Perm.REFERRALS_MANAGE,
