@@ -1,41 +1,85 @@
-"""Browser tests: Playwright for Python driving Debian's Chromium against a live Django server."""
+"""Browser tests: Playwright for Python driving Debian's Chromium against a real server.
+
+One server per session: a temporary SQLite database is migrated and filled by `manage.py demo`, then served by
+gunicorn (as in production, with DEBUG off) on a free local port. Tests never touch the database directly."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are still
-# synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("TRAMA_CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "e2e-password-Trama-1"  # noqa: S105 - throwaway test database
+PASSWORD = "demo-trama-qubi"  # noqa: S105 - the public demo password printed by `manage.py demo`
+
+LOGINS_SCRIPT = """
+import json
+from trama.accounts.models import Membership
+logins = {}
+for m in Membership.objects.select_related("user").filter(user__email__endswith="@demo.trama.invalid").order_by("id"):
+    logins.setdefault(m.role, m.user.email)
+print("LOGINS=" + json.dumps(logins))
+"""
 
 
-@pytest.fixture
-def demo_data(live_server: Any) -> dict[str, str]:
-    """The full Milan demo, with a known password for one user per role.
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    Built for each test: the live server's database is emptied after every test (transactional teardown)."""
-    from django.core.management import call_command
 
-    from trama.accounts.models import Membership
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
-    call_command("demo", verbosity=0)
-    logins: dict[str, str] = {}
-    for membership in Membership.objects.select_related("user").order_by("id"):
-        if membership.role in logins:
-            continue
-        membership.user.set_password(PASSWORD)
-        membership.user.save(update_fields=["password"])
-        logins[membership.role] = membership.user.email
-    return logins
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    work = tmp_path_factory.mktemp("e2e")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAMA_") and k != "DATABASE_URL"}
+    env.update({"TRAMA_SQLITE_PATH": str(work / "e2e.sqlite3"), "TRAMA_TILES_URL": "", "TRAMA_DEBUG": "0",
+                "DJANGO_SETTINGS_MODULE": "trama.settings"})
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "demo", "-v0")
+    line = next(x for x in _manage(env, "shell", "-c", LOGINS_SCRIPT).splitlines() if x.startswith("LOGINS="))
+    logins = json.loads(line.removeprefix("LOGINS="))
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed command
+        [str(Path(sys.executable).with_name("gunicorn")), "trama.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/account/login/", timeout=2):  # noqa: S310 - local server
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the e2e server did not start") from None
+                time.sleep(0.3)
+        yield {"url": url, "logins": logins}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

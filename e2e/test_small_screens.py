@@ -14,14 +14,14 @@ PAGES = ["/", "/network/", "/network/n/qubi-municipio-8/", "/network/organisatio
 
 
 @pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
-def test_it_fits_the_screen(live_server: Any, demo_data: dict[str, str], browser: Any, width: int,
+def test_it_fits_the_screen(demo_server: dict[str, Any], browser: Any, width: int,
                             height: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": height}, locale="it-IT")
     page = context.new_page()
     try:
-        login(page, live_server.url, demo_data[Role.NETWORK_REFERENT])
+        login(page, demo_server["url"], demo_server["logins"][Role.NETWORK_REFERENT])
         for path in PAGES:
-            page.goto(f"{live_server.url}{path}")
+            page.goto(f"{demo_server['url']}{path}")
             page.wait_for_load_state("networkidle")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             name = path.strip("/").replace("/", "-") or "home"

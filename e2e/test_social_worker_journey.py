@@ -9,10 +9,10 @@ from conftest import login, shot
 from trama.accounts.roles import Role
 
 
-def test_it_shows_network_and_territory_to_a_social_worker(live_server: Any, demo_data: dict[str, str],
+def test_it_shows_network_and_territory_to_a_social_worker(demo_server: dict[str, Any],
                                                             page: Any) -> None:
-    base = live_server.url
-    login(page, base, demo_data[Role.COMMUNITY_SOCIAL_WORKER])
+    base = demo_server["url"]
+    login(page, base, demo_server["logins"][Role.COMMUNITY_SOCIAL_WORKER])
     assert "/account/login" not in page.url, "login failed"
     shot(page, "01-home")
 
@@ -34,7 +34,7 @@ def test_it_shows_network_and_territory_to_a_social_worker(live_server: Any, dem
     shot(page, "04-territory-map")
 
 
-def test_it_requires_login(live_server: Any, page: Any) -> None:
-    page.goto(f"{live_server.url}/network/")
+def test_it_requires_login(demo_server: dict[str, Any], page: Any) -> None:
+    page.goto(f"{demo_server['url']}/network/")
     assert "/account/login" in page.url
     shot(page, "00-login")
