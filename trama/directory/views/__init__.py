@@ -1,0 +1,16 @@
+"""The directory's staff pages (the search page lives in trama.directory.views_search)."""
+
+from trama.directory.views.locations import service_location_add, service_location_detach
+from trama.directory.views.schedules import closure_add, closure_remove, schedule_edit
+from trama.directory.views.services import (
+    service_create,
+    service_detail,
+    service_edit,
+    service_verify,
+    stale_queue,
+)
+
+__all__ = [
+    "closure_add", "closure_remove", "schedule_edit", "service_create", "service_detail", "service_edit",
+    "service_location_add", "service_location_detach", "service_verify", "stale_queue",
+]
