@@ -1,3 +1,11 @@
+"""The staff search page and map of the directory (included by trama.directory.urls, namespace "directory")."""
+
 from __future__ import annotations
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from trama.directory import views_search
+
+urlpatterns = [
+    path("", views_search.search, name="search"),
+]

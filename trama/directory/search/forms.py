@@ -1,0 +1,120 @@
+"""The search form of the staff map (and of the portal, which can reuse it): validates, geocodes, and turns the
+query string into SearchParams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from trama.directory.models import Language, TaxonomyTerm, Weekday
+from trama.directory.search.filters import NEEDS_TAXONOMY, Point, SearchParams
+from trama.territory.geocoder import GeocodeError, geocode
+from trama.territory.models import Area, AreaKind
+
+RADIUS_CHOICES = [("", _("nessun limite")), ("0.5", "500 m"), ("1", "1 km"), ("2", "2 km"), ("5", "5 km"),
+                  ("10", "10 km")]
+
+
+def _need_choices() -> list[tuple[str, str]]:
+    lang = get_language()
+    terms = list(TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY)
+                 .only("pk", "code", "name", "labels", "parent_id", "position"))
+    children: dict[int | None, list[TaxonomyTerm]] = {}
+    for term in terms:
+        children.setdefault(term.parent_id, []).append(term)
+    choices: list[tuple[str, str]] = [("", str(_("Tutti i bisogni")))]
+
+    def walk(parent: int | None, depth: int) -> None:
+        for term in sorted(children.get(parent, []), key=lambda t: (t.position, t.code)):
+            choices.append((term.code, "— " * depth + term.label(lang)))
+            walk(term.pk, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def _area_choices(kind: str, empty: Any) -> list[tuple[str, str]]:
+    areas = Area.objects.filter(kind=kind).only("code", "name").order_by("name")
+    rows = [(area.code, area.name) for area in areas]
+    if kind == AreaKind.MUNICIPIO:  # "Municipio 2" before "Municipio 10"
+        rows.sort(key=lambda row: (len(row[1]), row[1]))
+    return [("", str(empty)), *rows]
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    rows = Language.objects.order_by("code").values_list("code", "name").distinct()
+    names: dict[str, str] = {}
+    for code, name in rows:
+        if code not in names or (name and not names[code]):
+            names[code] = name
+    return [("", str(_("Qualsiasi lingua"))),
+            *[(code, f"{name} ({code})" if name else code) for code, name in names.items()]]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Cerca"), max_length=200, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("es. doposcuola, caffè")}))
+    need = forms.ChoiceField(label=_("Bisogno"), required=False)
+    municipio = forms.ChoiceField(label=_("Municipio"), required=False)
+    nil = forms.ChoiceField(label=_("NIL (quartiere)"), required=False)
+    address = forms.CharField(label=_("Vicino all'indirizzo"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": _("es. Via Saponaro 16")}))
+    lat = forms.FloatField(label=_("Latitudine"), required=False, min_value=-90, max_value=90,
+                           widget=forms.HiddenInput)
+    lon = forms.FloatField(label=_("Longitudine"), required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
+    radius = forms.TypedChoiceField(label=_("Entro"), choices=RADIUS_CHOICES, coerce=float, empty_value=None,
+                                    required=False)
+    age = forms.IntegerField(label=_("Età della persona"), min_value=0, max_value=120, required=False)
+    language = forms.ChoiceField(label=_("Lingua parlata"), required=False)
+    weekday = forms.ChoiceField(label=_("Aperto di"), required=False,
+                                help_text=_("Il prossimo giorno indicato, oggi compreso."))
+    open_now = forms.BooleanField(label=_("Aperto ora"), required=False)
+    no_residency = forms.BooleanField(label=_("Senza residenza"), required=False)
+    no_documents = forms.BooleanField(label=_("Senza documenti"), required=False)
+    free = forms.BooleanField(label=_("Gratuito"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.address_suggestions: list[str] = []
+        self.fields["need"].choices = _need_choices()  # type: ignore[attr-defined]
+        self.fields["municipio"].choices = _area_choices(AreaKind.MUNICIPIO, _("Tutti i municipi"))  # type: ignore[attr-defined]
+        self.fields["nil"].choices = _area_choices(AreaKind.NIL, _("Tutti i NIL"))  # type: ignore[attr-defined]
+        self.fields["language"].choices = _language_choices()  # type: ignore[attr-defined]
+        self.fields["weekday"].choices = [("", _("Qualsiasi giorno")), *Weekday.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        address = " ".join((data.get("address") or "").split())
+        data["origin"] = None
+        if address:
+            try:
+                result = geocode(address)
+            except GeocodeError as error:
+                self.address_suggestions = [s for s in error.suggestions if s][:5]
+                message = error.message or _("Indirizzo non trovato.")
+                if self.address_suggestions:
+                    message = _("%(message)s Forse intendevi uno di questi indirizzi?") % {"message": message}
+                self.add_error("address", message)
+            else:
+                data["origin"] = Point(result.latitude, result.longitude, result.address)
+        elif data.get("lat") is not None and data.get("lon") is not None:
+            data["origin"] = Point(data["lat"], data["lon"], str(_("Punto sulla mappa")))
+        elif (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error(None, _("Indica sia la latitudine sia la longitudine."))
+        return data
+
+    def to_params(self) -> SearchParams:
+        """The validated parameters; call after is_valid() returned True."""
+        data = self.cleaned_data
+        origin = data.get("origin")
+        return SearchParams(
+            text=data.get("q") or "", need=data.get("need") or "", municipio=data.get("municipio") or "",
+            nil=data.get("nil") or "", origin=origin, radius_km=data.get("radius") if origin else None,
+            age=data.get("age"), language=data.get("language") or "", open_now=bool(data.get("open_now")),
+            weekday=data.get("weekday") or "", no_residency=bool(data.get("no_residency")),
+            no_documents=bool(data.get("no_documents")), free=bool(data.get("free")),
+        )
