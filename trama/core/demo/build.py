@@ -28,6 +28,7 @@ from trama.accounts.models import Membership, User
 from trama.accounts.roles import Role
 from trama.accounts.services import membership_grant, user_create
 from trama.core.demo import scenario, seeds
+from trama.core.demo.directory import build_directory
 from trama.core.demo.governance import build_governance
 from trama.network.models import (
     ATSMember,
@@ -109,6 +110,7 @@ class DemoBuilder:
             self._step("rete dell'accoglienza", self.build_reception)
             self._step("persone della demo", self.build_personas)
             self._step("governance", self.build_governance)
+            self._step("directory", self.build_directory)
         return self.result
 
     def _step(self, label: str, function: Callable[[], None]) -> None:
@@ -415,3 +417,8 @@ class DemoBuilder:
 
     def build_governance(self) -> None:
         build_governance(self)
+
+    # --- resource directory (trama.core.demo.directory) ------------------------------------------------
+
+    def build_directory(self) -> None:
+        build_directory(self)
