@@ -9,7 +9,8 @@
   var config = JSON.parse(configNode.textContent);
   var labels = config.labels || {};
 
-  var map = L.map(container, { scrollWheelZoom: false });
+  // markercluster needs the map's maxZoom even when no tile layer defines one.
+  var map = L.map(container, { scrollWheelZoom: false, maxZoom: 19 });
   map.setView([45.4642, 9.19], 11);
   if (config.tilesUrl) {
     L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution || "", maxZoom: 19 }).addTo(map);
