@@ -8,4 +8,5 @@ app_name = "directory"
 urlpatterns = [
     path("", include("trama.directory.urls_search")),
     path("", include("trama.directory.urls_staff")),
+    path("", include("trama.directory.urls_io")),
 ]
