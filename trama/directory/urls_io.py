@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from trama.directory import views_io
+
+urlpatterns = [
+    path("import/", views_io.io_import, name="io_import"),
+    path("import/modello.xlsx", views_io.io_template, name="io_template"),
+    path("export/", views_io.io_export, name="io_export"),
+]
