@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -20,6 +19,7 @@ from trama.accounts.access import active_memberships, requires_two_factor
 from trama.accounts.forms import EmailAuthenticationForm, TokenForm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.http import safe_next
 
 
 class TramaLoginView(auth_views.LoginView):
@@ -48,13 +48,6 @@ class TramaLogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit.record(action="auth.logout", request=request)
         return super().post(request, *args, **kwargs)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "/"
 
 
 @login_required
@@ -86,7 +79,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 if device.verify_token(token):
                     otp_login(request, device)
                     audit.record(action="auth.2fa_verified", request=request)
-                    return redirect(_safe_next(request))
+                    return redirect(safe_next(request, "/"))
             audit.record(action="auth.2fa_failed", request=request)
             form.add_error("token", _("Codice non valido."))
         else:
@@ -97,8 +90,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             else:
                 otp_login(request, device)
                 messages.success(request, _("Autenticazione a due fattori attivata."))
-                return redirect(_safe_next(request))
-    context: dict[str, Any] = {"form": form, "enrolled": enrolled, "next": _safe_next(request)}
+                return redirect(safe_next(request, "/"))
+    context: dict[str, Any] = {"form": form, "enrolled": enrolled, "next": safe_next(request, "/")}
     if not enrolled:
         device = services.totp_device_pending(user=user)  # type: ignore[arg-type]
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)

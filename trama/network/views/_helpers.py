@@ -7,7 +7,6 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from trama.core.errors import ApplicationError
 from trama.network.forms import apply_error
@@ -27,15 +26,6 @@ def paginate(
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
