@@ -31,6 +31,14 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
+	mkdir -p $(VENDOR)/axe-core $(VENDOR)/fonts
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
+	cp node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf \
+	   node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf \
+	   node_modules/@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf \
+	   node_modules/@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf \
+	   node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf \
+	   node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf $(VENDOR)/fonts/
 	touch $(VENDOR)/.copied
 
 setup: $(STAMP) assets

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from trama.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
@@ -177,7 +176,12 @@ DEFAULT_FROM_EMAIL = env_str("TRAMA_FROM_EMAIL", "Trama <noreply@trama.invalid>"
 
 # --- Internationalisation --------------------------------------------------------------------------------
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
+# Every language the public portal speaks; staff pages offer only STAFF_LANGUAGES (their catalogue is it/en).
+LANGUAGES = [
+    ("it", "Italiano"), ("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"),
+    ("uk", "Українська"), ("zh-hans", "中文（简体）"),
+]
+STAFF_LANGUAGES = ("it", "en")
 LOCALE_PATHS = [BASE_DIR / "trama" / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True

@@ -13,4 +13,6 @@ def trama(request: HttpRequest) -> dict[str, Any]:
         "TILES_URL": settings.TRAMA_TILES_URL,
         "TILES_ATTRIBUTION": settings.TRAMA_TILES_ATTRIBUTION,
         "nav_items": nav_for(request),
+        # Staff pages offer only the languages their catalogue covers; the public portal offers all LANGUAGES.
+        "STAFF_LANGUAGES": [(code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES],
     }
