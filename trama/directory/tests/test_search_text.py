@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from trama.core.testing import Personas
 from trama.directory import services
 from trama.directory.models import Service, TaxonomyTerm
 from trama.directory.search import analyse, search_services
+from trama.directory.search.text import words as text_words
 from trama.directory.tests.helpers import make_service
 
 
@@ -105,3 +108,40 @@ def test_it_rebuilds_the_index_with_the_command(personas: Personas) -> None:
 def test_it_analyses_text_once_for_both_databases() -> None:
     assert analyse("Caffè sospeso per le mamme") == analyse("caffe SOSPESI mamma")
     assert analyse("Spazio mamma-bambino 0-3") == ["spaz", "mamm", "bambin", "0", "3"]
+
+
+# Words of everyday social-service Italian, with the forms people type: the stemming contract is checked on them
+# and on every taxonomy label (all portal languages) below.
+VOCABULARY = """
+bambino bambini bambina bambine mamma mamme madre madri padre genitori genitorialità famiglia famiglie figlio figli
+doposcuola compiti scuola scuole scolastico scolastica scolastici educativo educativa educative asilo nido nidi
+italiano italiana italiani lingua lingue corso corsi lezione lezioni stranieri straniero migranti rifugiati
+casa case abitativo abitare alloggio alloggi affitto sfratto sfratti lavoro lavori lavoratori occupazione
+reddito redditi contributo contributi sostegno sostegni aiuto aiuti alimentare alimentari pacco pacchi spesa
+salute sanitario sanitaria psicologico psicologica ascolto sportello sportelli orientamento accompagnamento
+documenti permesso soggiorno residenza legale legali consulenza consulenze giuridica sport sportivo sportive
+calcio piscina cultura culturale biblioteca biblioteche laboratorio laboratori teatro musica gioco giochi
+accoglienza accoglienze anziani disabilità volontari volontariato gratuito gratuita gratuiti caffè colazione
+colazioni sospeso sospesi neomamme prossimità cittadinanza attiva attivi comunità quartiere quartieri municipio
+"""
+
+
+@pytest.mark.django_db
+def test_postgresql_italian_stemming_agrees_with_the_python_stemmer() -> None:
+    """The results contract: PostgreSQL's `italian` configuration stems our words exactly as SQLite's side does."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's text-search configuration")
+    vocabulary = set(text_words(VOCABULARY))
+    for term in TaxonomyTerm.objects.all():
+        for label in [term.name, *(term.labels or {}).values()]:
+            vocabulary.update(text_words(str(label)))
+    ordered = sorted(vocabulary)
+    assert len(ordered) > 300
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT w, to_tsvector('italian', w)::text FROM unnest(%s::text[]) AS w", [ordered])
+        rows = cursor.fetchall()
+    disagreements = {
+        word: lexemes for word, lexemes in rows
+        if lexemes != f"'{analyse(word)[0]}':1"
+    }
+    assert disagreements == {}
