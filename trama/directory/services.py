@@ -52,6 +52,7 @@ from trama.directory.models import (
 from trama.lib import schedules as lib
 from trama.territory.geocoder import GeocodeError, GeocodeResult, geocode
 from trama.territory.models import Area
+from trama.territory.selectors import HEAVY
 
 if TYPE_CHECKING:
     from trama.accounts.models import User
@@ -312,10 +313,11 @@ def _locate(location: Location, *, allow_unlocated: bool) -> None:
     location.normalised_address = result.address
     location.latitude, location.longitude = result.latitude, result.longitude
     # Areas are matched by code (MI-M<n>, MI-NIL-<id>); without the Milan areas loaded they stay empty.
+    # Boundaries are not needed to point at an area (and decoding them costs ~1 ms each).
     if result.municipio_code:
-        location.municipio = Area.objects.filter(code=result.municipio_code).first()
+        location.municipio = Area.objects.filter(code=result.municipio_code).defer(*HEAVY).first()
     if result.nil_code:
-        location.nil = Area.objects.filter(code=result.nil_code).first()
+        location.nil = Area.objects.filter(code=result.nil_code).defer(*HEAVY).first()
     if not location.postcode:
         cap = _CAP.search(location.address_text)
         location.postcode = cap.group(1) if cap else ""

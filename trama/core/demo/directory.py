@@ -46,6 +46,7 @@ from trama.directory.models import (
     TaxonomyTerm,
     Weekday,
 )
+from trama.directory.search import deferred_indexing
 from trama.directory.services import (
     ScheduleSpec,
     closure_add,
@@ -64,6 +65,7 @@ from trama.directory.services import (
 from trama.lib import schedules as lib
 from trama.network.models import NetworkMembership, Organisation, OrganisationKind
 from trama.territory.models import Area, AreaKind, Place, PlaceKind
+from trama.territory.selectors import HEAVY
 
 if TYPE_CHECKING:
     from trama.core.demo.build import DemoBuilder
@@ -670,7 +672,8 @@ class DirectoryBuilder:
         self.terms = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__code=NEEDS)}
         self.action_lines = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__code=ACTION_LINES)}
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
-        self.areas = {a.code: a for a in Area.objects.filter(kind__in=[AreaKind.MUNICIPIO, AreaKind.NIL])}
+        self.areas = {a.code: a for a in Area.objects.filter(kind__in=[AreaKind.MUNICIPIO, AreaKind.NIL])
+                      .defer(*HEAVY)}
         self.locations = {
             (loc.external_identifier_type, loc.external_identifier): loc
             for loc in Location.objects.filter(external_identifier_type__in=[PLACE_ID_TYPE, DEMO_ID_TYPE])
@@ -995,6 +998,8 @@ def _url(value: str) -> str:
 
 def build_directory(builder: DemoBuilder) -> None:
     directory = DirectoryBuilder(builder)
-    directory.build_places()
-    directory.build_qubi()
-    directory.build_fictional()
+    # Each service is written several times (places, schedules, terms): index each once, at the end.
+    with deferred_indexing():
+        directory.build_places()
+        directory.build_qubi()
+        directory.build_fictional()

@@ -19,9 +19,11 @@ from trama.directory.search.filters import (
     run_search,
 )
 from trama.directory.search.forms import SearchForm
+from trama.directory.search.signals import deferred_indexing
 from trama.directory.search.text import analyse, reindex_all, reindex_service, reindex_services, search_services
 
 __all__ = [
-    "Point", "SearchForm", "SearchParams", "SearchResult", "analyse", "filter_services", "haversine_km",
-    "map_markers", "reindex_all", "reindex_service", "reindex_services", "run_search", "search_services",
+    "Point", "SearchForm", "SearchParams", "SearchResult", "analyse", "deferred_indexing", "filter_services",
+    "haversine_km", "map_markers", "reindex_all", "reindex_service", "reindex_services", "run_search",
+    "search_services",
 ]

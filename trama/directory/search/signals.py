@@ -8,10 +8,16 @@ stale index silently hides services from people looking for help. A post_save/po
 `bulk_create`, raw SQL) must be followed by `manage.py reindex_directory` (or `reindex_services`).
 
 The receivers run inside the writer's transaction, so the index row commits or rolls back with the record.
+Bulk writers (the demo, large imports) can wrap their work in `deferred_indexing()`: the receivers then only note
+which services changed, and each of them is re-indexed once when the block ends (inside the same transaction if
+the block is in one).
 Connected when `trama.directory.search` is imported (DirectoryConfig.ready() must import it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -23,11 +29,51 @@ from trama.network.models import Organisation
 
 UID = "trama.directory.search"
 
+# The services waiting to be re-indexed while `deferred_indexing()` is active in this context, else None.
+_pending: ContextVar[set[int] | None] = ContextVar("trama_directory_pending_index", default=None)
+
+
+@contextmanager
+def deferred_indexing() -> Iterator[None]:
+    """Re-index every service touched in the block once, at its end (nested blocks join the outer one)."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    ids = sorted(pending)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        found = set(Service.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        for pk in set(chunk) - found:
+            remove_service(pk)
+        _reindex_many(Service.objects.filter(pk__in=found))
+
+
+def _reindex_many(services: Any) -> None:
+    pending = _pending.get()
+    if pending is None:
+        reindex_services(services)
+    else:
+        pending.update(services.values_list("pk", flat=True))
+
+
+def _reindex(pk: int) -> None:
+    pending = _pending.get()
+    if pending is None:
+        reindex_service(pk)
+    else:
+        pending.add(pk)
+
 
 @receiver(post_save, sender=Service, dispatch_uid=f"{UID}.service_saved")
 def _service_saved(sender: Any, instance: Service, raw: bool = False, **kwargs: Any) -> None:
     if not raw:  # loaddata: fixtures are followed by reindex_directory
-        reindex_service(instance.pk)
+        _reindex(instance.pk)
 
 
 @receiver(post_delete, sender=Service, dispatch_uid=f"{UID}.service_deleted")
@@ -39,20 +85,20 @@ def _service_deleted(sender: Any, instance: Service, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Attribute, dispatch_uid=f"{UID}.attribute_deleted")
 def _attribute_changed(sender: Any, instance: Attribute, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        reindex_service(instance.service_id)
+        _reindex(instance.service_id)
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid=f"{UID}.organisation_saved")
 def _organisation_saved(sender: Any, instance: Organisation, raw: bool = False, created: bool = False,
                         **kwargs: Any) -> None:
     if not raw and not created:
-        reindex_services(Service.objects.filter(organisation=instance))
+        _reindex_many(Service.objects.filter(organisation=instance))
 
 
 @receiver(post_save, sender=Program, dispatch_uid=f"{UID}.program_saved")
 def _program_saved(sender: Any, instance: Program, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
     if not raw and not created:
-        reindex_services(Service.objects.filter(program=instance))
+        _reindex_many(Service.objects.filter(program=instance))
 
 
 @receiver(post_save, sender=TaxonomyTerm, dispatch_uid=f"{UID}.term_saved")
@@ -65,5 +111,5 @@ def _term_saved(sender: Any, instance: TaxonomyTerm, raw: bool = False, created:
     while frontier:
         frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         term_ids.update(frontier)
-    reindex_services(Service.objects.filter(pk__in=Attribute.objects.filter(term_id__in=term_ids)
+    _reindex_many(Service.objects.filter(pk__in=Attribute.objects.filter(term_id__in=term_ids)
                                             .values("service_id")))

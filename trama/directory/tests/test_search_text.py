@@ -12,7 +12,7 @@ from django.db import connection
 from trama.core.testing import Personas
 from trama.directory import services
 from trama.directory.models import Service, TaxonomyTerm
-from trama.directory.search import analyse, search_services
+from trama.directory.search import analyse, deferred_indexing, search_services
 from trama.directory.search.text import words as text_words
 from trama.directory.tests.helpers import make_service
 
@@ -108,6 +108,22 @@ def test_it_rebuilds_the_index_with_the_command(personas: Personas) -> None:
 def test_it_analyses_text_once_for_both_databases() -> None:
     assert analyse("Caffè sospeso per le mamme") == analyse("caffe SOSPESI mamma")
     assert analyse("Spazio mamma-bambino 0-3") == ["spaz", "mamm", "bambin", "0", "3"]
+
+
+def test_it_defers_indexing_to_the_end_of_a_bulk_block(personas: Personas) -> None:
+    kept = make_service(personas, name="Sportello lavoro")
+    gone = make_service(personas, name="Sportello casa")
+    with deferred_indexing():
+        new = make_service(personas, name="Doposcuola del martedì")
+        services.service_update(service=kept, by=None, name="Sportello lavoro e formazione")
+        gone.delete()
+        with deferred_indexing():  # nested: joins the outer block
+            services.service_update(service=new, by=None, description="Compiti e merenda")
+        assert names("doposcuola") == []  # not yet indexed
+        assert names("formazione") == []
+    assert names("doposcuola merenda") == ["Doposcuola del martedì"]
+    assert names("formazione") == ["Sportello lavoro e formazione"]
+    assert names("sportello") == ["Sportello lavoro e formazione"]
 
 
 # Words of everyday social-service Italian, with the forms people type: the stemming contract is checked on them
