@@ -800,3 +800,25 @@ def taxonomy_term_unassign(*, service: Service, term: TaxonomyTerm, by: User | N
             raise ApplicationError(_("Il servizio non è classificato come «%(term)s».") % {"term": term.name},
                                    field="term", code="not_found")
         _remove_detail(attribute, by=by, fields=("term", "value"))
+
+
+# --- Place notes of a service ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_at_location_update(*, link: ServiceAtLocation, by: User | None, description: str) -> ServiceAtLocation:
+    """Change what this service says about one of its places ("sportello al piano terra")."""
+    description = description.strip()
+    if description == link.description:
+        return link
+    before = link.description
+    link.description = description
+    link.save(update_fields=["description"])
+    _revision(by=by, action=RevisionAction.UPDATE, obj=link, service=link.service, location=link.location,
+              changes={"description": [before, description]})
+    audit.record(action="directory.service_at_location.update", actor=by, obj=link,
+                 details={"service": link.service_id, "location": link.location_id, "fields": ["description"]})
+    return link
+
+
+__all__ += ["service_at_location_update"]

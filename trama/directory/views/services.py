@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from trama.accounts.models import User
 from trama.directory import access, opening, services
-from trama.directory.forms import NEEDS_TAXONOMY, ServiceForm
+from trama.directory.forms import ACTION_LINES_TAXONOMY, NEEDS_TAXONOMY, TRANSLATION_LANGUAGES, ServiceForm
 from trama.directory.models import (
     STALE_AFTER_DAYS,
     Attribute,
@@ -26,10 +26,11 @@ from trama.directory.models import (
     Language,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from trama.directory.views import display
+from trama.directory.views import details, display
 from trama.directory.views._helpers import paginate, require_creator, run_service, safe_next, service_url, user_of
 from trama.network.access import organisations_visible_to
 from trama.network.models import Organisation
@@ -44,7 +45,8 @@ def _light_links(service: Service) -> QuerySet[ServiceAtLocation]:
         ServiceAtLocation.objects.filter(service=service)
         .select_related("location", "location__municipio", "location__nil")
         .defer(*(f"location__{area}__{column}" for area in ("municipio", "nil") for column in HEAVY))
-        .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")))
+        .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")),
+                          "phones", "location__accessibility")
         .order_by("location__name", "pk")
     )
 
@@ -65,12 +67,22 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = access.get_service_for(request.user, pk, request=request)
     lang = get_language()
     now = timezone.localtime()
+    can_edit = access.can_edit_maintained_by(request.user, service.maintainer_id)
+    # One query per kind of detail, shared by the read-only page and the editors' sections.
+    prefetch_related_objects(
+        [service], "phones", "contacts", "languages", "cost_options", "required_documents",
+        Prefetch("service_areas", queryset=ServiceArea.objects.select_related("area")
+                 .defer(*(f"area__{column}" for column in HEAVY))),
+    )
     links = list(_light_links(service))
+    details.remember_links(service, links)
     places = []
     points = []
     for link in links:
         fields = access.location_fields_for(request.user, link.location)
-        places.append({"link": link, "fields": fields, "week": display.week_table(link.schedules.all())})
+        places.append({"link": link, "fields": fields, "week": display.week_table(link.schedules.all()),
+                       "can_edit_place": can_edit and access.can_edit_maintained_by(request.user,
+                                                                                     link.location.maintainer_id)})
         if fields["latitude"] is not None and fields["longitude"] is not None:
             points.append({"lat": fields["latitude"], "lon": fields["longitude"], "title": fields["name"],
                            "text": fields["address"] or "", "label": ""})
@@ -84,7 +96,6 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     terms = [a.term for a in Attribute.objects.filter(service=service).select_related("term", "term__taxonomy")]
     revisions = service.revisions.select_related("by").order_by("-at", "-pk")[:REVISIONS_SHOWN]
-    can_edit = access.can_edit_maintained_by(request.user, service.maintainer_id)
     return render(request, "directory/service_detail.html", {
         "service": service,
         "name": service.translated("name", lang),
@@ -101,10 +112,19 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "languages": [_language_name(language) for language in service.languages.all()],
         "documents": service.required_documents.all(),
         "costs": service.cost_options.all(),
-        "terms": [{"label": t.label(lang), "taxonomy": t.taxonomy.name} for t in terms],
+        "terms": [{"label": t.label(lang), "taxonomy": t.taxonomy.name} for t in terms
+                  if t.taxonomy.code != ACTION_LINES_TAXONOMY],
+        "action_lines": [t.label(lang) for t in terms if t.taxonomy.code == ACTION_LINES_TAXONOMY],
         "revisions": display.revision_rows(revisions),
         "map_data": {"area": None, "points": points},
         "can_edit": can_edit,
+        "contacts": service.contacts.all(),
+        "service_areas": service.service_areas.all(),
+        "translated_languages": [
+            {"code": code, "name": name, "dir": direction}
+            for code, name, direction in TRANSLATION_LANGUAGES if (service.translations or {}).get(code)
+        ],
+        "sections": details.sections_for(request, service) if can_edit else [],
     })
 
 

@@ -31,3 +31,19 @@
     });
   });
 })();
+
+/* Details of the service page: after htmx swaps a section, bring the focus back into it (to the first field
+   with an error, else to the status line), so keyboard and screen-reader users know what happened. */
+(function () {
+  "use strict";
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var id = target && target.id;
+    if (!id || id.indexOf("detail-") !== 0) { return; }
+    var section = document.getElementById(id);
+    if (!section) { return; }
+    var invalid = section.querySelector("[aria-invalid='true']");
+    var status = section.querySelector("[data-detail-status]");
+    if (invalid) { invalid.focus(); } else if (status) { status.focus(); }
+  });
+})();
