@@ -76,9 +76,15 @@ bench: setup
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles var
 
-# Refresh the translation catalogue after changing interface strings (needs GNU gettext), then translate
-# the new entries in trama/locale/en/LC_MESSAGES/django.po and commit both .po and .mo.
+# Refresh the translation catalogues after changing interface strings (needs GNU gettext), then translate
+# the new entries and commit both .po and .mo:
+# - staff pages (it/en): trama/locale/en/LC_MESSAGES/django.po, every app but the public portal;
+# - the public portal (trama/portal/locale/<lang>/): its own catalogue in the six other portal languages,
+#   refreshed from inside the app so that its strings stay out of the staff catalogue.
+PORTAL_LANGUAGES := en fr es ar uk zh_Hans
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var \
-	      --ignore=e2e --ignore=bench
+	      --ignore=e2e --ignore=bench --ignore=trama/portal
+	cd trama/portal && env -u DJANGO_SETTINGS_MODULE ../../$(VENV)/bin/django-admin makemessages \
+	      --ignore=tests --ignore=static $(addprefix -l ,$(PORTAL_LANGUAGES))
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trama.accounts",
     "trama.network",
     "trama.directory",
+    "trama.portal",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("network/", include("trama.network.urls")),
     path("directory/", include("trama.directory.urls")),
     path("api/hsds/", include("trama.directory.api.urls")),
+    path("aiuto/", include("trama.portal.urls")),
     path("", include("trama.accounts.urls_dashboard")),
     path("", include("trama.core.urls")),
 ]

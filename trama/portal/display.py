@@ -1,0 +1,295 @@
+"""How the portal says things: plain-language texts in the visitor's language, with no queries.
+
+Every string here is the portal's own (trama/portal/locale), not the staff pages' (they speak it/en only): day
+names come from Django's catalogues, which cover all the portal languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language_info, override, pgettext
+from django.utils.translation import gettext as _
+
+from trama.directory.models import (
+    TRANSLATABLE_FIELDS,
+    CostOption,
+    DocumentKind,
+    Language,
+    Schedule,
+    Service,
+)
+from trama.directory.opening import NextOpening
+from trama.lib import schedules as lib
+
+# --- Texts that may be in another language than the page ---------------------------------------------
+
+
+def base_language(lang: str | None) -> str:
+    """"zh-hans" → "zh": the key of the services' translations and of the taxonomy labels."""
+    return (lang or "it").lower().replace("_", "-").split("-")[0]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and, when it is not in the page's language, the language it is in (for a `lang` attribute, so
+    screen readers pronounce an Italian description on an Arabic page as Italian)."""
+
+    text: str
+    lang: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def lang_attr(self) -> SafeString:
+        return format_html(' lang="{}"', self.lang) if self.lang else mark_safe("")  # noqa: S308 - constant
+
+    def truncated(self, chars: int) -> Text:
+        return Text(Truncator(self.text).chars(chars), self.lang)
+
+
+def translated(service: Service, field_name: str, lang: str | None) -> Text:
+    """The field in the page's language when the service has that translation, else as entered (Italian)."""
+    assert field_name in TRANSLATABLE_FIELDS, field_name
+    base = base_language(lang)
+    value = ((service.translations or {}).get(base) or {}).get(field_name)
+    if isinstance(value, str) and value.strip():
+        return Text(value)
+    return italian(getattr(service, field_name) or "", lang)
+
+
+def italian(text: str, lang: str | None) -> Text:
+    """A text entered in Italian, marked as such on a page in another language."""
+    return Text(text, "" if base_language(lang) == "it" or not text else "it")
+
+
+# --- Eligibility in plain words -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    kind: str  # "yes": good news for the family; "need": a requirement; "info"
+
+
+def badges(service: Service) -> list[Badge]:
+    rows = []
+    if service.is_free:
+        rows.append(Badge(_("Gratis"), "yes"))
+    if not service.requires_residency:
+        rows.append(Badge(_("Non serve la residenza"), "yes"))
+    if not service.requires_documents:
+        rows.append(Badge(_("Non servono documenti"), "yes"))
+    if service.requires_residency:
+        rows.append(Badge(_("Serve la residenza"), "need"))
+    if service.requires_documents:
+        rows.append(Badge(_("Servono documenti o permesso di soggiorno"), "need"))
+    if service.requires_isee:
+        rows.append(Badge(_("Serve l'ISEE"), "need"))
+    if service.requires_appointment:
+        rows.append(Badge(_("Su appuntamento"), "info"))
+    return rows
+
+
+def ages(service: Service) -> str:
+    low, high = service.minimum_age, service.maximum_age
+    if low is not None and high is not None:
+        return _("Da %(low)s a %(high)s anni") % {"low": low, "high": high}
+    if low is not None:
+        return _("Da %(low)s anni in su") % {"low": low}
+    if high is not None:
+        return _("Fino a %(high)s anni") % {"high": high}
+    return ""
+
+
+def document(required: Any) -> dict[str, str]:
+    kinds = {
+        DocumentKind.IDENTITY: _("Documento d'identità"),
+        DocumentKind.RESIDENCE_PERMIT: _("Permesso di soggiorno"),
+        DocumentKind.FISCAL_CODE: _("Codice fiscale o tessera sanitaria"),
+        DocumentKind.ISEE: _("Attestazione ISEE"),
+        DocumentKind.RESIDENCY: _("Certificato di residenza"),
+    }
+    kind = kinds.get(required.kind, "")
+    text = required.document.strip()
+    with override("it"):  # a document entered without a text carries the kind's Italian label
+        italian_kind = str(DocumentKind(required.kind).label) if required.kind in DocumentKind.values else ""
+    if kind and text.casefold() in (kind.casefold(), italian_kind.casefold()):
+        text = ""
+    return {"kind": kind, "text": text, "uri": required.uri}
+
+
+def cost(option: CostOption) -> str:
+    parts = [option.option.strip()] if option.option.strip() else []
+    if option.amount is not None:
+        amount = formats.number_format(option.amount, 2, use_l10n=True)
+        parts.append(f"{amount} €" if option.currency == "EUR" else f"{amount} {option.currency}")
+    if option.amount_description.strip():
+        parts.append(option.amount_description.strip())
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class SpokenLanguage:
+    code: str
+    name: str  # in the page's language
+    local: str  # in the language itself ("العربية"), when known
+
+
+def spoken_language(language: Language) -> SpokenLanguage:
+    try:
+        info = get_language_info(language.code)
+    except KeyError:
+        return SpokenLanguage(code=language.code, name=language.name or language.code, local="")
+    local = str(info["name_local"])
+    name = str(info["name_translated"])
+    return SpokenLanguage(code=language.code, name=name, local="" if local.casefold() == name.casefold() else local)
+
+
+# --- Opening hours ------------------------------------------------------------------------------------
+
+
+def day_name(index: int) -> str:
+    return str(WEEKDAYS[index])
+
+
+def hours(opens_at: dt.time, closes_at: dt.time) -> str:
+    return f"{opens_at:%H:%M}–{closes_at:%H:%M}"
+
+
+def _date(value: dt.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _simple_days(schedule: Schedule) -> list[int] | None:
+    """The weekdays of a plain "every <day>" window, else None."""
+    if schedule.freq != lib.WEEKLY or schedule.interval != 1 or schedule.bymonthday:
+        return None
+    try:
+        parsed = lib.parse_byday(schedule.byday)
+    except lib.ScheduleError:
+        return None
+    if not parsed or any(ordinal is not None for ordinal, _day in parsed):
+        return None
+    return [weekday for _ordinal, weekday in parsed]
+
+
+def _period(schedule: Schedule) -> str:
+    start = schedule.valid_from or schedule.dtstart
+    end = schedule.valid_to or schedule.until
+    if start and end:
+        return _("dal %(start)s al %(end)s") % {"start": _date(start), "end": _date(end)}
+    if start:
+        return _("dal %(start)s") % {"start": _date(start)}
+    if end:
+        return _("fino al %(end)s") % {"end": _date(end)}
+    return ""
+
+
+def describe(schedule: Schedule) -> str:
+    """A window the week list cannot hold, in words ("2nd Tuesday of the month, 10:00–12:00")."""
+    try:
+        parsed = lib.parse_byday(schedule.byday)
+    except lib.ScheduleError:
+        parsed = ()
+    parts: list[str] = []
+    if schedule.freq == lib.MONTHLY:
+        for ordinal, weekday in parsed:
+            day = day_name(weekday)
+            if ordinal == -1:
+                parts.append(_("ultimo %(day)s del mese") % {"day": day})
+            elif ordinal:
+                parts.append(_("%(nth)sº %(day)s del mese") % {"nth": ordinal, "day": day})
+            else:
+                parts.append(day)
+        if schedule.bymonthday:
+            parts.append(_("giorno %(days)s del mese") % {"days": schedule.bymonthday.replace(",", ", ")})
+        if schedule.interval > 1:
+            parts.append(_("ogni %(n)s mesi") % {"n": schedule.interval})
+    else:
+        parts.append(", ".join(day_name(weekday) for _ordinal, weekday in parsed))
+        if schedule.interval > 1:
+            parts.append(_("ogni %(n)s settimane") % {"n": schedule.interval})
+    text = f"{'; '.join(p for p in parts if p)} {hours(schedule.opens_at, schedule.closes_at)}".strip()
+    period = _period(schedule)
+    return f"{text} ({period})" if period else text
+
+
+@dataclass
+class Day:
+    index: int
+    name: str
+    windows: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Week:
+    """The open days of a week (closed days are left out) and the windows that are not weekly."""
+
+    days: list[Day]
+    other: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.days and not self.other
+
+    @property
+    def first_day(self) -> int:
+        return self.days[0].index if self.days else 7
+
+    def lines(self) -> list[str]:
+        return [f"{day.name} {', '.join(day.windows)}" for day in self.days] + self.other
+
+
+def week(schedules: Iterable[Schedule]) -> Week:
+    by_day: dict[int, list[tuple[dt.time, str]]] = {}
+    other: list[str] = []
+    for schedule in schedules:
+        days = _simple_days(schedule)
+        period = _period(schedule)
+        if days is None:
+            other.append(describe(schedule))
+            continue
+        text = hours(schedule.opens_at, schedule.closes_at)
+        if period:
+            text += f" ({period})"
+        for index in days:
+            by_day.setdefault(index, []).append((schedule.opens_at, text))
+    return Week(
+        days=[Day(index=i, name=day_name(i), windows=[t for _opens, t in sorted(by_day[i])]) for i in sorted(by_day)],
+        other=other,
+    )
+
+
+def opening_text(item: NextOpening, now: dt.datetime | None = None) -> str:
+    """ "Today, 10:00–13:00" / "Tuesday 25/11/2026, 10:00–13:00", in the page's language."""
+    now = timezone.localtime(now or timezone.now())
+    start, end = timezone.localtime(item.start), timezone.localtime(item.end)
+    days = (start.date() - now.date()).days
+    if days == 0:
+        when = _("oggi")
+    elif days == 1:
+        when = _("domani")
+    else:
+        when = pgettext("weekday and date", "%(day)s %(date)s") % {
+            "day": day_name(start.weekday()), "date": _date(start.date())}
+    return f"{when}, {hours(start.time(), end.time())}"
+
+
+def opening_row(item: NextOpening, now: dt.datetime, *, with_day: bool = True) -> dict[str, str]:
+    """An opening for the page: when (with the day, or the hours only for "open now") and the place's name
+    (a name only: a confidential place's name is public, its address is not)."""
+    start, end = timezone.localtime(item.start), timezone.localtime(item.end)
+    text = opening_text(item, now) if with_day else hours(start.time(), end.time())
+    return {"text": text, "place": item.location.name if item.location is not None else ""}

@@ -1,0 +1,321 @@
+"""What the public portal reads, always through the directory's public funnel.
+
+Every query starts from `access.public_services()` / `access.public_service_at_locations()` (active and public
+records only) and every place is rendered through `access.public_location_fields()`, so a confidential address
+(shelters) never reaches a portal page, its map data or its PDF. The portal has no user: the search runs with
+`user=None`, for which the directory search treats confidential places as having no point and no NIL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from trama.directory import access, opening
+from trama.directory.models import (
+    Attribute,
+    Language,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from trama.directory.search import SearchParams, SearchResult, run_search
+from trama.directory.search.filters import NEEDS_TAXONOMY, term_with_descendants
+from trama.portal import display
+from trama.territory.models import Area, AreaKind
+from trama.territory.selectors import HEAVY
+
+# The needs term of the places where a family can ask for orientation (QuBì desks, community points…).
+ACCESS_POINTS_TERM = "orientamento.punti-accesso"
+# Milan's Municipi, 1 to 9: the URL number and the territory code ("MI-M8").
+MUNICIPI = tuple(range(1, 10))
+# The map shows at most this many places (the list shows every result, page by page).
+MAX_MARKERS = 1500
+_LOCATION_AREAS_HEAVY = tuple(f"location__{area}__{column}" for area in ("municipio", "nil") for column in HEAVY)
+
+
+def municipio_code(number: int) -> str:
+    return f"MI-M{number}"
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def public_services() -> QuerySet[Service]:
+    return access.public_services().select_related("organisation")
+
+
+def search(params: SearchParams | None) -> SearchResult:
+    """The public search; no parameters: every public service, by name."""
+    if params is None:
+        return SearchResult(services=public_services().order_by("name", "pk"))
+    if params.text.strip() and params.origin is not None:
+        # Words and an address: with the full-text match inside the distance subquery SQLite's planner takes
+        # seconds, so the words are matched first and the distance search runs over those services only (the
+        # order is by distance anyway; the filters are the same, applied twice).
+        matched = run_search(public_services(), replace(params, origin=None, radius_km=None), user=None)
+        pks = list(matched.services.order_by().values_list("pk", flat=True))
+        return run_search(public_services().filter(pk__in=pks), replace(params, text=""), user=None)
+    return run_search(public_services(), params, user=None)
+
+
+def _light_links() -> QuerySet[ServiceAtLocation]:
+    return (ServiceAtLocation.objects.select_related("location", "location__municipio", "location__nil")
+            .defer(*_LOCATION_AREAS_HEAVY).order_by("location__name", "pk"))
+
+
+def with_places(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Services with their places, for a results page (one more query whatever the page size)."""
+    return services.prefetch_related(Prefetch("service_at_locations", queryset=_light_links()))
+
+
+@dataclass
+class ResultRow:
+    service: Service
+    name: display.Text
+    summary: display.Text
+    distance: float | None
+    places: list[dict[str, Any]]
+    badges: list[display.Badge]
+
+
+def result_rows(services: list[Service], result: SearchResult, lang: str) -> list[ResultRow]:
+    rows = []
+    for service in services:
+        rows.append(ResultRow(
+            service=service,
+            name=display.translated(service, "name", lang),
+            summary=display.translated(service, "description", lang).truncated(220),
+            distance=result.distances.get(service.pk),
+            places=[access.public_location_fields(link.location) for link in service.service_at_locations.all()],
+            badges=display.badges(service),
+        ))
+    return rows
+
+
+def markers(services: QuerySet[Service], lang: str, service_url: Any) -> list[dict[str, Any]]:
+    """One marker per public place with a point, JSON-safe. Confidential places have no point for the public
+    (public_location_fields) and are never sent."""
+    # The services' keys first (at most MAX_MARKERS, in the results' order): a subquery here would repeat the
+    # search inside the join, which SQLite plans badly when it holds a full-text match.
+    pks = list(services.values_list("pk", flat=True)[:MAX_MARKERS])
+    links = (ServiceAtLocation.objects
+             .filter(service_id__in=pks, location__latitude__isnull=False,
+                     location__confidential_address=False)
+             .select_related("service", "location", "location__municipio", "location__nil")
+             .defer(*_LOCATION_AREAS_HEAVY)
+             .order_by("service__name", "service_id", "location__name", "pk"))
+    result: list[dict[str, Any]] = []
+    for link in links[:MAX_MARKERS]:
+        fields = access.public_location_fields(link.location)
+        if fields["latitude"] is None or fields["longitude"] is None:
+            continue
+        result.append({
+            "lat": round(float(fields["latitude"]), 6),
+            "lon": round(float(fields["longitude"]), 6),
+            "service": str(display.translated(link.service, "name", lang)),
+            "place": fields["name"],
+            "address": fields["address"] or "",
+            "url": service_url(link.service_id),
+        })
+    return result
+
+
+def need_terms() -> list[TaxonomyTerm]:
+    return list(TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY)
+                .only("pk", "code", "name", "labels", "parent_id", "position").order_by("position", "code"))
+
+
+# --- One service ----------------------------------------------------------------------------------
+
+
+def get_public_service(pk: int) -> Service:
+    service = public_services().select_related("program").filter(pk=pk).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+@dataclass
+class Place:
+    fields: dict[str, Any]
+    week: display.Week
+    phones: list[Phone]
+
+
+@dataclass
+class ServicePage:
+    service: Service
+    places: list[Place]
+    general_week: display.Week
+    phones: list[Phone]
+    languages: list[display.SpokenLanguage]
+    needs: list[str]
+    target_groups: list[str]
+    documents: list[dict[str, str]]
+    costs: list[str]
+    areas: list[str]
+    open_now: list[opening.NextOpening]
+    upcoming: list[opening.NextOpening]
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_phone(self) -> bool:
+        return bool(self.phones) or any(place.phones for place in self.places)
+
+
+def _public_phones(phones: list[Phone]) -> list[Phone]:
+    return [phone for phone in phones if phone.number.strip()]
+
+
+def service_page(service: Service, lang: str, now: dt.datetime | None = None) -> ServicePage:
+    now = now or timezone.now()
+    links = list(
+        ServiceAtLocation.objects.filter(service=service)
+        .select_related("location", "location__municipio", "location__nil")
+        .defer(*_LOCATION_AREAS_HEAVY)
+        .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")),
+                          Prefetch("phones", queryset=Phone.objects.order_by("pk")),
+                          Prefetch("location__phones", queryset=Phone.objects.order_by("pk")),
+                          Prefetch("location__languages", queryset=Language.objects.order_by("code")))
+    )
+    own = list(service.schedules.filter(service_at_location__isnull=True).order_by("opens_at", "pk"))
+    places, points = [], []
+    for link in links:
+        fields = access.public_location_fields(link.location)
+        # A service's own hours belong to its only place, or to the place they name (as opening.py reads them).
+        schedules = list(link.schedules.all()) + [
+            s for s in own if s.location_id == link.location_id or (s.location_id is None and len(links) == 1)
+        ]
+        phones = list(link.phones.all())
+        if not link.location.confidential_address:
+            phones += list(link.location.phones.all())
+        places.append(Place(fields=fields, week=display.week(schedules), phones=_public_phones(phones)))
+        if fields["latitude"] is not None and fields["longitude"] is not None:
+            points.append({"lat": fields["latitude"], "lon": fields["longitude"], "place": fields["name"],
+                           "address": fields["address"] or "", "service": "", "url": ""})
+    # Hours that belong to no particular place (a service offered at several places, or at none).
+    general = display.week([s for s in own if s.location_id is None and len(links) != 1])
+
+    languages: dict[str, display.SpokenLanguage] = {}
+    for language in service.languages.order_by("code"):
+        languages.setdefault(language.code, display.spoken_language(language))
+    for link in links:
+        if link.location.confidential_address:
+            continue
+        for language in link.location.languages.all():
+            languages.setdefault(language.code, display.spoken_language(language))
+
+    attributes = (Attribute.objects.filter(service=service, term__taxonomy__code=NEEDS_TAXONOMY)
+                  .select_related("term").order_by("term__position", "term__code"))
+    areas = [area.name or (area.area.name if area.area is not None else "")
+             for area in service.service_areas.select_related("area").defer(
+                 *(f"area__{column}" for column in HEAVY))]
+    return ServicePage(
+        service=service,
+        places=places,
+        general_week=general,
+        phones=_public_phones(list(service.phones.order_by("pk"))),
+        languages=sorted(languages.values(), key=lambda item: item.name.casefold()),
+        needs=[attribute.term.label(lang) for attribute in attributes],
+        target_groups=[group.label(lang) for group in service.target_groups.order_by("position", "code")],
+        documents=[display.document(document) for document in service.required_documents.order_by("pk")],
+        costs=[display.cost(option) for option in service.cost_options.order_by("pk")],
+        areas=[name for name in areas if name],
+        open_now=opening.service_open_at(service, now),
+        upcoming=opening.service_next_openings(service, now, limit=3),
+        points=points,
+    )
+
+
+# --- Municipi and their access points ---------------------------------------------------------------
+
+
+def municipio(number: int) -> Area:
+    if number not in MUNICIPI:
+        raise Http404
+    area = (Area.objects.filter(kind=AreaKind.MUNICIPIO, code=municipio_code(number))
+            .defer(*HEAVY, "demographics").first())
+    if area is None:
+        raise Http404
+    return area
+
+
+def _ancestors(area: Area) -> list[int]:
+    ids, parent_id = [], area.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Area.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+@dataclass
+class AccessPoint:
+    service: Service
+    name: display.Text
+    organisation: str
+    place: dict[str, Any]
+    week: display.Week
+    when: list[str]
+    phones: list[Phone]
+    note: display.Text
+
+
+def access_points(area: Area, lang: str) -> list[AccessPoint]:
+    """The public places where families of this Municipio can ask for orientation: the services classified under
+    ACCESS_POINTS_TERM (or below it), at a place in the Municipio or serving an area that covers it."""
+    terms = term_with_descendants(ACCESS_POINTS_TERM)
+    services = Attribute.objects.filter(term_id__in=terms).values("service_id")
+    covering = ServiceArea.objects.filter(area_id__in=[area.pk, *_ancestors(area)]).values("service_id")
+    links = (
+        access.public_service_at_locations()
+        .filter(service__in=services)
+        .filter(Q(location__municipio=area) | Q(service__in=covering))
+        .select_related("service__organisation")
+        .defer(*_LOCATION_AREAS_HEAVY)
+        .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")),
+                          Prefetch("phones", queryset=Phone.objects.order_by("pk")),
+                          Prefetch("service__phones", queryset=Phone.objects.order_by("pk")),
+                          Prefetch("service__schedules",
+                                   queryset=Schedule.objects.filter(service_at_location__isnull=True)
+                                   .order_by("opens_at", "pk")),
+                          Prefetch("service__service_at_locations", queryset=ServiceAtLocation.objects.only(
+                              "pk", "service_id", "location_id")))
+    )
+    points = []
+    for link in links:
+        service = link.service
+        schedules = list(link.schedules.all())
+        if not schedules and len(service.service_at_locations.all()) == 1:
+            schedules = [s for s in service.schedules.all() if s.location_id in (None, link.location_id)]
+        phones = _public_phones(list(link.phones.all()) or list(service.phones.all()))
+        note = (display.italian(link.description, lang) if link.description
+                else display.translated(service, "application_process", lang))
+        week = display.week(schedules)
+        points.append(AccessPoint(
+            service=service,
+            name=display.translated(service, "name", lang),
+            organisation=service.organisation.name,
+            place=access.public_location_fields(link.location),
+            week=week,
+            when=week.lines(),
+            phones=phones,
+            note=note,
+        ))
+    points.sort(key=lambda p: (str(p.name).casefold(), p.week.first_day, str(p.place["name"]).casefold()))
+    return points
+
+
+def municipi_with_counts() -> list[dict[str, Any]]:
+    """The nine Municipi, each with its number of public access points (for the index page)."""
+    areas = {a.code: a for a in Area.objects.filter(kind=AreaKind.MUNICIPIO,
+                                                      code__in=[municipio_code(n) for n in MUNICIPI])
+             .only("pk", "code", "name")}
+    return [{"number": n, "area": areas.get(municipio_code(n))} for n in MUNICIPI]

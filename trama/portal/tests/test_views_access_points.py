@@ -1,0 +1,122 @@
+"""Access points per Municipio /aiuto/municipio/<n>/ (like the Municipio 8 QuBì flyer), the Municipi index and the
+printable flyer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from trama.portal.flyer import FlyerPoint
+from trama.portal.tests.conftest import QUBI_ZONES, SHELTER_ADDRESS, PortalData
+
+
+def _url(number: int) -> str:
+    return reverse("portal:access_points", args=[number])
+
+
+def test_it_lists_the_nine_municipi(client: Client, portal_data: PortalData) -> None:
+    html = client.get(reverse("portal:municipi")).content.decode()
+    for number in range(1, 10):
+        assert f'href="{_url(number)}"' in html
+    assert 'aria-current="page"' in html
+
+
+def test_it_shows_the_itinerant_desks_three_zones_with_day_hours_and_phone(
+    client: Client, portal_data: PortalData
+) -> None:
+    response = client.get(_url(8))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Punti di accesso del Municipio 8" in html
+    days = {"TU": "Martedì", "WE": "Mercoledì", "FR": "Venerdì"}
+    for zone, address, day, opens, closes, phone in QUBI_ZONES:
+        card = re.search(rf"Punto QuBì zona {zone}.*?</li>", html, re.S)
+        assert card is not None, zone
+        assert address in card.group(0)
+        assert f"{days[day]} {opens}–{closes}" in card.group(0)
+        assert f'href="tel:{phone.replace(" ", "")}"' in card.group(0)
+    # Tuesday, Wednesday, Friday: the order of the week.
+    assert html.index("zona Quarto Oggiaro") < html.index("zona Gallaratese") < html.index("zona Villapizzone")
+    assert 'href="/aiuto/municipio/8/volantino.pdf"' in html
+
+
+def test_it_lists_only_active_public_points_of_that_municipio(client: Client, portal_data: PortalData) -> None:
+    html = client.get(_url(8)).content.decode()
+    for hidden in ("Doposcuola Sospeso", "Doposcuola Chiuso", "Doposcuola Interno", "Sportello NoLo"):
+        assert hidden not in html
+    assert "Sportello NoLo" in client.get(_url(2)).content.decode()
+
+
+def test_it_never_shows_a_confidential_address(client: Client, portal_data: PortalData) -> None:
+    html = client.get(_url(8)).content.decode()
+    assert "Casa rifugio Aurora" in html and "indirizzo riservato" in html
+    assert "Pascarella" not in html and SHELTER_ADDRESS not in html
+
+
+def test_it_suggests_a_search_when_a_municipio_has_no_points(client: Client, portal_data: PortalData) -> None:
+    html = client.get(_url(5)).content.decode()
+    assert "non ci sono ancora punti di accesso" in html and "/aiuto/?municipio=5" in html
+
+
+@pytest.mark.parametrize("number", [0, 10, 99])
+def test_it_gives_404_for_a_municipio_that_does_not_exist(client: Client, portal_data: PortalData,
+                                                         number: int) -> None:
+    assert client.get(_url(number)).status_code == 404
+    assert client.get(reverse("portal:flyer", args=[number])).status_code == 404
+
+
+def test_it_gives_404_for_a_municipio_not_loaded(client: Client, portal_data: PortalData) -> None:
+    assert client.get(_url(3)).status_code == 404
+
+
+def test_it_renders_the_arabic_page_right_to_left(client: Client, portal_data: PortalData) -> None:
+    client.cookies["django_language"] = "ar"
+    html = client.get(_url(8)).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "الثلاثاء 10:00–13:00" in html
+
+
+def test_it_returns_the_printable_flyer_as_a_pdf(client: Client, portal_data: PortalData) -> None:
+    response = client.get(reverse("portal:flyer", args=[8]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="punti-di-accesso-municipio-8.pdf"'
+    body = response.content
+    assert body.startswith(b"%PDF-") and b"%%EOF" in body[-1024:]
+
+
+def test_it_puts_the_pages_access_points_on_the_flyer(client: Client, portal_data: PortalData,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from trama.portal import views
+
+    printed: dict[str, Any] = {}
+
+    def fake_render(*, municipio_name: str, points: Sequence[FlyerPoint], language: str) -> bytes:
+        printed.update(municipio_name=municipio_name, points=list(points), language=language)
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr(views, "render_flyer", fake_render)
+    client.cookies["django_language"] = "en"
+    assert client.get(reverse("portal:flyer", args=[8])).content == b"%PDF-1.7 test"
+    assert printed["municipio_name"] == "Municipio 8" and printed["language"] == "en"
+    points = {point.place.split(",")[0]: point for point in printed["points"]}
+    tuesday = points["Punto QuBì zona Quarto Oggiaro"]
+    assert tuesday.name == "QuBì orientation desk, Municipio 8 (travelling desk)"
+    assert tuesday.place == "Punto QuBì zona Quarto Oggiaro, Via Michele Lessona 20, Milano"
+    assert tuesday.when == ["Tuesday 10:00–13:00"] and tuesday.phones == ["333 111 2222"]
+    assert points["Punto QuBì zona Villapizzone"].when == ["Friday 10:00–13:00"]
+    shelter = next(point for point in printed["points"] if point.name == "Casa rifugio Aurora")
+    assert shelter.place == "Casa Aurora (confidential address: you get it when you call)"
+    assert all("Pascarella" not in point.place for point in printed["points"])
+    assert "Sportello NoLo" not in {point.name for point in printed["points"]}
+
+
+def test_it_prints_the_flyer_in_arabic_too(client: Client, portal_data: PortalData) -> None:
+    client.cookies["django_language"] = "ar"
+    response = client.get(reverse("portal:flyer", args=[8]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
