@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from trama.accounts.access import organisations_for, requires_two_factor, start_request_cache
+from trama.core.middleware import PUBLIC_PREFIXES
 
 _LAST_SEEN = "trama_last_seen"
 ACTING_FOR_SESSION_KEY = "trama_acting_for"
@@ -72,7 +73,7 @@ class TwoFactorRequiredMiddleware:
     # Only what is needed to log in, verify, recover a password or leave; everything else needs the factor.
     EXEMPT_PREFIXES = (
         "/account/login/", "/account/logout/", "/account/two-factor/", "/account/password-reset/",
-        "/account/reset/", "/account/profile/", "/static/", "/about/", "/i18n/",
+        "/account/reset/", "/account/profile/", "/static/", "/about/", "/i18n/", *PUBLIC_PREFIXES,
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

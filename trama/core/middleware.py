@@ -1,12 +1,17 @@
-"""Makes the current request known to audit.record, so services need not pass it along."""
+"""Request-wide middleware of core: the audit context, and the language of staff pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from trama.core.audit import current_request
+
+# Pages anyone may open without an account: the public portal and the public HSDS API.
+PUBLIC_PREFIXES = ("/aiuto/", "/api/hsds/")
 
 
 class AuditContextMiddleware:
@@ -22,3 +27,19 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_request.reset(token)
+
+
+class StaffLanguageMiddleware:
+    """The portal speaks seven languages, staff pages two (their catalogue is Italian and English). Someone who
+    chose, say, French on the portal and then opens a staff page would get a patchwork of French and Italian:
+    outside the public pages a language staff pages do not have falls back to the default one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (not request.path.startswith(PUBLIC_PREFIXES)
+                and translation.get_language() not in settings.STAFF_LANGUAGES):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return self.get_response(request)

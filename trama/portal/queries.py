@@ -8,7 +8,7 @@ records only) and every place is rendered through `access.public_location_fields
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -56,13 +56,6 @@ def search(params: SearchParams | None) -> SearchResult:
     """The public search; no parameters: every public service, by name."""
     if params is None:
         return SearchResult(services=public_services().order_by("name", "pk"))
-    if params.text.strip() and params.origin is not None:
-        # Words and an address: with the full-text match inside the distance subquery SQLite's planner takes
-        # seconds, so the words are matched first and the distance search runs over those services only (the
-        # order is by distance anyway; the filters are the same, applied twice).
-        matched = run_search(public_services(), replace(params, origin=None, radius_km=None), user=None)
-        pks = list(matched.services.order_by().values_list("pk", flat=True))
-        return run_search(public_services().filter(pk__in=pks), replace(params, text=""), user=None)
     return run_search(public_services(), params, user=None)
 
 

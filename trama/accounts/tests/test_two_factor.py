@@ -73,3 +73,11 @@ def test_it_refuses_an_external_next_url(client: Client, personas: Personas, set
     client.force_login(personas.social_worker)
     response = client.post(reverse("accounts:two_factor"), {"token": _code(device), "next": "https://evil.example/"})
     assert response.url == "/"
+
+
+def test_it_lets_a_user_without_the_factor_open_the_public_pages(client: Client, personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRAMA_2FA_REQUIRED = True
+    client.force_login(personas.proximity)
+    assert client.get(reverse("portal:search")).status_code == 200
+    assert client.get("/api/hsds/").status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 302

@@ -306,3 +306,14 @@ def test_it_switches_to_english_with_the_language_switcher(client: Client) -> No
     assert "Open data and credits" in client.get(about).content.decode()
     client.post(reverse("set_language"), {"language": "it", "next": about})
     assert "Dati aperti e crediti" in client.get(about).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_staff_pages_in_italian_to_someone_who_chose_a_portal_only_language(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    staff = client.get(reverse("accounts:login"))
+    assert "Accedi a Trama" in staff.content.decode()
+    assert staff["Content-Language"] == "it"
+    portal = client.get(reverse("portal:search"))
+    assert portal["Content-Language"] == "fr"
+    assert '<html lang="fr"' in portal.content.decode()

@@ -36,6 +36,8 @@ NEEDS_TAXONOMY = "bisogni"
 EARTH_RADIUS_KM = 6371.0088
 # Upper bound of the map: beyond it the markers are cut (the list still shows every result).
 MAX_MARKERS = 2000
+# Beyond this many services an IN condition takes a subquery rather than a list of ids (see _service_keys).
+MAX_LISTED_KEYS = 30_000
 
 
 @dataclass(frozen=True)
@@ -161,12 +163,19 @@ def _opening_filters(qs: QuerySet[Service], params: SearchParams, now: dt.dateti
     return qs.filter(pk__in=keep)
 
 
+def _service_keys(qs: QuerySet[Service]) -> Any:
+    """The services' keys for an `IN` condition: a list, fetched first, when it is not too long. With the
+    full-text match inside an `IN (subquery)` SQLite's planner re-runs the match for every place (seconds on the
+    demo); a list of ids (SQLite binds up to 32,766 parameters) avoids it. Longer results keep the subquery."""
+    keys = list(qs.order_by().values_list("pk", flat=True)[:MAX_LISTED_KEYS + 1])
+    return keys if len(keys) <= MAX_LISTED_KEYS else qs.order_by().values("pk")
+
+
 def _distances(qs: QuerySet[Service], origin: Point, user: AnyUser | None,
                radius_km: float | None) -> dict[int, float]:
     """Distance from the origin to each service's nearest location whose point the user may see (within
     radius_km, if given)."""
-    links = ServiceAtLocation.objects.filter(service__in=qs.order_by().values("pk"),
-                                             location__latitude__isnull=False)
+    links = ServiceAtLocation.objects.filter(service__in=_service_keys(qs), location__latitude__isnull=False)
     if radius_km is not None:
         # A bounding box first, in SQL, so Python measures only the places that can be inside the circle.
         dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
@@ -221,7 +230,7 @@ def map_markers(services: QuerySet[Service], *, user: AnyUser | None,
                 origin: Point | None = None) -> list[dict[str, Any]]:
     """One marker per (service, location) with a point the user may see, for the search map (JSON-safe)."""
     links = (ServiceAtLocation.objects
-             .filter(service__in=services.order_by().values("pk"), location__latitude__isnull=False)
+             .filter(service__in=_service_keys(services), location__latitude__isnull=False)
              .select_related("service", "location")
              .only("service", "service__name", "location", "location__name", "location__latitude",
                    "location__longitude", "location__address_text", "location__normalised_address",
