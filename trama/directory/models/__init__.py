@@ -16,6 +16,7 @@ from trama.directory.models.details import (
     ServiceArea,
 )
 from trama.directory.models.history import RevisionAction, ServiceRevision
+from trama.directory.models.jobs import ImportJob, ImportKind, ImportStatus
 from trama.directory.models.location import Location, LocationType, ServiceAtLocation
 from trama.directory.models.schedule import Closure, Frequency, Schedule, Weekday
 from trama.directory.models.service import (
@@ -31,8 +32,8 @@ from trama.directory.models.taxonomy import PORTAL_LANGUAGES, TargetGroup, Taxon
 
 __all__ = [
     "PORTAL_LANGUAGES", "STALE_AFTER_DAYS", "TRANSLATABLE_FIELDS", "Accessibility", "Attribute", "Closure",
-    "Contact", "CostOption", "DocumentKind", "Frequency", "Language", "Location", "LocationType", "Phone",
-    "PhoneType", "Program", "RequiredDocument", "RevisionAction", "Schedule", "Service", "ServiceArea",
-    "ServiceAtLocation", "ServiceQuerySet", "ServiceRevision", "ServiceStatus", "TargetGroup", "Taxonomy",
-    "TaxonomyTerm", "Weekday", "stale_threshold",
+    "Contact", "CostOption", "DocumentKind", "Frequency", "ImportJob", "ImportKind", "ImportStatus", "Language",
+    "Location", "LocationType", "Phone", "PhoneType", "Program", "RequiredDocument", "RevisionAction", "Schedule",
+    "Service", "ServiceArea", "ServiceAtLocation", "ServiceQuerySet", "ServiceRevision", "ServiceStatus",
+    "TargetGroup", "Taxonomy", "TaxonomyTerm", "Weekday", "stale_threshold",
 ]

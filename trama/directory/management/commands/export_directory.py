@@ -1,4 +1,4 @@
-"""manage.py export_directory --format hsds|geojson|xlsx OUT: the public directory."""
+"""manage.py export_directory --format hsds|geojson|xlsx|datapackage OUT: the public directory."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from trama.directory.importexport import export as exports
 
 
 class Command(BaseCommand):
-    help = "Esporta i servizi pubblici (HSDS JSON, GeoJSON o XLSX)."
+    help = "Esporta i servizi pubblici (HSDS JSON, GeoJSON, XLSX o pacchetto HSDS .zip)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=sorted(exports.FORMATS), default="hsds")
