@@ -106,7 +106,11 @@ def run_job(pk: UUID) -> None:
                        "created_total": sum(result.created.values()),
                        "updated_total": sum(result.updated.values())}
         else:
-            outcome_template = template.import_file(data, job.filename, by=job.created_by, maintainer=job.maintainer)
+            outcome_template = template.import_file(
+                data, job.filename, by=job.created_by, maintainer=job.maintainer,
+                progress=lambda done, total: _set(pk, processed=done, total=total),
+                on_saving=lambda: _set(pk, status=ImportStatus.SAVING),
+            )
             errors = [{"file": job.filename, "row": e.row, "column": e.column, "message": e.message}
                       for e in outcome_template.errors]
             outcome = {"services": outcome_template.services, "locations": outcome_template.locations,

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,8 @@ EXAMPLE_ROW = (
     "02 1234567", "it; en", "doposcuola", "11", "14", "sì", "sì", "sì", "no", "lun 14-17; mer 14:30-18",
 )
 MAX_ROWS = 2000
+# How often (in rows) a background import reports its progress while checking a template file.
+PROGRESS_EVERY = 100
 
 _TRUE = {"si", "sì", "s", "x", "vero", "true", "1", "yes", "y"}
 _FALSE = {"no", "n", "falso", "false", "0"}
@@ -341,8 +343,12 @@ def _write_row(row: ParsedRow, *, by: User | None, maintainer: Organisation, res
         result.schedules += len(created)
 
 
-def import_rows(rows: Sequence[Sequence[str]], *, by: User | None, maintainer: Organisation) -> ImportResult:
-    """All or nothing: the counts of what was created, or the errors (and nothing saved)."""
+def import_rows(rows: Sequence[Sequence[str]], *, by: User | None, maintainer: Organisation,
+                progress: Callable[[int, int], None] | None = None,
+                on_saving: Callable[[], None] | None = None) -> ImportResult:
+    """All or nothing: the counts of what was created, or the errors (and nothing saved). `progress(done, total)`
+    is called while rows are checked, every PROGRESS_EVERY rows, and `on_saving()` before the writing starts
+    (both outside the transaction, so that another connection can read what they record)."""
     result = ImportResult()
     rows = [list(r) for r in rows]
     while rows and not any(rows[-1]):
@@ -364,15 +370,22 @@ def import_rows(rows: Sequence[Sequence[str]], *, by: User | None, maintainer: O
         return result
     lookups = _Lookups()
     parsed: list[ParsedRow] = []
+    total = len(rows) - 1
     for number, raw in enumerate(rows[1:], start=2):
+        if progress is not None and (number - 2) % PROGRESS_EVERY == 0:
+            progress(number - 2, total)
         if not any(raw):
             continue
         values = {column: (raw[i] if i < len(raw) else "") for i, column in enumerate(header) if column}
         parsed.append(_parse_row(number, values, maintainer, lookups, result.errors))
+    if progress is not None:
+        progress(total, total)
     if not parsed:
         result.errors.append(RowError(2, "-", _("nessun servizio da importare.")))
         return result
     bad_rows = {e.row for e in result.errors}
+    if on_saving is not None and not result.errors:
+        on_saving()
     with transaction.atomic():
         places: dict[tuple[str, str], Location] = {}
         for row in parsed:
@@ -392,12 +405,14 @@ def import_rows(rows: Sequence[Sequence[str]], *, by: User | None, maintainer: O
     return result
 
 
-def import_file(data: bytes, filename: str, *, by: User | None, maintainer: Organisation) -> ImportResult:
+def import_file(data: bytes, filename: str, *, by: User | None, maintainer: Organisation,
+                progress: Callable[[int, int], None] | None = None,
+                on_saving: Callable[[], None] | None = None) -> ImportResult:
     try:
         rows = read_rows(data, filename)
     except ImportFileError as error:
         return ImportResult(errors=[RowError(1, "-", str(error))])
-    return import_rows(rows, by=by, maintainer=maintainer)
+    return import_rows(rows, by=by, maintainer=maintainer, progress=progress, on_saving=on_saving)
 
 
 # --- The downloadable template --------------------------------------------------------------------

@@ -81,6 +81,24 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_rows_and_columns(
     assert not AuditEvent.objects.filter(action__startswith="directory.").exists()
 
 
+def test_it_reports_its_progress_while_checking_then_before_saving(personas: Personas,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from trama.directory.importexport import template
+
+    monkeypatch.setattr(template, "PROGRESS_EVERY", 2)
+    calls: list[object] = []
+    result = import_file(_csv(GOOD), "servizi.csv", by=personas.referent, maintainer=personas.ets_a,
+                         progress=lambda done, total: calls.append((done, total)),
+                         on_saving=lambda: calls.append("saving"))
+    assert result.errors == []
+    assert calls == [(0, 3), (2, 3), (3, 3), "saving"]
+    calls.clear()
+    failed = import_file(_csv(BAD), "servizi.csv", by=personas.referent, maintainer=personas.ets_a,
+                         progress=lambda done, total: calls.append((done, total)),
+                         on_saving=lambda: calls.append("saving"))
+    assert failed.errors and "saving" not in calls  # nothing to save: the job goes straight to its errors
+
+
 def test_a_rule_broken_while_writing_rolls_back_the_good_rows_too(personas: Personas) -> None:
     rows = [list(EXAMPLE_ROW), ["Orari sovrapposti", "", "", "", "", "", "", "", "", "", "", "", "", "",
                                 "lun 9-12; lun 11-13"]]
