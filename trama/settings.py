@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from trama.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from trama.lib.crypto import KeyRingError, parse_key_ring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TRAMA_VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "trama.network",
     "trama.directory",
     "trama.portal",
+    "trama.records",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,23 @@ TRAMA_TILES_ATTRIBUTION = env_str(
 )
 if TRAMA_TILES_URL and not TRAMA_TILES_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("TRAMA_TILES_URL must be an http(s) URL template or empty.")
+
+# --- Social records: encryption at rest of special-category fields (docs/adr/0002-field-encryption.md) -------
+# "id:base64key[,id:base64key…]": the first key encrypts, all of them decrypt (rotation: put the new key first,
+# run `manage.py records_reencrypt`, then remove the old one). Generate a key with
+# python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"
+_DEV_RECORDS_KEYS = "dev-only-not-secret:dHJhbWEtZGV2LXJlY29yZHMta2V5LU5PVC1TRUNSRVQ="  # noqa: S105 - dev profile
+TRAMA_RECORDS_KEYS = env_str("TRAMA_RECORDS_KEYS")
+if not TRAMA_RECORDS_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TRAMA_RECORDS_KEYS is required with TRAMA_PROFILE=production.")
+    TRAMA_RECORDS_KEYS = _DEV_RECORDS_KEYS
+try:
+    _records_key_ring = parse_key_ring(TRAMA_RECORDS_KEYS)
+except KeyRingError as _error:
+    raise ImproperlyConfigured(f"TRAMA_RECORDS_KEYS: {_error}") from None
+if PRODUCTION and "dev-only-not-secret" in _records_key_ring.ids:
+    raise ImproperlyConfigured("TRAMA_RECORDS_KEYS must not contain the development key in production.")
 
 # --- Security --------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -62,6 +62,7 @@ def test_it_passes_check_deploy_in_the_production_profile() -> None:
         "TRAMA_SECRET_KEY": "k" * 20 + "-x9Qz!" + "p" * 40,
         "TRAMA_ALLOWED_HOSTS": "trama.example.org",
         "DATABASE_URL": "postgresql://trama@localhost/trama",
+        "TRAMA_RECORDS_KEYS": "prod2026:" + "A" * 43 + "=",
     })
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

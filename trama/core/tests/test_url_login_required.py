@@ -41,8 +41,9 @@ def _sample_path(route: str) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(str(m.group(1) or "str"), "x"), route)
 
 
-# The HSDS API is public by design: it serves only public records (tested in trama/directory/tests/test_api*).
-PUBLIC_NAMESPACES = ("hsds:",)
+# The HSDS API and the portal are public by design: they serve only public records (tested in
+# trama/directory/tests/test_api* and trama/portal/tests).
+PUBLIC_NAMESPACES = ("hsds:", "portal:")
 
 ROUTES = [
     (name, route)

@@ -1,0 +1,107 @@
+"""Reads on social records that the access funnel builds on: possible duplicates and assessment trends.
+
+Neither function decides who may see what: the caller passes what the user may already see (a QuerySet of
+people from the funnel, an Entitlement)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from trama.lib.codice_fiscale import normalise
+from trama.records.categories import DataCategory
+from trama.records.models import AssessmentScore, Dimension, Household, Person, name_key
+from trama.records.protection import Entitlement, NotEntitled
+
+DUPLICATE_LIMIT = 10
+
+
+@dataclass
+class DuplicateMatch:
+    person: Person
+    reasons: list[str] = field(default_factory=list)  # "fiscal_code", "name_and_birth"
+
+
+def find_possible_duplicates(
+    *, candidates: QuerySet[Person], first_name_or_alias: str = "", surname: str = "", fiscal_code: str = "",
+    birth_date: dt.date | None = None, birth_year: int | None = None, exclude: Person | None = None,
+    limit: int = DUPLICATE_LIMIT,
+) -> list[DuplicateMatch]:
+    """People in `candidates` with the same fiscal code, or the same names (any order, ignoring accents and case)
+    and the same birth date or year. Only `candidates` is queried — the funnel passes the people the user may
+    already see, so the warning never reveals records of other organisations."""
+    if candidates.model is not Person:
+        raise TypeError("candidates must be a QuerySet of Person.")
+    condition = Q()
+    code = normalise(fiscal_code) if fiscal_code else ""
+    if code:
+        condition |= Q(fiscal_code=code)
+    key = name_key(first_name_or_alias or "", surname or "")
+    year = birth_date.year if birth_date is not None else birth_year
+    if key and year is not None:
+        if birth_date is not None:
+            same_birth = Q(birth_date=birth_date) | Q(birth_date__isnull=True, birth_year=birth_date.year)
+        else:
+            same_birth = Q(birth_year=year) | Q(birth_date__year=year)
+        condition |= Q(name_key=key) & same_birth
+    if not condition:
+        return []
+    rows = candidates.filter(condition)
+    if exclude is not None and exclude.pk is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    matches = []
+    for person in rows.select_related("household").order_by("pk")[:limit]:
+        reasons = []
+        if code and person.fiscal_code == code:
+            reasons.append("fiscal_code")
+        if key and person.name_key == key:
+            reasons.append("name_and_birth")
+        matches.append(DuplicateMatch(person=person, reasons=reasons))
+    return matches
+
+
+@dataclass
+class Trend:
+    dimension: str
+    series: list[tuple[dt.date, int]]
+
+    @property
+    def latest(self) -> int | None:
+        return self.series[-1][1] if self.series else None
+
+    @property
+    def previous(self) -> int | None:
+        return self.series[-2][1] if len(self.series) > 1 else None
+
+    @property
+    def change(self) -> int | None:
+        if self.latest is None or self.previous is None:
+            return None
+        return self.latest - self.previous
+
+    @property
+    def direction(self) -> str | None:
+        """"improved", "unchanged" or "worsened" between the last two assessments (higher score is better)."""
+        change = self.change
+        if change is None:
+            return None
+        return "improved" if change > 0 else "worsened" if change < 0 else "unchanged"
+
+
+def assessment_trend(household: Household, *, entitlement: Entitlement) -> dict[str, Trend]:
+    """Per dimension, the series of scores in date order (ties by recording order), with previous vs latest.
+
+    Needs an entitlement to needs_and_plan; the health dimension is left out unless it covers health too."""
+    if entitlement.household_id != household.pk or DataCategory.NEEDS_AND_PLAN not in entitlement.categories:
+        raise NotEntitled("Not entitled to the assessments of this household.")
+    rows = AssessmentScore.objects.filter(assessment__household=household)
+    if DataCategory.HEALTH not in entitlement.categories:
+        rows = rows.exclude(dimension=Dimension.HEALTH)
+    trends: dict[str, Trend] = {}
+    ordered = rows.order_by("assessment__assessed_on", "assessment_id").values_list(
+        "dimension", "assessment__assessed_on", "score")
+    for dimension, assessed_on, score in ordered:
+        trends.setdefault(dimension, Trend(dimension=dimension, series=[])).series.append((assessed_on, score))
+    return {dimension: trends[dimension] for dimension in Dimension.values if dimension in trends}

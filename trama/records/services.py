@@ -1,0 +1,536 @@
+"""Writes on social records: households, people, statements, assessments, plans, reviews, notes, closure.
+
+Every function is keyword-only, runs in one transaction, validates with the models' rules (an ApplicationError
+naming the field, in Italian) and writes an audit event `records.<thing>.<verb>` whose details name the fields
+and data categories touched — never their values (special-category values are encrypted at rest and must not
+leak into the audit log). Permissions are checked before, by the caller, through the access funnel
+(trama/records/access.py: get_household_for(user, pk, write=True)); services trust the household they get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.core import audit
+from trama.core.errors import ApplicationError
+from trama.lib.codice_fiscale import normalise
+from trama.records import protection
+from trama.records.categories import DataCategory, field_category
+from trama.records.models import (
+    NEEDS_TAXONOMY_CODE,
+    ActionStatus,
+    Assessment,
+    AssessmentScore,
+    ClosureReason,
+    Dimension,
+    GoalStatus,
+    Household,
+    HouseholdEvent,
+    HouseholdEventKind,
+    HouseholdStatus,
+    Note,
+    NoteVisibility,
+    OutcomeResult,
+    Person,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    PlanVersion,
+    ReferenceCounter,
+    ReviewKind,
+    ReviewOutcome,
+    Statement,
+    StatementKind,
+)
+from trama.records.selectors import find_possible_duplicates
+
+if TYPE_CHECKING:
+    from trama.accounts.models import User
+    from trama.directory.models import TaxonomyTerm
+    from trama.network.models import Organisation
+    from trama.territory.models import Area
+
+__all__ = [
+    "DimensionOutcome", "DimensionScore", "assessment_record", "find_possible_duplicates", "household_close",
+    "household_create", "household_reopen", "note_add", "person_add", "person_update", "plan_action_add",
+    "plan_action_update", "plan_goal_add", "plan_goal_update", "plan_review_record", "statement_add",
+]
+
+REFERENCE_PREFIX = "NUC"
+MAX_TEXT = 20_000
+
+PERSON_FIELDS = (
+    "role_in_household", "first_name_or_alias", "surname", "birth_date", "birth_year", "sex_gender", "fiscal_code",
+    "citizenship", "country_of_birth", "mother_country_of_birth", "father_country_of_birth", "languages",
+    "interpreter_needed", "documents_status", "residency_status", "housing_situation", "labour_status",
+    "education_level", "disability", "health_notes", "phones", "emails",
+)
+GOAL_FIELDS = ("dimension", "description", "target_date", "status")
+ACTION_FIELDS = ("description", "by_organisation", "by_operator", "by_member", "due_date", "status")
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    score: int
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class DimensionOutcome:
+    result: str
+    evidence: str = ""
+
+
+# --- Helpers --------------------------------------------------------------------------------------------
+
+
+def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=True)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            field, errors = next(iter(error.error_dict.items()))
+            raise ApplicationError(errors[0].messages[0],
+                                   field=None if field == NON_FIELD_ERRORS else field) from error
+        raise ApplicationError(error.messages[0]) from error
+
+
+def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        # A programming error, not a user's: the message names the fields for the developer.
+        raise ApplicationError(_("Campi non modificabili: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in changes.items():
+        setattr(obj, name, value)
+
+
+def _categories(label: str, fields: Iterable[str]) -> list[str]:
+    found = {field_category(label, name) for name in fields}
+    return sorted(str(category) for category in found if category is not None)
+
+
+def _record(action: str, *, by: User | None, obj: models.Model, household: Household, fields: Iterable[str] = (),
+            **extra: Any) -> None:
+    fields = sorted(fields)
+    details: dict[str, Any] = {"household": household.pk, "organisation": household.organisation_id, **extra}
+    if fields:
+        details["fields"] = fields
+        details["categories"] = _categories(obj._meta.label_lower, fields)
+    audit.record(action=action, actor=by, obj=obj, details=details)
+
+
+def _require_open(household: Household) -> None:
+    if household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è chiuso: riaprilo prima di modificarlo."), code="closed")
+
+
+def _require_text(value: str, *, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ApplicationError(message, field=field)
+    if len(text) > MAX_TEXT:
+        raise ApplicationError(_("Il testo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_TEXT},
+                               field=field)
+    return text
+
+
+def _check_dimension(value: str, *, field: str = "dimension") -> str:
+    if value not in Dimension.values:
+        raise ApplicationError(_("Dimensione non prevista: «%(value)s».") % {"value": value}, field=field)
+    return value
+
+
+def _check_not_future(day: dt.date, *, field: str) -> None:
+    if day > timezone.localdate():
+        raise ApplicationError(_("La data non può essere nel futuro."), field=field)
+
+
+def _next_reference_code(year: int) -> str:
+    """NUC-<year>-<number>: one conditional UPDATE on the year's counter. On PostgreSQL the row lock serialises
+    concurrent creations until commit; on SQLite the IMMEDIATE transaction does. The unique constraint on the
+    code is the last guard."""
+    for _attempt in range(3):
+        if ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
+            last = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+            return f"{REFERENCE_PREFIX}-{year}-{last:06d}"
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass  # another transaction created it first: the next UPDATE finds it
+    raise RuntimeError("Could not allocate a household reference code.")
+
+
+def _copy_status(source: Household, *, into: Household) -> None:
+    # The caller's instance reflects the change, as if it had been saved itself.
+    for name in ("status", "closed_on", "closure_reason", "closure_note", "updated_at"):
+        setattr(into, name, getattr(source, name))
+
+
+# --- Households -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(
+    *, organisation: Organisation, by: User | None, label: str = "", municipio: Area | None = None,
+    nil: Area | None = None, opened_on: dt.date | None = None,
+) -> Household:
+    opened_on = opened_on or timezone.localdate()
+    _check_not_future(opened_on, field="opened_on")
+    if municipio is not None and municipio.kind != "municipio":
+        raise ApplicationError(_("L'area scelta non è un Municipio."), field="municipio")
+    if nil is not None and nil.kind != "nil":
+        raise ApplicationError(_("L'area scelta non è un NIL."), field="nil")
+    if municipio is not None and nil is not None and nil.parent_id not in (None, municipio.pk):
+        raise ApplicationError(_("Il NIL non appartiene al Municipio scelto."), field="nil")
+    household = Household(organisation=organisation, label=(label or "").strip(), municipio=municipio, nil=nil,
+                          opened_on=opened_on, created_by=by, reference_code=_next_reference_code(opened_on.year))
+    _full_clean(household)
+    household.save()
+    HouseholdEvent.objects.create(household=household, kind=HouseholdEventKind.OPENED, on=opened_on, by=by)
+    _record("records.household.create", by=by, obj=household, household=household,
+            fields=[f for f in ("label", "municipio", "nil", "opened_on") if getattr(household, f)])
+    return household
+
+
+@transaction.atomic
+def household_close(
+    *, household: Household, by: User | None, reason: str, note: str = "",
+    outcomes: Mapping[str, DimensionOutcome] | None = None, closed_on: dt.date | None = None,
+) -> HouseholdEvent:
+    """Close with a reason and, per dimension, the outcome at closure (the ESF+ "improved situation")."""
+    original, household = household, Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è già chiuso."), code="closed")
+    if reason not in ClosureReason.values:
+        raise ApplicationError(_("Indica il motivo della chiusura."), field="reason")
+    note = (note or "").strip()
+    if reason == ClosureReason.OTHER and not note:
+        raise ApplicationError(_("Con il motivo «Altro» spiega la chiusura in una nota."), field="note")
+    outcomes = dict(outcomes or {})
+    if reason == ClosureReason.GOALS_ACHIEVED and not outcomes:
+        raise ApplicationError(_("Se gli obiettivi sono raggiunti, indica l'esito per almeno una dimensione."),
+                               field="outcomes")
+    closed_on = closed_on or timezone.localdate()
+    _check_not_future(closed_on, field="closed_on")
+    if closed_on < household.opened_on:
+        raise ApplicationError(_("La chiusura non può precedere l'apertura del nucleo."), field="closed_on")
+    household.status = HouseholdStatus.CLOSED
+    household.closed_on = closed_on
+    household.closure_reason = reason
+    household.closure_note = note
+    _full_clean(household)
+    household.save(update_fields=["status", "closed_on", "closure_reason", "closure_note", "updated_at"])
+    event = HouseholdEvent.objects.create(household=household, kind=HouseholdEventKind.CLOSED, reason=reason,
+                                          note=note, on=closed_on, by=by)
+    review = PlanReview.objects.create(household=household, kind=ReviewKind.CLOSURE, reviewed_on=closed_on,
+                                       closure_event=event, reviewed_by=by)
+    _add_outcomes(review, outcomes)
+    _record("records.household.close", by=by, obj=household, household=household, reason=reason,
+            outcomes={dimension: outcome.result for dimension, outcome in sorted(outcomes.items())})
+    _copy_status(household, into=original)
+    return event
+
+
+@transaction.atomic
+def household_reopen(*, household: Household, by: User | None, note: str,
+                     reopened_on: dt.date | None = None) -> HouseholdEvent:
+    original, household = household, Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != HouseholdStatus.CLOSED:
+        raise ApplicationError(_("Il nucleo è già aperto."), code="open")
+    note = _require_text(note, field="note", message=_("Indica il motivo della riapertura."))
+    reopened_on = reopened_on or timezone.localdate()
+    _check_not_future(reopened_on, field="reopened_on")
+    assert household.closed_on is not None
+    if reopened_on < household.closed_on:
+        raise ApplicationError(_("La riapertura non può precedere la chiusura."), field="reopened_on")
+    # The closure stays in the history (HouseholdEvent and the closure review); the household is open again.
+    household.status = HouseholdStatus.OPEN
+    household.closed_on = None
+    household.closure_reason = ""
+    household.closure_note = ""
+    household.save(update_fields=["status", "closed_on", "closure_reason", "closure_note", "updated_at"])
+    event = HouseholdEvent.objects.create(household=household, kind=HouseholdEventKind.REOPENED, note=note,
+                                          on=reopened_on, by=by)
+    _record("records.household.reopen", by=by, obj=household, household=household)
+    _copy_status(household, into=original)
+    return event
+
+
+# --- People ---------------------------------------------------------------------------------------------
+
+
+def _normalise_person(person: Person) -> None:
+    person.first_name_or_alias = (person.first_name_or_alias or "").strip()
+    person.surname = (person.surname or "").strip()
+    person.fiscal_code = normalise(person.fiscal_code) if person.fiscal_code else ""
+    for name in ("citizenship", "country_of_birth", "mother_country_of_birth", "father_country_of_birth"):
+        setattr(person, name, (getattr(person, name) or "").strip().upper())
+    person.languages = [code.strip().lower() for code in person.languages or [] if isinstance(code, str)]
+    person.phones = [phone.strip() for phone in person.phones or [] if isinstance(phone, str) and phone.strip()]
+    person.emails = [email.strip() for email in person.emails or [] if isinstance(email, str) and email.strip()]
+    if not person.first_name_or_alias:
+        raise ApplicationError(_("Indica almeno un nome o un soprannome."), field="first_name_or_alias")
+    person.refresh_name_key()
+
+
+@transaction.atomic
+def person_add(*, household: Household, by: User | None, role_in_household: str, first_name_or_alias: str,
+               **fields: Any) -> Person:
+    _require_open(household)
+    person = Person(household=household, created_by=by)
+    _apply(person, {"role_in_household": role_in_household, "first_name_or_alias": first_name_or_alias, **fields},
+           PERSON_FIELDS)
+    _normalise_person(person)
+    _full_clean(person)
+    person.save()
+    given = [name for name in ("role_in_household", "first_name_or_alias", *fields)]
+    _record("records.person.add", by=by, obj=person, household=household, fields=given)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: User | None, **changes: Any) -> Person:
+    household = person.household
+    _require_open(household)
+    _apply(person, changes, PERSON_FIELDS)
+    _normalise_person(person)
+    _full_clean(person)
+    update_fields = sorted({*changes, "name_key", "updated_at"})
+    person.save(update_fields=update_fields)
+    _record("records.person.update", by=by, obj=person, household=household, fields=changes)
+    return person
+
+
+# --- Needs, wishes and strengths ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_add(*, household: Household, by: User | None, kind: str, text: str, person: Person | None = None,
+                  term: TaxonomyTerm | None = None) -> Statement:
+    _require_open(household)
+    if kind not in StatementKind.values:
+        raise ApplicationError(_("Scegli se è un bisogno, un desiderio o una risorsa."), field="kind")
+    if term is not None and term.taxonomy.code != NEEDS_TAXONOMY_CODE:
+        raise ApplicationError(_("Il termine scelto non appartiene alla tassonomia dei bisogni."), field="term")
+    text = _require_text(text, field="text", message=_("Scrivi il bisogno, il desiderio o la risorsa."))
+    statement = Statement(household=household, person=person, kind=kind, term=term, text=text, recorded_by=by)
+    _full_clean(statement)
+    statement.save()
+    _record("records.statement.add", by=by, obj=statement, household=household, kind=kind,
+            fields=["kind", "text", *(["term"] if term else [])])
+    return statement
+
+
+# --- Assessments ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_record(*, household: Household, by: User | None, assessed_on: dt.date,
+                      scores: Mapping[str, DimensionScore]) -> Assessment:
+    _require_open(household)
+    _check_not_future(assessed_on, field="assessed_on")
+    if not scores:
+        raise ApplicationError(_("Indica il punteggio di almeno una dimensione."), field="scores")
+    for dimension, value in scores.items():
+        _check_dimension(dimension, field="scores")
+        if not isinstance(value.score, int) or isinstance(value.score, bool) or not 1 <= value.score <= 5:
+            raise ApplicationError(_("Il punteggio va da 1 a 5."), field="scores")
+        if len(value.notes or "") > MAX_TEXT:
+            raise ApplicationError(_("Il testo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_TEXT},
+                                   field="scores")
+    assessment = Assessment.objects.create(household=household, assessed_on=assessed_on, assessed_by=by)
+    AssessmentScore.objects.bulk_create([
+        AssessmentScore(assessment=assessment, dimension=dimension, score=value.score,
+                        notes=(value.notes or "").strip())
+        for dimension, value in sorted(scores.items())
+    ])
+    _record("records.assessment.record", by=by, obj=assessment, household=household,
+            dimensions=sorted(scores), categories=sorted({
+                str(DataCategory.HEALTH if d == Dimension.HEALTH else DataCategory.NEEDS_AND_PLAN) for d in scores}))
+    return assessment
+
+
+# --- Plan -----------------------------------------------------------------------------------------------
+
+
+def _plan_of(household: Household) -> Plan:
+    plan, _created = Plan.objects.get_or_create(household=household)
+    return plan
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _version(plan: Plan, *, by: User | None, change: str) -> PlanVersion:
+    """Write the plan as it is now as a new immutable version (number bumped with a conditional UPDATE)."""
+    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    number = Plan.objects.values_list("version", flat=True).get(pk=plan.pk)
+    plan.version = number
+    goals = []
+    for goal in plan.goals.prefetch_related("actions").order_by("id"):
+        goals.append({
+            "id": goal.pk, "dimension": goal.dimension,
+            "description": protection.unseal_for_copy(goal, "description"),
+            "target_date": _iso(goal.target_date), "status": goal.status,
+            "actions": [{
+                "id": action.pk, "description": protection.unseal_for_copy(action, "description"),
+                "by_organisation": action.by_organisation_id, "by_operator": action.by_operator_id,
+                "by_member": action.by_member_id, "due_date": _iso(action.due_date), "status": action.status,
+            } for action in sorted(goal.actions.all(), key=lambda a: a.pk)],
+        })
+    version = PlanVersion(plan=plan, number=number, change=change, snapshot={"goals": goals}, created_by=by)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def plan_goal_add(*, household: Household, by: User | None, dimension: str, description: str,
+                  target_date: dt.date | None = None, status: str = GoalStatus.PLANNED) -> PlanGoal:
+    _require_open(household)
+    _check_dimension(dimension)
+    description = _require_text(description, field="description", message=_("Descrivi l'obiettivo."))
+    if status not in GoalStatus.values:
+        raise ApplicationError(_("Stato dell'obiettivo non previsto."), field="status")
+    plan = _plan_of(household)
+    goal = PlanGoal(plan=plan, dimension=dimension, description=description, target_date=target_date,
+                    status=status, created_by=by)
+    _full_clean(goal)
+    goal.save()
+    version = _version(plan, by=by, change="goal_add")
+    _record("records.plan.goal_add", by=by, obj=goal, household=household, fields=GOAL_FIELDS,
+            version=version.number, dimension=dimension)
+    return goal
+
+
+@transaction.atomic
+def plan_goal_update(*, goal: PlanGoal, by: User | None, **changes: Any) -> PlanGoal:
+    household = goal.plan.household
+    _require_open(household)
+    _apply(goal, changes, GOAL_FIELDS)
+    if "dimension" in changes:
+        _check_dimension(goal.dimension)
+    if "description" in changes:
+        goal.description = _require_text(changes["description"], field="description",
+                                         message=_("Descrivi l'obiettivo."))
+    if goal.status not in GoalStatus.values:
+        raise ApplicationError(_("Stato dell'obiettivo non previsto."), field="status")
+    _full_clean(goal)
+    goal.save(update_fields=sorted({*changes, "updated_at"}))
+    version = _version(goal.plan, by=by, change="goal_update")
+    _record("records.plan.goal_update", by=by, obj=goal, household=household, fields=changes,
+            version=version.number, dimension=goal.dimension)
+    return goal
+
+
+def _check_assignee(action: PlanAction, household: Household) -> None:
+    given = [x for x in (action.by_organisation_id, action.by_operator_id, action.by_member_id) if x is not None]
+    if len(given) != 1:
+        raise ApplicationError(
+            _("Indica chi se ne occupa: un'organizzazione, un operatore o un familiare (uno solo)."),
+            field="by_organisation")
+    if action.by_member_id is not None and action.by_member.household_id != household.pk:  # type: ignore[union-attr]
+        raise ApplicationError(_("La persona non fa parte di questo nucleo."), field="by_member")
+    if action.by_operator_id is not None and not action.by_operator.is_active:  # type: ignore[union-attr]
+        raise ApplicationError(_("L'operatore scelto non è attivo."), field="by_operator")
+    if action.by_organisation_id is not None and not action.by_organisation.is_active:  # type: ignore[union-attr]
+        raise ApplicationError(_("L'organizzazione scelta non è attiva."), field="by_organisation")
+
+
+@transaction.atomic
+def plan_action_add(*, goal: PlanGoal, by: User | None, description: str, by_organisation: Organisation | None = None,
+                    by_operator: User | None = None, by_member: Person | None = None,
+                    due_date: dt.date | None = None) -> PlanAction:
+    household = goal.plan.household
+    _require_open(household)
+    description = _require_text(description, field="description", message=_("Descrivi l'azione."))
+    action = PlanAction(goal=goal, description=description, by_organisation=by_organisation,
+                        by_operator=by_operator, by_member=by_member, due_date=due_date, created_by=by)
+    _check_assignee(action, household)
+    _full_clean(action)
+    action.save()
+    version = _version(goal.plan, by=by, change="action_add")
+    _record("records.plan.action_add", by=by, obj=action, household=household,
+            fields=[f for f in ACTION_FIELDS if getattr(action, f) not in (None, "")], version=version.number)
+    return action
+
+
+@transaction.atomic
+def plan_action_update(*, action: PlanAction, by: User | None, **changes: Any) -> PlanAction:
+    household = action.goal.plan.household
+    _require_open(household)
+    _apply(action, changes, ACTION_FIELDS)
+    if "description" in changes:
+        action.description = _require_text(changes["description"], field="description",
+                                           message=_("Descrivi l'azione."))
+    if action.status not in ActionStatus.values:
+        raise ApplicationError(_("Stato dell'azione non previsto."), field="status")
+    _check_assignee(action, household)
+    _full_clean(action)
+    action.save(update_fields=sorted({*changes, "updated_at"}))
+    version = _version(action.goal.plan, by=by, change="action_update")
+    _record("records.plan.action_update", by=by, obj=action, household=household, fields=changes,
+            version=version.number)
+    return action
+
+
+def _add_outcomes(review: PlanReview, outcomes: Mapping[str, DimensionOutcome]) -> None:
+    for dimension, outcome in outcomes.items():
+        _check_dimension(dimension, field="outcomes")
+        if outcome.result not in OutcomeResult.values:
+            raise ApplicationError(_("Esito non previsto: scegli migliorata, invariata o peggiorata."),
+                                   field="outcomes")
+        if len(outcome.evidence or "") > MAX_TEXT:
+            raise ApplicationError(_("Il testo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_TEXT},
+                                   field="outcomes")
+    ReviewOutcome.objects.bulk_create([
+        ReviewOutcome(review=review, dimension=dimension, result=outcome.result,
+                      evidence=(outcome.evidence or "").strip())
+        for dimension, outcome in sorted(outcomes.items())
+    ])
+
+
+@transaction.atomic
+def plan_review_record(*, household: Household, by: User | None, reviewed_on: dt.date,
+                       outcomes: Mapping[str, DimensionOutcome]) -> PlanReview:
+    _require_open(household)
+    _check_not_future(reviewed_on, field="reviewed_on")
+    if not outcomes:
+        raise ApplicationError(_("Indica l'esito di almeno una dimensione."), field="outcomes")
+    review = PlanReview.objects.create(household=household, kind=ReviewKind.PERIODIC, reviewed_on=reviewed_on,
+                                       reviewed_by=by)
+    _add_outcomes(review, outcomes)
+    _record("records.plan.review", by=by, obj=review, household=household,
+            outcomes={dimension: outcome.result for dimension, outcome in sorted(outcomes.items())})
+    return review
+
+
+# --- Notes ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_add(*, household: Household, by: User | None, organisation: Organisation, text: str,
+             visibility: str = NoteVisibility.ORGANISATION, person: Person | None = None) -> Note:
+    """`organisation` is the one the author acts for (notes "of my organisation" stay with it)."""
+    _require_open(household)
+    if visibility not in NoteVisibility.values:
+        raise ApplicationError(_("Visibilità della nota non prevista."), field="visibility")
+    text = _require_text(text, field="text", message=_("La nota è vuota."))
+    note = Note(household=household, person=person, visibility=visibility, text=text, organisation=organisation,
+                written_by=by)
+    _full_clean(note)
+    note.save()
+    _record("records.note.add", by=by, obj=note, household=household, visibility=visibility,
+            fields=["visibility", "text"])
+    return note
