@@ -47,6 +47,12 @@ def _cached(user: Any, key: tuple[Any, ...], compute: Any) -> Any:
     return cache[key]
 
 
+def memoised(user: Any, key: tuple[Any, ...], compute: Any) -> Any:
+    """`compute()`, remembered for the rest of the request (for feature apps' access policies built on this one;
+    keys should start with the app's name)."""
+    return _cached(user, key, compute)
+
+
 @dataclass(frozen=True)
 class Grant:
     """One active membership, as the policy sees it."""

@@ -37,6 +37,10 @@ class Perm:
     DIRECTORY_EDIT_ANY = "directory.edit_any"  # edit any directory record (city coordination)
     RECORDS_VIEW = "records.view"  # see social records (requires 2FA)
     RECORDS_EDIT = "records.edit"
+    RECORDS_SPECIAL = "records.special_categories"  # health and legal/migration data, when otherwise entitled
+    RECORDS_SENSITIVE_NOTES = "records.sensitive_notes"  # the owning organisation's sensitive notes
+    RECORDS_LEGAL_BASIS = "records.legal_basis"  # record sharing on a legal basis other than consent
+    RECORDS_BREAK_GLASS = "records.break_glass"  # emergency access with a reason, audited and notified
     REFERRALS_MANAGE = "referrals.manage"
     ACTIVITIES_MANAGE = "activities.manage"
     ACTIVITIES_ASSIST = "activities.assist"
@@ -59,10 +63,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_SOCIAL_WORKER: frozenset({
         Perm.NETWORK_VIEW, Perm.GOVERNANCE_MANAGE, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT,
         Perm.REFERRALS_MANAGE, Perm.AGGREGATES_VIEW,
+        Perm.RECORDS_SPECIAL, Perm.RECORDS_SENSITIVE_NOTES, Perm.RECORDS_LEGAL_BASIS,
     }),
     Role.MUNICIPAL_UNIT_LEAD: frozenset({
         Perm.NETWORK_VIEW, Perm.GOVERNANCE_MANAGE, Perm.FUNDS_APPROVE, Perm.AGGREGATES_VIEW,
         Perm.RECORDS_VIEW,
+        Perm.RECORDS_LEGAL_BASIS,
     }),
     Role.NETWORK_REFERENT: frozenset({
         Perm.NETWORK_VIEW, Perm.GOVERNANCE_MANAGE, Perm.ORGANISATION_EDIT, Perm.ACTIVITIES_MANAGE,
@@ -70,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     Role.PROXIMITY_WORKER: frozenset({
         Perm.NETWORK_VIEW, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT, Perm.REFERRALS_MANAGE, Perm.ACTIVITIES_MANAGE,
+        Perm.RECORDS_SPECIAL, Perm.RECORDS_SENSITIVE_NOTES,
     }),
     Role.LAB_FACILITATOR: frozenset({Perm.NETWORK_VIEW, Perm.ACTIVITIES_MANAGE}),
     Role.VOLUNTEER: frozenset({Perm.NETWORK_VIEW, Perm.ACTIVITIES_ASSIST}),
@@ -79,10 +86,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EVALUATOR: frozenset({Perm.NETWORK_VIEW, Perm.AGGREGATES_VIEW}),
     Role.RECEPTION_MANAGER: frozenset({
         Perm.NETWORK_VIEW, Perm.RECEPTION_MANAGE, Perm.RECORDS_VIEW, Perm.RECORDS_EDIT, Perm.REFERRALS_MANAGE,
+        Perm.RECORDS_SPECIAL, Perm.RECORDS_SENSITIVE_NOTES,
     }),
     Role.PLATFORM_ADMIN: frozenset({
         Perm.NETWORK_VIEW, Perm.NETWORK_CONFIGURE, Perm.ORGANISATION_EDIT_ANY, Perm.TERRITORY_MANAGE,
         Perm.AUDIT_VIEW, Perm.ACCOUNTS_MANAGE, Perm.CITY_WIDE,
+        Perm.RECORDS_BREAK_GLASS,
     }),
 }
 
