@@ -235,6 +235,8 @@ except KeyRingError as _error:
     raise ImproperlyConfigured(f"TRAMA_RECORDS_KEYS: {_error}") from None
 if PRODUCTION and "dev-only-not-secret" in _records_key_ring.ids:
     raise ImproperlyConfigured("TRAMA_RECORDS_KEYS must not contain the development key in production.")
+# Years a closed household's record is kept before anonymisation (printed in the information notice).
+TRAMA_RECORDS_RETENTION_YEARS = env_int("TRAMA_RECORDS_RETENTION_YEARS", 10, minimum=1)
 
 # --- Security --------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -11,7 +11,19 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from trama.records.models import Household, HouseholdEvent, Note, Person, Plan, PlanVersion
+from trama.records.models import (
+    BreakGlassAccess,
+    Consent,
+    ConsentEvent,
+    Household,
+    HouseholdEvent,
+    LegalBasisRecord,
+    Note,
+    OrganisationNotification,
+    Person,
+    Plan,
+    PlanVersion,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -71,3 +83,42 @@ class NoteAdmin(ReadOnlyAdmin):
     list_display = ("household", "visibility", "organisation", "written_at")
     list_filter = ("visibility",)
     list_select_related = ("household", "organisation")
+
+
+# Consent and legal bases: terms, dates and recipients' ids only; who signed, evidence and reasons are encrypted and
+# print as a mask, so they are not listed at all.
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ("household", "recorded_for", "legal_basis", "notice_version", "notice_language", "given_on",
+                    "expires_on", "withdrawn_at")
+    list_filter = ("legal_basis", "notice_language")
+    list_select_related = ("household", "recorded_for")
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    list_display = ("consent", "kind", "at")
+    list_filter = ("kind",)
+
+
+@admin.register(LegalBasisRecord)
+class LegalBasisRecordAdmin(ReadOnlyAdmin):
+    list_display = ("household", "basis", "reference", "organisation", "network", "recorded_at", "valid_until",
+                    "revoked_at")
+    list_filter = ("basis",)
+    list_select_related = ("household", "organisation", "network")
+
+
+@admin.register(BreakGlassAccess)
+class BreakGlassAccessAdmin(ReadOnlyAdmin):
+    list_display = ("household", "user", "started_at", "expires_at", "notified_at")
+    list_select_related = ("household", "user")
+
+
+@admin.register(OrganisationNotification)
+class OrganisationNotificationAdmin(ReadOnlyAdmin):
+    list_display = ("organisation", "kind", "household", "created_at", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("organisation", "household")

@@ -112,6 +112,37 @@ FIELD_CATEGORIES: Mapping[str, Mapping[str, DataCategory | None]] = {
         "organisation": STRUCTURAL, "written_by": STRUCTURAL, "written_at": STRUCTURAL,
         "visibility": C.NOTES, "text": C.NOTES,
     },
+    # Consent and the other legal bases (trama/records/models/consent.py): the terms are structural, since whoever
+    # may see a household may see on which basis; only who signed (and their title to do so) is identity, and the
+    # free-text reasons may tell the family's story, so they go with needs and plan.
+    "records.consent": {
+        "id": STRUCTURAL, "uuid": STRUCTURAL, "household": STRUCTURAL, "person": STRUCTURAL,
+        "purposes": STRUCTURAL, "categories": STRUCTURAL, "legal_basis": STRUCTURAL,
+        "special_condition": STRUCTURAL, "given_by_kind": STRUCTURAL, "notice_version": STRUCTURAL,
+        "notice_language": STRUCTURAL, "given_on": STRUCTURAL, "expires_on": STRUCTURAL,
+        "withdrawn_at": STRUCTURAL, "withdrawn_by": STRUCTURAL, "recorded_for": STRUCTURAL,
+        "recorded_by": STRUCTURAL, "recorded_at": STRUCTURAL,
+        "given_by_name": C.IDENTITY, "guardian_evidence": C.IDENTITY, "withdrawal_reason": C.NEEDS_AND_PLAN,
+    },
+    "records.consentrecipient": {"id": STRUCTURAL, "consent": STRUCTURAL, "organisation": STRUCTURAL,
+                                 "network": STRUCTURAL},
+    "records.consentevent": {"id": STRUCTURAL, "consent": STRUCTURAL, "kind": STRUCTURAL, "by": STRUCTURAL,
+                             "at": STRUCTURAL, "detail": STRUCTURAL},
+    "records.legalbasisrecord": {
+        "id": STRUCTURAL, "uuid": STRUCTURAL, "household": STRUCTURAL, "organisation": STRUCTURAL,
+        "network": STRUCTURAL, "categories": STRUCTURAL, "basis": STRUCTURAL, "reference": STRUCTURAL,
+        "recorded_by": STRUCTURAL, "recorded_at": STRUCTURAL, "valid_until": STRUCTURAL, "revoked_at": STRUCTURAL,
+        "revoked_by": STRUCTURAL, "reason": C.NEEDS_AND_PLAN,
+    },
+    "records.breakglassaccess": {
+        "id": STRUCTURAL, "uuid": STRUCTURAL, "user": STRUCTURAL, "household": STRUCTURAL,
+        "started_at": STRUCTURAL, "expires_at": STRUCTURAL, "notified_at": STRUCTURAL, "reason": C.NEEDS_AND_PLAN,
+    },
+    # The inbox text names reference codes and platform users only (never a family's data).
+    "records.organisationnotification": {
+        "id": STRUCTURAL, "organisation": STRUCTURAL, "kind": STRUCTURAL, "household": STRUCTURAL,
+        "text": STRUCTURAL, "created_at": STRUCTURAL, "read_at": STRUCTURAL, "read_by": STRUCTURAL,
+    },
 }
 
 # Rows whose dimension is "health" belong to the health category as a whole (their non-structural fields).

@@ -78,6 +78,8 @@ class Entitlement:
     sensitive_notes: bool
     user_id: int | None
     purpose: str
+    # Only these members' rows, when every source of access is a consent given for single members; None: all.
+    person_ids: frozenset[int] | None = None
     _issuer: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,20 +89,27 @@ class Entitlement:
     @classmethod
     def issue(
         cls, *, household: Household, categories: Iterable[DataCategory | str], user: User | None, purpose: str,
-        sensitive_notes: bool = False,
+        sensitive_notes: bool = False, person_ids: Iterable[int] | None = None,
     ) -> Entitlement:
         """For trama/records/access.py only: call it after the checks and the audit event."""
         if not purpose:
             raise ValueError("An entitlement states its purpose.")
         return cls(household_id=household.pk, categories=frozenset(DataCategory(c) for c in categories),
                    sensitive_notes=sensitive_notes, user_id=user.pk if user is not None else None,
-                   purpose=purpose, _issuer=_ISSUER)
+                   purpose=purpose, person_ids=frozenset(person_ids) if person_ids is not None else None,
+                   _issuer=_ISSUER)
 
     def covers(self, obj: models.Model, field_name: str) -> bool:
         if not isinstance(obj, SealedRow) or obj.owning_household_id() != self.household_id:
             return False
         if is_sensitive_note(obj) and not self.sensitive_notes:
             return False
+        if self.person_ids is not None:
+            from trama.records.models import Person
+
+            person_id = obj.pk if isinstance(obj, Person) else getattr(obj, "person_id", None)
+            if person_id is not None and person_id not in self.person_ids:
+                return False
         category = category_of(obj, field_name)
         return category is None or category in self.categories
 

@@ -1,0 +1,338 @@
+"""The access funnel of social records: who may see which household, which of its data categories, and who may
+change it. Views, API, exports and search never query households directly: lists start from
+`households_visible_to(user)` and one household is opened with `open_household(user, pk, ...)`, both built from
+the same sources (`_sources`), so a household is in a user's list exactly when they may open it.
+
+Sources of access, one condition each (DESIGN.md, issue 4 §3):
+- **own**: a member of the owning organisation with `records.view` sees its households (a membership scoped to a
+  network only those located in that network's area, or that the user created); with `records.edit` they may
+  change them. Every category; health and legal/migration data only with `records.special_categories`; the
+  organisation's sensitive notes only with `records.sensitive_notes`.
+- **consent**: an active consent (not withdrawn, not expired) naming one of the user's organisations, or a
+  network the user acts for, gives read access to the categories it lists.
+- **legal basis**: an active legal-basis record (e.g. the Comune's social-care duties) naming them likewise.
+- **break-glass**: a platform administrator's emergency access, opened with a reason (audited, the owning
+  organisation is notified), for its duration: every category, read only.
+Special categories reach a shared reader only if their role also holds `records.special_categories`; sensitive
+notes never leave the owning organisation except through break-glass. Evaluators hold no `records.view`: they
+never see identities. Every opening and every denial writes an audit event; withdrawal of a consent takes effect
+on the next request because nothing here is cached beyond one request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from trama.accounts import access as accounts_access
+from trama.accounts.roles import Perm
+from trama.core import audit
+from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
+from trama.records.models import Household, Person
+from trama.records.protection import Entitlement
+
+if TYPE_CHECKING:
+    from trama.accounts.access import AnyUser
+    from trama.accounts.models import User
+
+ALL_CATEGORIES = frozenset(DataCategory)
+OBJECT_TYPE = "records.household"
+
+
+class Via:
+    """How a user reaches a household (recorded in the audit event of each opening)."""
+
+    OWN = "own"
+    CONSENT = "consent"
+    LEGAL_BASIS = "legal_basis"
+    BREAK_GLASS = "break_glass"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the user acts for, as far as records are concerned (computed once per request)."""
+
+    own_org_ids: frozenset[int]  # organisations where the user holds records.view with no network scope
+    scoped_own: tuple[tuple[int, frozenset[int]], ...]  # (organisation, area ids) of network-scoped memberships
+    reader_org_ids: frozenset[int]  # organisations whose records.view the user holds, scoped or not
+    network_ids: frozenset[int] | None  # networks the user acts for with records.view (None: every network)
+    break_glass: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.own_org_ids or self.scoped_own or self.reader_org_ids or self.network_ids
+                    or self.network_ids is None or self.break_glass)
+
+
+def _user_or_none(user: AnyUser | None) -> User | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return cast("User", user)
+
+
+def _area_ids_below(root_ids: set[int]) -> frozenset[int]:
+    from trama.territory.models import Area
+
+    seen = set(root_ids)
+    frontier = set(root_ids)
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - seen
+        seen |= frontier
+    return frozenset(seen)
+
+
+def scope_of(user: AnyUser | None) -> Scope:
+    from trama.network.models import Network
+
+    real = _user_or_none(user)
+    if real is None:
+        return Scope(frozenset(), (), frozenset(), frozenset(), False)
+
+    def compute() -> Scope:
+        grants = [g for g in accounts_access.grants_of(real) if Perm.RECORDS_VIEW in g.permissions]
+        own = frozenset(g.organisation_id for g in grants if g.network_id is None)
+        scoped: list[tuple[int, frozenset[int]]] = []
+        for grant in grants:
+            if grant.network_id is None or grant.organisation_id in own:
+                continue
+            area_id = Network.objects.filter(pk=grant.network_id).values_list("area_id", flat=True).first()
+            scoped.append((grant.organisation_id, _area_ids_below({area_id} if area_id else set())))
+        networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_VIEW)
+        return Scope(
+            own_org_ids=own,
+            scoped_own=tuple(scoped),
+            reader_org_ids=frozenset(g.organisation_id for g in grants),
+            network_ids=frozenset(networks) if networks is not None else None,
+            break_glass=accounts_access.has_perm(real, Perm.RECORDS_BREAK_GLASS),
+        )
+
+    return accounts_access.memoised(real, ("records.scope",), compute)  # type: ignore[no-any-return]
+
+
+# --- The sources, as conditions on Household ------------------------------------------------------
+
+
+def _recipient_condition(scope: Scope, prefix: str) -> Q:
+    """Rows whose recipient is one of the user's organisations or networks (prefix: the recipient's path)."""
+    condition = Q(**{f"{prefix}organisation_id__in": scope.reader_org_ids})
+    if scope.network_ids is None:
+        return condition | Q(**{f"{prefix}network_id__isnull": False})
+    return condition | Q(**{f"{prefix}network_id__in": scope.network_ids})
+
+
+def _own_condition(scope: Scope, user: User) -> Q:
+    condition = Q(organisation_id__in=scope.own_org_ids)
+    for organisation_id, area_ids in scope.scoped_own:
+        located = Q(municipio_id__in=area_ids) | Q(nil_id__in=area_ids) | Q(created_by=user)
+        condition |= Q(organisation_id=organisation_id) & located
+    return condition
+
+
+def _shared_household_ids(scope: Scope, at: dt.datetime) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    from trama.records.models import Consent, ConsentRecipient, LegalBasisRecord
+
+    by_consent = (ConsentRecipient.objects
+                  .filter(_recipient_condition(scope, ""), consent__in=Consent.objects.active(at=at))
+                  .values("consent__household_id"))
+    by_legal_basis = (LegalBasisRecord.objects.active(at=at)
+                      .filter(_recipient_condition(scope, "")).values("household_id"))
+    return by_consent, by_legal_basis
+
+
+def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
+    from trama.records.models import BreakGlassAccess
+
+    return BreakGlassAccess.objects.active(at=at).filter(user=user).values("household_id")
+
+
+def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None) -> QuerySet[Household]:
+    """Every household the user may open (the same sources as `open_household`)."""
+    real = _user_or_none(user)
+    scope = scope_of(real)
+    if real is None or scope.empty:
+        return Household.objects.none()
+    at = at or timezone.now()
+    condition = Q(pk__in=[])
+    if scope.own_org_ids or scope.scoped_own:
+        condition |= _own_condition(scope, real)
+    if scope.reader_org_ids:
+        by_consent, by_legal_basis = _shared_household_ids(scope, at)
+        condition |= Q(pk__in=by_consent) | Q(pk__in=by_legal_basis)
+    if scope.break_glass:
+        condition |= Q(pk__in=_break_glass_household_ids(real, at))
+    return Household.objects.filter(condition)
+
+
+def households_editable_by(user: AnyUser | None) -> QuerySet[Household]:
+    """Households the user may change: their own organisation's, with records.edit."""
+    real = _user_or_none(user)
+    if real is None:
+        return Household.objects.none()
+    editors = {g.organisation_id for g in accounts_access.grants_of(real) if Perm.RECORDS_EDIT in g.permissions}
+    scope = scope_of(real)
+    restricted = Scope(
+        own_org_ids=scope.own_org_ids & editors,
+        scoped_own=tuple((org, areas) for org, areas in scope.scoped_own if org in editors),
+        reader_org_ids=frozenset(), network_ids=frozenset(), break_glass=False,
+    )
+    if not (restricted.own_org_ids or restricted.scoped_own):
+        return Household.objects.none()
+    return Household.objects.filter(_own_condition(restricted, real))
+
+
+# --- One household -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdAccess:
+    """An opened household: what the user may read (the entitlement) and whether they may change it."""
+
+    household: Household
+    entitlement: Entitlement
+    via: tuple[str, ...]
+    can_edit: bool
+    categories: frozenset[DataCategory] = field(default_factory=frozenset)
+    # When the only sources are consents given for single members: those members; None: the whole household.
+    person_ids: frozenset[int] | None = None
+
+
+def people_of(opened: HouseholdAccess) -> QuerySet[Person]:
+    """The members an opened household shows: all of them, or those whose own consent shares the household."""
+    people = Person.objects.filter(household=opened.household)
+    if opened.person_ids is not None:
+        people = people.filter(pk__in=opened.person_ids)
+    return people
+
+
+@dataclass
+class _Shared:
+    categories: set[DataCategory] = field(default_factory=set)
+    via: list[str] = field(default_factory=list)
+    person_ids: set[int] = field(default_factory=set)
+    whole_household: bool = False
+
+
+def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
+                       special_org_ids: set[int], special_network_ids: set[int] | None) -> _Shared:
+    """Categories shared with the user by consents and legal-basis records, through which, and for whom."""
+    from trama.records.models import Consent, ConsentRecipient, LegalBasisRecord
+
+    shared = _Shared()
+
+    def special_allowed(organisation_id: int | None, network_id: int | None) -> bool:
+        if organisation_id is not None:
+            return organisation_id in special_org_ids
+        return special_network_ids is None or network_id in special_network_ids
+
+    def take(values: Iterable[str], organisation_id: int | None, network_id: int | None) -> None:
+        for value in values:
+            category = DataCategory(value)
+            if category in SPECIAL_CATEGORIES and not special_allowed(organisation_id, network_id):
+                continue
+            shared.categories.add(category)
+
+    recipients = (ConsentRecipient.objects
+                  .filter(_recipient_condition(scope, ""), consent__household=household,
+                          consent__in=Consent.objects.active(at=at))
+                  .values_list("consent__categories", "organisation_id", "network_id", "consent__person_id"))
+    for values, organisation_id, network_id, person_id in recipients:
+        take(values or [], organisation_id, network_id)
+        if person_id is None:
+            shared.whole_household = True
+        else:
+            shared.person_ids.add(person_id)
+        if Via.CONSENT not in shared.via:
+            shared.via.append(Via.CONSENT)
+    records = (LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, ""), household=household)
+               .values_list("categories", "organisation_id", "network_id"))
+    for values, organisation_id, network_id in records:
+        take(values or [], organisation_id, network_id)
+        shared.whole_household = True
+        if Via.LEGAL_BASIS not in shared.via:
+            shared.via.append(Via.LEGAL_BASIS)
+    return shared
+
+
+def _deny(user: AnyUser | None, key: object, *, write: bool, status: int, request: HttpRequest | None) -> None:
+    audit.record(action="access.denied", actor=_user_or_none(user), object_type=OBJECT_TYPE, object_id=str(key),
+                 request=request, details={"write": write, "status": status})
+
+
+def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",
+                   request: HttpRequest | None = None, at: dt.datetime | None = None) -> HouseholdAccess:
+    """The household with what this user may read of it, audited. 404 (audited) if they may not see it,
+    403 (audited) if `write` and they may only read it."""
+    real = _user_or_none(user)
+    at = at or timezone.now()
+    try:
+        key = int(str(pk))
+    except ValueError:
+        _deny(user, pk, write=write, status=404, request=request)
+        raise Http404() from None
+    household = households_visible_to(real, at=at).filter(pk=key).select_related("organisation").first()
+    if household is None or real is None:
+        _deny(user, key, write=write, status=404, request=request)
+        raise Http404()
+    can_edit = households_editable_by(real).filter(pk=household.pk).exists()
+    if write and not can_edit:
+        _deny(user, key, write=True, status=403, request=request)
+        raise PermissionDenied()
+
+    scope = scope_of(real)
+    categories: set[DataCategory] = set()
+    via: list[str] = []
+    sensitive_notes = False
+    organisation_id = household.organisation_id
+    if (scope.own_org_ids or scope.scoped_own) and Household.objects.filter(
+            _own_condition(scope, real), pk=household.pk).exists():
+        via.append(Via.OWN)
+        categories |= ALL_CATEGORIES - SPECIAL_CATEGORIES
+        owner = household.organisation
+        if accounts_access.has_perm(real, Perm.RECORDS_SPECIAL, organisation=owner):
+            categories |= SPECIAL_CATEGORIES
+        sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
+    special_orgs = set(accounts_access.organisations_for(real, perm=Perm.RECORDS_SPECIAL)
+                       .values_list("pk", flat=True))
+    special_networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_SPECIAL)
+    shared = _categories_shared(scope, household, at, special_orgs, special_networks)
+    categories |= shared.categories
+    via += shared.via
+    whole = Via.OWN in via or shared.whole_household
+    if scope.break_glass and _break_glass_household_ids(real, at).filter(household_id=household.pk).exists():
+        via.append(Via.BREAK_GLASS)
+        categories = set(ALL_CATEGORIES)
+        sensitive_notes = True
+        whole = True
+    person_ids = None if whole else frozenset(shared.person_ids)
+
+    granted = frozenset(categories)
+    audit.record(action=f"records.household.{purpose}", actor=real, obj=household, request=request,
+                 details={"via": via, "categories": sorted(granted), "sensitive_notes": sensitive_notes,
+                          "owner": organisation_id, "write": write,
+                          "people": sorted(person_ids) if person_ids is not None else "all"})
+    entitlement = Entitlement.issue(household=household, categories=granted, user=real, purpose=purpose,
+                                    sensitive_notes=sensitive_notes, person_ids=person_ids)
+    return HouseholdAccess(household=household, entitlement=entitlement, via=tuple(via), can_edit=can_edit,
+                           categories=granted, person_ids=person_ids)
+
+
+# --- Who may do what, for the services' callers ------------------------------------------------------
+
+
+def can_create_households(user: AnyUser | None) -> bool:
+    return accounts_access.has_perm(_user_or_none(user), Perm.RECORDS_EDIT)
+
+
+def can_record_legal_basis(user: AnyUser | None) -> bool:
+    return accounts_access.has_perm(_user_or_none(user), Perm.RECORDS_LEGAL_BASIS)
+
+
+def can_break_glass(user: AnyUser | None) -> bool:
+    return accounts_access.has_perm(_user_or_none(user), Perm.RECORDS_BREAK_GLASS)

@@ -1,0 +1,211 @@
+"""The access funnel of social records (trama/records/access.py), condition by condition, and the promise that
+lists and single openings agree for every persona."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from trama.accounts.models import Membership
+from trama.accounts.roles import Role
+from trama.core.models import AuditEvent
+from trama.core.testing import Personas
+from trama.records import access, consent
+from trama.records.categories import DataCategory
+from trama.records.models import Household
+from trama.records.protection import NotEntitled, reveal
+from trama.records.tests.helpers import make_household, make_person
+
+C = DataCategory
+NOTICE = "2026-11"
+TODAY = dt.date(2026, 11, 20)
+
+
+def _consent(p: Personas, household: Household, *, categories: list[str], organisations: tuple = (),
+             networks: tuple = (), expires_on: dt.date | None = None) -> object:
+    purposes = []
+    if organisations:
+        purposes.append("share_named_organisations")
+    if networks:
+        purposes.append("share_municipal_network")
+    return consent.consent_record(
+        household=household, by=p.proximity, purposes=purposes, categories=categories, given_on=TODAY,
+        notice_version=NOTICE, notice_language="it", recipient_organisations=organisations,
+        recipient_networks=networks, given_by_name="Amina", expires_on=expires_on,
+    )
+
+
+def _opens(user: object, household: Household) -> bool:
+    try:
+        access.open_household(user, household.pk)  # type: ignore[arg-type]
+    except Http404:
+        return False
+    return True
+
+
+def test_the_owning_organisation_sees_its_households_according_to_role(personas: Personas) -> None:
+    household = make_household(personas)
+    opened = access.open_household(personas.proximity, household.pk)
+    assert opened.via == ("own",) and opened.can_edit
+    assert opened.categories == frozenset(C) and opened.entitlement.sensitive_notes
+    referent = access.open_household(personas.referent, household.pk)  # records.view only
+    assert not referent.can_edit
+    assert C.HEALTH not in referent.categories and C.LEGAL_MIGRATION not in referent.categories
+    assert C.IDENTITY in referent.categories and not referent.entitlement.sensitive_notes
+    with pytest.raises(PermissionDenied):
+        access.open_household(personas.referent, household.pk, write=True)
+
+
+def test_special_categories_stay_encrypted_for_a_role_without_them(personas: Personas) -> None:
+    household = make_household(personas)
+    person = make_person(personas, household, disability="yes")
+    referent = access.open_household(personas.referent, household.pk)
+    with pytest.raises(NotEntitled):
+        reveal(person, "disability", entitlement=referent.entitlement)
+    worker = access.open_household(personas.proximity, household.pk)
+    assert reveal(person, "disability", entitlement=worker.entitlement) == "yes"
+
+
+def test_other_organisations_and_roles_without_records_get_404(personas: Personas) -> None:
+    household = make_household(personas)
+    for name in ("proximity_b", "referent_b", "referent_other", "social_worker", "unit_lead", "coordinator",
+                 "admin", "evaluator", "volunteer", "facilitator", "officer", "nobody"):
+        assert not _opens(personas.users[name], household), name
+    assert not _opens(None, household)
+
+
+def test_a_consent_shares_only_its_categories_with_the_organisations_it_names(personas: Personas) -> None:
+    household = make_household(personas)
+    _consent(personas, household, categories=[C.IDENTITY, C.NEEDS_AND_PLAN, C.HEALTH],
+             organisations=(personas.ets_b,))
+    shared = access.open_household(personas.proximity_b, household.pk)
+    assert shared.via == ("consent",) and not shared.can_edit
+    assert shared.categories == {C.IDENTITY, C.NEEDS_AND_PLAN, C.HEALTH}
+    assert not shared.entitlement.sensitive_notes  # sensitive notes never leave the owner
+    # The same consent, read by a role of the same organisation that holds no special categories.
+    assert access.open_household(personas.referent_b, household.pk).categories == {C.IDENTITY, C.NEEDS_AND_PLAN}
+    with pytest.raises(PermissionDenied):
+        access.open_household(personas.proximity_b, household.pk, write=True)
+    assert not _opens(personas.referent_other, household)  # not named
+
+
+def test_a_withdrawal_takes_effect_on_the_next_request(personas: Personas) -> None:
+    household = make_household(personas)
+    given = _consent(personas, household, categories=[C.IDENTITY], organisations=(personas.ets_b,))
+    assert _opens(personas.proximity_b, household)
+    consent.consent_withdraw(consent=given, by=personas.proximity)  # type: ignore[arg-type]
+    assert not _opens(personas.proximity_b, household)
+    assert household not in access.households_visible_to(personas.proximity_b)
+
+
+def test_an_expired_consent_shares_nothing(personas: Personas) -> None:
+    household = make_household(personas)
+    _consent(personas, household, categories=[C.IDENTITY], organisations=(personas.ets_b,),
+             expires_on=TODAY + dt.timedelta(days=10))
+    assert _opens(personas.proximity_b, household)
+    later = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=11), dt.time(9)))
+    assert not access.households_visible_to(personas.proximity_b, at=later).exists()
+    with pytest.raises(Http404):
+        access.open_household(personas.proximity_b, household.pk, at=later)
+
+
+def test_a_consent_naming_the_municipal_network_reaches_its_members_only(personas: Personas) -> None:
+    household = make_household(personas)
+    _consent(personas, household, categories=[C.IDENTITY, C.CONTACTS], networks=(personas.network8,))
+    assert access.open_household(personas.proximity_b, household.pk).categories == {C.IDENTITY, C.CONTACTS}
+    assert access.open_household(personas.social_worker, household.pk).via == ("consent",)
+    assert not _opens(personas.referent_other, household)  # Municipio 1's network only
+    assert not _opens(personas.evaluator, household)  # evaluators never see identities
+
+
+def test_a_legal_basis_record_shares_its_categories(personas: Personas) -> None:
+    household = make_household(personas)
+    assert not _opens(personas.social_worker, household)
+    assert access.can_record_legal_basis(personas.social_worker)
+    assert not access.can_record_legal_basis(personas.proximity)
+    consent.legal_basis_record(household=household, by=personas.social_worker, basis="public_task",
+                               reference="L. 328/2000 art. 22", reason="Presa in carico del servizio sociale.",
+                               categories=[C.IDENTITY, C.LEGAL_MIGRATION], organisation=personas.comune)
+    opened = access.open_household(personas.social_worker, household.pk)
+    assert opened.via == ("legal_basis",) and opened.categories == {C.IDENTITY, C.LEGAL_MIGRATION}
+    # The unit lead of the same organisation holds no special categories.
+    assert access.open_household(personas.unit_lead, household.pk).categories == {C.IDENTITY}
+
+
+def test_break_glass_opens_everything_for_its_duration_and_is_audited(personas: Personas) -> None:
+    household = make_household(personas)
+    assert not _opens(personas.admin, household)
+    assert access.can_break_glass(personas.admin) and not access.can_break_glass(personas.proximity)
+    consent.break_glass_open(user=personas.admin, household=household,
+                             reason="Richiesta urgente della Procura per un minore in pericolo.")
+    opened = access.open_household(personas.admin, household.pk)
+    assert opened.via == ("break_glass",) and opened.categories == frozenset(C)
+    assert opened.entitlement.sensitive_notes and not opened.can_edit
+    later = timezone.now() + dt.timedelta(hours=2)
+    assert not access.households_visible_to(personas.admin, at=later).exists()
+
+
+def test_a_scoped_membership_sees_its_own_organisations_households_in_its_area_only(personas: Personas) -> None:
+    from trama.records import services
+
+    worker = personas.social_worker
+    Membership.objects.filter(user=worker).update(network=personas.network8)
+    in_m8 = services.household_create(organisation=personas.comune, by=personas.unit_lead,
+                                      municipio=personas.municipio8)
+    in_m1 = services.household_create(organisation=personas.comune, by=personas.unit_lead,
+                                      municipio=personas.municipio1)
+    mine = services.household_create(organisation=personas.comune, by=worker)
+    visible = set(access.households_visible_to(worker))
+    assert in_m8 in visible and mine in visible and in_m1 not in visible
+    assert not _opens(worker, in_m1)
+
+
+def test_every_opening_and_every_denial_is_audited(personas: Personas) -> None:
+    household = make_household(personas)
+    access.open_household(personas.proximity, household.pk)
+    event = AuditEvent.objects.filter(action="records.household.view").latest("pk")
+    assert event.actor == personas.proximity and event.details["via"] == ["own"]
+    with pytest.raises(Http404):
+        access.open_household(personas.proximity_b, household.pk)
+    denied = AuditEvent.objects.filter(action="access.denied", object_type="records.household").latest("pk")
+    assert denied.actor == personas.proximity_b and denied.object_id == str(household.pk)
+    with pytest.raises(Http404):
+        access.open_household(personas.proximity, "not-a-number")
+
+
+def test_lists_and_openings_agree_for_every_persona(personas: Personas) -> None:
+    own = make_household(personas)
+    shared = make_household(personas)
+    _consent(personas, shared, categories=[C.IDENTITY], organisations=(personas.ets_b,))
+    networked = make_household(personas)
+    _consent(personas, networked, categories=[C.IDENTITY], networks=(personas.network8,))
+    other = make_household(personas, organisation=personas.ets_other)
+    Membership.objects.create(user=personas.nobody, organisation=personas.ets_b, role=Role.EVALUATOR,
+                              valid_from=dt.date(2024, 5, 8))
+    for name, user in personas.users.items():
+        listed = set(access.households_visible_to(user))
+        for household in (own, shared, networked, other):
+            assert (household in listed) == _opens(user, household), (name, household.reference_code)
+
+
+def test_a_consent_given_for_one_member_shows_that_member_only(personas: Personas) -> None:
+    household = make_household(personas)
+    mother = make_person(personas, household, first_name_or_alias="Amina", disability="no")
+    son = make_person(personas, household, first_name_or_alias="Omar", role_in_household="child",
+                      birth_year=2015, disability="yes")
+    consent.consent_record(
+        household=household, person=mother, by=personas.proximity, purposes=["share_named_organisations"],
+        categories=[C.IDENTITY, C.HEALTH], given_on=TODAY, notice_version=NOTICE, notice_language="it",
+        recipient_organisations=(personas.ets_b,), given_by_name="Amina",
+    )
+    opened = access.open_household(personas.proximity_b, household.pk)
+    assert list(access.people_of(opened)) == [mother]
+    assert reveal(mother, "disability", entitlement=opened.entitlement) == "no"
+    with pytest.raises(NotEntitled):
+        reveal(son, "disability", entitlement=opened.entitlement)
+    owner = access.open_household(personas.proximity, household.pk)
+    assert set(access.people_of(owner)) == {mother, son}
