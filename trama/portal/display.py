@@ -15,7 +15,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language_info, override, pgettext
+from django.utils.translation import get_language_bidi, get_language_info, override, pgettext
 from django.utils.translation import gettext as _
 
 from trama.directory.models import (
@@ -164,8 +164,14 @@ def day_name(index: int) -> str:
     return str(WEEKDAYS[index])
 
 
+# Left-to-right isolate (U+2066 … U+2069): in an Arabic sentence "10:00–13:00" would otherwise be laid out
+# right to left and read "13:00–10:00".
+LTR_ISOLATE = "\u2066{}\u2069"
+
+
 def hours(opens_at: dt.time, closes_at: dt.time) -> str:
-    return f"{opens_at:%H:%M}–{closes_at:%H:%M}"
+    text = f"{opens_at:%H:%M}–{closes_at:%H:%M}"
+    return LTR_ISOLATE.format(text) if get_language_bidi() else text
 
 
 def _date(value: dt.date) -> str:
