@@ -219,6 +219,9 @@ TRAMA_TILES_ATTRIBUTION = env_str(
 if TRAMA_TILES_URL and not TRAMA_TILES_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("TRAMA_TILES_URL must be an http(s) URL template or empty.")
 
+# Noto Sans TTF files for PDF documents (trama/core/pdf.py), copied from npm by `make assets`.
+TRAMA_PDF_FONTS_DIR = env_str("TRAMA_PDF_FONTS_DIR", str(BASE_DIR / "trama" / "static" / "vendor" / "fonts"))
+
 # --- Social records: encryption at rest of special-category fields (docs/adr/0002-field-encryption.md) -------
 # "id:base64key[,id:base64key…]": the first key encrypts, all of them decrypt (rotation: put the new key first,
 # run `manage.py records_reencrypt`, then remove the old one). Generate a key with
