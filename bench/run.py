@@ -1,8 +1,9 @@
 """Run every bench/bench_*.py against a throwaway SQLite database with Milan loaded; print figures vs goals.
 
-    .venv/bin/python bench/run.py [--strict] [bench_name ...]
+    .venv/bin/python bench/run.py [--strict] [--quick] [bench_name ...]
 
-Each bench module has `run() -> list[Measure]`. With --strict the exit status is 1 when a goal is missed."""
+Each bench module has `run() -> list[Measure]`. With --strict the exit status is 1 when a goal is missed. --quick
+asks the benches that support it (TRAMA_BENCH_QUICK=1) for a smaller smoke run."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 
 def main(argv: list[str]) -> int:
     strict = "--strict" in argv
+    if "--quick" in argv:
+        os.environ["TRAMA_BENCH_QUICK"] = "1"
     wanted = {a for a in argv if not a.startswith("--")}
     paths = [p for p in sorted(BENCH_DIR.glob("bench_*.py")) if not wanted or p.stem in wanted]
     tmp = Path(tempfile.mkdtemp(prefix="trama-bench-"))
@@ -53,16 +56,19 @@ def main(argv: list[str]) -> int:
         for path in paths:
             print(f"\n== {path.stem}")
             for measure in _load(path).run():
-                goal = f"goal ≥ {measure.goal:,.0f} {measure.unit}" if measure.goal is not None else "info"
-                status = "" if measure.goal is None else ("OK" if measure.met else "BELOW GOAL")
-                print(f"  {measure.name:<46} {measure.value:>12,.0f} {measure.unit:<10} {goal:<24} {status}")
+                # A ceiling (latency) is met at or below its goal, any other figure at or above it.
+                sign = "≤" if getattr(measure, "ceiling", False) else "≥"
+                goal = f"goal {sign} {measure.goal:,.0f} {measure.unit}" if measure.goal is not None else "info"
+                status = "" if measure.goal is None else ("OK" if measure.met else "MISSED")
+                value = f"{measure.value:>12,.1f}" if abs(measure.value) < 100 else f"{measure.value:>12,.0f}"
+                print(f"  {measure.name:<56} {value} {measure.unit:<10} {goal:<24} {status}")
                 if measure.note:
                     print(f"    {measure.note}")
                 missed += 0 if measure.met else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if missed:
-        print(f"\n{missed} figure(s) below goal")
+        print(f"\nMISSED: {missed} figure(s) did not meet their goal")
     return 1 if strict and missed else 0
 
 
