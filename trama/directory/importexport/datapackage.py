@@ -74,7 +74,8 @@ from trama.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from trama.directory.search.text import reindex_services
+from trama.directory.search.signals import BULK_STATISTICS
+from trama.directory.search.text import refresh_statistics, reindex_services
 from trama.network.models import Organisation
 from trama.territory.models import Area
 
@@ -503,6 +504,8 @@ class _Import(Rules):
         ServiceRevision.objects.bulk_create(revisions, batch_size=500)
         if touched:
             reindex_services(Service.objects.filter(pk__in=touched))
+            if len(touched) >= BULK_STATISTICS:
+                refresh_statistics()
         audit.record(action="directory.import", actor=self.by, obj=self.maintainer, details={
             "format": "hsds-datapackage", "created": self.result.created, "updated": self.result.updated,
             "unchanged": self.result.unchanged})

@@ -137,6 +137,10 @@ class Service(models.Model):
         indexes = [
             # public_services(): the portal and the API list active public services
             models.Index(fields=["status", "is_public"], name="directory_service_public"),
+            # the API's and the portal's pages of public services ordered by name (no sort of every row per page)
+            models.Index(fields=["status", "is_public", "name", "id"], name="directory_service_public_name"),
+            # the staff search without words, ordered by name
+            models.Index(fields=["name", "id"], name="directory_service_name"),
             # stale_services_for(): the maintainers' queue, per maintaining organisation
             models.Index(fields=["maintainer", "last_verified_on"], name="directory_service_stale"),
             # HSDS modified_after

@@ -24,10 +24,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from trama.directory.models import Attribute, Program, Service, TaxonomyTerm
-from trama.directory.search.text import reindex_service, reindex_services, remove_service
+from trama.directory.search.text import refresh_statistics, reindex_service, reindex_services, remove_service
 from trama.network.models import Organisation
 
 UID = "trama.directory.search"
+# After re-indexing this many services at once, the planner's statistics are refreshed (see refresh_statistics).
+BULK_STATISTICS = 200
 
 # The services waiting to be re-indexed while `deferred_indexing()` is active in this context, else None.
 _pending: ContextVar[set[int] | None] = ContextVar("trama_directory_pending_index", default=None)
@@ -51,7 +53,9 @@ def deferred_indexing() -> Iterator[None]:
         found = set(Service.objects.filter(pk__in=chunk).values_list("pk", flat=True))
         for pk in set(chunk) - found:
             remove_service(pk)
-        _reindex_many(Service.objects.filter(pk__in=found))
+        reindex_services(Service.objects.filter(pk__in=found))
+    if len(ids) >= BULK_STATISTICS:
+        refresh_statistics()
 
 
 def _reindex_many(services: Any) -> None:

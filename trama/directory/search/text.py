@@ -46,6 +46,7 @@ from typing import Any
 import snowballstemmer
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from trama.directory.models import Attribute, Service, TaxonomyTerm
 
@@ -234,7 +235,21 @@ def reindex_all() -> int:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")  # noqa: S608
         elif connection.vendor == "postgresql":
             cursor.execute(f"DELETE FROM {POSTGRES_TABLE}")  # noqa: S608
-    return reindex_services(Service.objects.all())
+    count = reindex_services(Service.objects.all())
+    refresh_statistics()
+    return count
+
+
+def refresh_statistics() -> None:
+    """Let the query planner know the tables' sizes after a bulk change. Without statistics SQLite drives a
+    search from the services' status index and re-runs the full-text match for every row (2 s instead of 9 ms
+    at 20,000 services); PostgreSQL's autovacuum would get there, later."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {POSTGRES_TABLE}")  # noqa: S608
+            cursor.execute("ANALYZE directory_service")
 
 
 # --- Querying -------------------------------------------------------------------------------------
@@ -253,24 +268,25 @@ def search_services(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     if connection.vendor == "sqlite":
         match = " ".join(f'"{_stem(word)}"' for word in query)  # FTS5: space = AND
         # A join rather than `pk IN (subquery)`: FTS5's bm25() needs the MATCH in the same SELECT, and one pass
-        # over the full-text index also ranks (a correlated rank subquery would re-run the match per row).
+        # over the full-text index also ranks (a correlated rank subquery would re-run the match per row). The join
+        # condition is a filter on pk, not hand-written SQL naming "directory_service": when this queryset becomes
+        # a subquery Django renames that table, and a hard-coded name would bind to the outer query instead.
         qs = qs.extra(  # noqa: S610 - fixed SQL, the only parameter is bound
             tables=[SQLITE_TABLE],
-            where=[f'{SQLITE_TABLE}.rowid = "directory_service"."id"', f"{SQLITE_TABLE} MATCH %s"],
+            where=[f"{SQLITE_TABLE} MATCH %s"],
             params=[match],
             select={"search_rank": f"-bm25({SQLITE_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
-        )
+        ).filter(pk=RawSQL(f"{SQLITE_TABLE}.rowid", []))  # noqa: S611 - fixed SQL
     elif connection.vendor == "postgresql":
         tsquery = " & ".join(f"'{word}'" for word in query)
         # `search_vector @@ ...` is answered by the GIN index directory_service_search_vector.
         qs = qs.extra(  # noqa: S610 - fixed SQL, the only parameters are bound
             tables=[POSTGRES_TABLE],
-            where=[f'{POSTGRES_TABLE}.service_id = "directory_service"."id"',
-                   f"{POSTGRES_TABLE}.search_vector @@ to_tsquery('italian', %s)"],
+            where=[f"{POSTGRES_TABLE}.search_vector @@ to_tsquery('italian', %s)"],
             params=[tsquery],
             select={"search_rank": f"ts_rank({POSTGRES_TABLE}.search_vector, to_tsquery('italian', %s))"},
             select_params=[tsquery],
-        )
+        ).filter(pk=RawSQL(f"{POSTGRES_TABLE}.service_id", []))  # noqa: S611 - fixed SQL
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(connection.vendor)
     return qs.order_by("-search_rank", "name", "pk")

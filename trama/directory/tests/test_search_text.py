@@ -11,7 +11,7 @@ from django.db import connection
 
 from trama.core.testing import Personas
 from trama.directory import services
-from trama.directory.models import Service, TaxonomyTerm
+from trama.directory.models import Phone, Service, TaxonomyTerm
 from trama.directory.search import analyse, deferred_indexing, search_services
 from trama.directory.search.text import words as text_words
 from trama.directory.tests.helpers import make_service
@@ -108,6 +108,18 @@ def test_it_rebuilds_the_index_with_the_command(personas: Personas) -> None:
 def test_it_analyses_text_once_for_both_databases() -> None:
     assert analyse("Caffè sospeso per le mamme") == analyse("caffe SOSPESI mamma")
     assert analyse("Spazio mamma-bambino 0-3") == ["spaz", "mamm", "bambin", "0", "3"]
+
+
+def test_a_search_works_as_a_subquery(personas: Personas) -> None:
+    # The join to the index must follow Django's renaming of the table inside a subquery (it once bound to the
+    # outer query: quadratic, and an error without the outer join).
+    _corpus(personas)
+    matched = search_services(Service.objects.all(), "caffè").order_by().values("pk")
+    assert list(Service.objects.filter(pk__in=matched).values_list("name", flat=True)) == ["Caffè sospeso"]
+    caffe = Service.objects.get(name="Caffè sospeso")
+    services.phone_add(by=personas.referent, service=caffe, number="02 1234567")
+    phones = Phone.objects.filter(service__in=search_services(Service.objects.all(), "colazione").values("pk"))
+    assert list(phones.order_by().values_list("number", flat=True)) == ["02 1234567"]
 
 
 def test_it_defers_indexing_to_the_end_of_a_bulk_block(personas: Personas) -> None:
