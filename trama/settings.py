@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "trama.directory",
     "trama.portal",
     "trama.records",
+    "trama.referrals",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,13 @@ if PRODUCTION and "dev-only-not-secret" in _records_key_ring.ids:
     raise ImproperlyConfigured("TRAMA_RECORDS_KEYS must not contain the development key in production.")
 # Years a closed household's record is kept before anonymisation (printed in the information notice).
 TRAMA_RECORDS_RETENTION_YEARS = env_int("TRAMA_RECORDS_RETENTION_YEARS", 10, minimum=1)
+
+# --- Referrals (trama/referrals): a sent referral unanswered for EXPIRY days expires (`manage.py referrals_expire`,
+# run daily by cron); the receiving organisation is reminded REMINDER days before (0: no reminder).
+TRAMA_REFERRAL_EXPIRY_DAYS = env_int("TRAMA_REFERRAL_EXPIRY_DAYS", 14, minimum=1)
+TRAMA_REFERRAL_REMINDER_DAYS = env_int("TRAMA_REFERRAL_REMINDER_DAYS", 3, minimum=0)
+if TRAMA_REFERRAL_REMINDER_DAYS >= TRAMA_REFERRAL_EXPIRY_DAYS:
+    raise ImproperlyConfigured("TRAMA_REFERRAL_REMINDER_DAYS must be less than TRAMA_REFERRAL_EXPIRY_DAYS.")
 
 # --- Security --------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

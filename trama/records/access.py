@@ -11,6 +11,9 @@ Sources of access, one condition each (DESIGN.md, issue 4 §3):
 - **consent**: an active consent (not withdrawn, not expired) naming one of the user's organisations, or a
   network the user acts for, gives read access to the categories it lists.
 - **legal basis**: an active legal-basis record (e.g. the Comune's social-care duties) naming them likewise.
+- **referral**: a referral (trama/referrals) addressed to one of the user's organisations, accepted or in
+  progress, whose consent or legal-basis record is still in force, gives read access to the members referred and
+  the categories it shares. Completion, cancellation or the withdrawal of its consent ends it at the next request.
 - **break-glass**: a platform administrator's emergency access, opened with a reason (audited, the owning
   organisation is notified), for its duration: every category, read only.
 Special categories reach a shared reader only if their role also holds `records.special_categories`; sensitive
@@ -52,6 +55,7 @@ class Via:
     OWN = "own"
     CONSENT = "consent"
     LEGAL_BASIS = "legal_basis"
+    REFERRAL = "referral"
     BREAK_GLASS = "break_glass"
 
 
@@ -146,6 +150,24 @@ def _shared_household_ids(scope: Scope, at: dt.datetime) -> tuple[QuerySet[Any],
     return by_consent, by_legal_basis
 
 
+def _active_referrals(scope: Scope, at: dt.datetime) -> QuerySet[Any] | None:
+    """Referrals giving access (source "referral"): addressed to one of the user's organisations, accepted or in
+    progress, resting on a consent or legal-basis record still in force. None when referrals are not installed
+    (records does not depend on the referrals app: it is looked up by name)."""
+    from django.apps import apps
+
+    from trama.records.models import Consent, LegalBasisRecord
+
+    if not apps.is_installed("trama.referrals"):
+        return None
+    referral_model = apps.get_model("referrals", "Referral")
+    return referral_model.objects.filter(
+        Q(consent__in=Consent.objects.active(at=at).values("pk"))
+        | Q(legal_basis__in=LegalBasisRecord.objects.active(at=at).values("pk")),
+        to_organisation_id__in=scope.reader_org_ids, status__in=("accepted", "in_progress"),
+    )
+
+
 def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
     from trama.records.models import BreakGlassAccess
 
@@ -165,6 +187,9 @@ def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None
     if scope.reader_org_ids:
         by_consent, by_legal_basis = _shared_household_ids(scope, at)
         condition |= Q(pk__in=by_consent) | Q(pk__in=by_legal_basis)
+        referrals = _active_referrals(scope, at)
+        if referrals is not None:
+            condition |= Q(pk__in=referrals.values("household_id"))
     if scope.break_glass:
         condition |= Q(pk__in=_break_glass_household_ids(real, at))
     return Household.objects.filter(condition)
@@ -257,6 +282,16 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
         shared.whole_household = True
         if Via.LEGAL_BASIS not in shared.via:
             shared.via.append(Via.LEGAL_BASIS)
+    referrals = _active_referrals(scope, at) if scope.reader_org_ids else None
+    if referrals is not None:
+        # Only the members referred (never the whole household), only the categories shared.
+        for referral_id, values, organisation_id in (referrals.filter(household=household)
+                                                     .values_list("pk", "categories", "to_organisation_id")):
+            take(values or [], organisation_id, None)
+            shared.person_ids.update(referrals.model.people.through.objects.filter(referral_id=referral_id)
+                                     .values_list("person_id", flat=True))
+            if Via.REFERRAL not in shared.via:
+                shared.via.append(Via.REFERRAL)
     return shared
 
 

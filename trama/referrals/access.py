@@ -1,0 +1,303 @@
+"""The access funnel of referrals and case transfers, built on trama/accounts/access.py like records/access.py.
+
+- **see** a referral: a user whose role in the sending or the receiving organisation holds `referrals.manage` or
+  `records.view`. Drafts are the sender's only. `referrals_visible_to(user)` (lists) and
+  `get_referral_for(user, pk)` (one referral) use the same predicate, so lists and openings agree.
+- **act** on it (`write=True`): `referrals.manage` in one of the two organisations (which side may do what is
+  checked by the services). Read-only access to a write endpoint gives 403; no access at all gives 404.
+- Every opening and every denial writes an audit event.
+- The household itself is never opened here: the receiving organisation reads it through the records funnel
+  (trama/records/access.py, source "referral"), limited to the referred members and the shared categories.
+- The reason, the notes and the thread are encrypted; they are revealed only through an `OpenedReferral` (the two
+  parties of the referral), with `reveal_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from trama.accounts import access as accounts_access
+from trama.accounts.roles import Perm
+from trama.core import audit
+from trama.lib import crypto
+from trama.records.fields import EncryptedField, Sealed
+from trama.referrals.models import (
+    URGENCY_RANK,
+    CaseTransfer,
+    Referral,
+    ReferralMessage,
+    ReferralStatus,
+    TransferStatus,
+)
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from trama.accounts.access import AnyUser
+    from trama.accounts.models import User
+    from trama.records.models import Household, PlanAction
+
+OBJECT_TYPE = "referrals.referral"
+TRANSFER_OBJECT_TYPE = "referrals.casetransfer"
+READ_PERMS = (Perm.REFERRALS_MANAGE, Perm.RECORDS_VIEW)
+
+
+def _user_or_none(user: AnyUser | None) -> User | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return cast("User", user)
+
+
+def reader_org_ids(user: AnyUser | None) -> frozenset[int]:
+    """Organisations for which the user may see referrals (referrals.manage or records.view)."""
+    real = _user_or_none(user)
+    if real is None:
+        return frozenset()
+    return frozenset(g.organisation_id for g in accounts_access.grants_of(real)
+                     if any(perm in g.permissions for perm in READ_PERMS))
+
+
+def manager_org_ids(user: AnyUser | None) -> frozenset[int]:
+    """Organisations for which the user may act on referrals (referrals.manage)."""
+    real = _user_or_none(user)
+    if real is None:
+        return frozenset()
+    return frozenset(g.organisation_id for g in accounts_access.grants_of(real)
+                     if Perm.REFERRALS_MANAGE in g.permissions)
+
+
+def _condition(org_ids: frozenset[int]) -> Q:
+    return Q(from_organisation_id__in=org_ids) | (Q(to_organisation_id__in=org_ids) & ~Q(status=ReferralStatus.DRAFT))
+
+
+def referrals_visible_to(user: AnyUser | None) -> QuerySet[Referral]:
+    """Every referral the user may open: sent by, or (once sent) addressed to, one of their organisations."""
+    org_ids = reader_org_ids(user)
+    if not org_ids:
+        return Referral.objects.none()
+    return Referral.objects.filter(_condition(org_ids))
+
+
+@dataclass(frozen=True)
+class OpenedReferral:
+    referral: Referral
+    is_sender: bool  # the user may see it for the sending organisation
+    is_receiver: bool  # … for the receiving organisation
+    can_act_as_sender: bool
+    can_act_as_receiver: bool
+
+    @property
+    def can_act(self) -> bool:
+        return self.can_act_as_sender or self.can_act_as_receiver
+
+
+def _deny(user: AnyUser | None, key: object, *, object_type: str, write: bool, status: int,
+          request: HttpRequest | None) -> None:
+    audit.record(action="access.denied", actor=_user_or_none(user), object_type=object_type, object_id=str(key),
+                 request=request, details={"write": write, "status": status})
+
+
+def _key(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
+                     request: HttpRequest | None = None) -> OpenedReferral:
+    """One referral, audited. 404 (audited) if the user may not see it; 403 (audited) if `write` and they may
+    only read it."""
+    real = _user_or_none(user)
+    key = _key(pk)
+    referral = None
+    if key is not None and real is not None:
+        referral = (referrals_visible_to(real).filter(pk=key)
+                    .select_related("household", "service", "from_organisation", "to_organisation",
+                                    "service_at_location").first())
+    if referral is None:
+        _deny(user, pk, object_type=OBJECT_TYPE, write=write, status=404, request=request)
+        raise Http404()
+    readers, managers = reader_org_ids(real), manager_org_ids(real)
+    opened = OpenedReferral(
+        referral=referral,
+        is_sender=referral.from_organisation_id in readers,
+        is_receiver=referral.to_organisation_id in readers and referral.status != ReferralStatus.DRAFT,
+        can_act_as_sender=referral.from_organisation_id in managers,
+        can_act_as_receiver=referral.to_organisation_id in managers and referral.status != ReferralStatus.DRAFT,
+    )
+    if write and not opened.can_act:
+        _deny(user, key, object_type=OBJECT_TYPE, write=True, status=403, request=request)
+        raise PermissionDenied()
+    audit.record(action="referrals.referral.view" if not write else "referrals.referral.open_for_change",
+                 actor=real, obj=referral, request=request,
+                 details={"household": referral.household_id, "sender": opened.is_sender,
+                          "receiver": opened.is_receiver})
+    return opened
+
+
+def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> Any:
+    """The plaintext of an encrypted field of the opened referral (reason, decline_note, outcome_note) or of one
+    of its messages — for the two parties only, since only `get_referral_for` makes an OpenedReferral."""
+    from trama.records.protection import associated_data, key_ring
+
+    if not isinstance(opened, OpenedReferral):
+        raise PermissionDenied("Open the referral through get_referral_for first.")
+    if isinstance(obj, Referral):
+        if obj.pk != opened.referral.pk:
+            raise PermissionDenied("Another referral.")
+    elif isinstance(obj, ReferralMessage):
+        if obj.referral_id != opened.referral.pk:
+            raise PermissionDenied("A message of another referral.")
+    else:
+        raise PermissionDenied("Not a referral's field.")
+    model_field = obj._meta.get_field(field_name)
+    if not isinstance(model_field, EncryptedField):
+        raise ValueError(f"{obj._meta.label}.{field_name} is not an encrypted field.")
+    value = getattr(obj, model_field.attname)
+    if value is None:
+        return None
+    assert isinstance(value, Sealed)
+    if value.is_pending:
+        return value._pending_value()
+    data = crypto.decrypt(key_ring(), value.token or "",
+                          associated_data=associated_data(obj, model_field.column, obj.uuid))  # type: ignore[attr-defined]
+    return model_field.decode_plain(data)
+
+
+def messages_of(opened: OpenedReferral) -> QuerySet[ReferralMessage]:
+    return opened.referral.messages.select_related("author", "organisation").order_by("created_at", "pk")
+
+
+# --- Inbox, outbox, operator home ----------------------------------------------------------------------
+
+
+def inbox(user: AnyUser | None) -> QuerySet[Referral]:
+    """Referrals waiting for an answer from the user's organisations, oldest first (the page shows each one's
+    age with `referral.waiting_for(now)` and sorts urgent ones first with `by_urgency`)."""
+    org_ids = reader_org_ids(user)
+    if not org_ids:
+        return Referral.objects.none()
+    return (Referral.objects.filter(to_organisation_id__in=org_ids, status=ReferralStatus.SENT)
+            .select_related("household", "service", "from_organisation", "to_organisation")
+            .order_by("sent_at", "pk"))
+
+
+def by_urgency(referrals: list[Referral]) -> list[Referral]:
+    """Urgent first, then the longest waiting."""
+    return sorted(referrals, key=lambda r: (URGENCY_RANK.get(r.urgency, 9), r.sent_at or timezone.now(), r.pk))
+
+
+def outbox(user: AnyUser | None) -> QuerySet[Referral]:
+    """What the user's organisations sent (drafts included), newest first, so the sender sees what happened."""
+    org_ids = reader_org_ids(user)
+    if not org_ids:
+        return Referral.objects.none()
+    return (Referral.objects.filter(from_organisation_id__in=org_ids)
+            .select_related("household", "service", "from_organisation", "to_organisation")
+            .order_by("-created_at", "-pk"))
+
+
+def received(user: AnyUser | None) -> QuerySet[Referral]:
+    """Every referral addressed to the user's organisations (any status past the draft), newest first."""
+    org_ids = reader_org_ids(user)
+    if not org_ids:
+        return Referral.objects.none()
+    return (Referral.objects.filter(to_organisation_id__in=org_ids).exclude(status=ReferralStatus.DRAFT)
+            .select_related("household", "service", "from_organisation", "to_organisation")
+            .order_by("-sent_at", "-pk"))
+
+
+def transfers_visible_to(user: AnyUser | None) -> QuerySet[CaseTransfer]:
+    org_ids = reader_org_ids(user)
+    if not org_ids:
+        return CaseTransfer.objects.none()
+    return CaseTransfer.objects.filter(Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids))
+
+
+def get_transfer_for(user: AnyUser | None, pk: object, *, write: bool = False,
+                     request: HttpRequest | None = None) -> CaseTransfer:
+    real = _user_or_none(user)
+    key = _key(pk)
+    transfer = None
+    if key is not None and real is not None:
+        transfer = (transfers_visible_to(real).filter(pk=key)
+                    .select_related("household", "from_organisation", "to_organisation").first())
+    if transfer is None:
+        _deny(user, pk, object_type=TRANSFER_OBJECT_TYPE, write=write, status=404, request=request)
+        raise Http404()
+    managers = manager_org_ids(real)
+    if write and not {transfer.from_organisation_id, transfer.to_organisation_id} & managers:
+        _deny(user, key, object_type=TRANSFER_OBJECT_TYPE, write=True, status=403, request=request)
+        raise PermissionDenied()
+    audit.record(action="referrals.transfer.view", actor=real, obj=transfer, request=request,
+                 details={"household": transfer.household_id})
+    return transfer
+
+
+def pending_transfers_in(user: AnyUser | None) -> QuerySet[CaseTransfer]:
+    return (transfers_visible_to(user).filter(to_organisation_id__in=reader_org_ids(user),
+                                              status=TransferStatus.REQUESTED)
+            .select_related("household", "from_organisation", "to_organisation").order_by("requested_at"))
+
+
+def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
+                     on: dt.date | None = None) -> QuerySet[PlanAction]:
+    """Open plan actions (to do or in progress) due within `within_days` (overdue ones included), assigned to
+    the user or to one of their organisations, in households the user may open. The page shows the description
+    only after opening the household through the records funnel (it is encrypted)."""
+    from trama.records.access import households_visible_to
+    from trama.records.models import ActionStatus, PlanAction
+
+    real = _user_or_none(user)
+    if real is None:
+        return PlanAction.objects.none()
+    day = on or timezone.localdate()
+    org_ids = {g.organisation_id for g in accounts_access.grants_of(real)}
+    return (PlanAction.objects
+            .filter(Q(by_operator=real) | Q(by_organisation_id__in=org_ids),
+                    status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+                    due_date__isnull=False, due_date__lte=day + dt.timedelta(days=within_days),
+                    goal__plan__household__in=households_visible_to(real))
+            .select_related("goal__plan__household").order_by("due_date", "pk"))
+
+
+@dataclass(frozen=True)
+class OperatorHome:
+    households: QuerySet[Household]
+    incoming: list[Referral]  # waiting for the user's organisations: urgent first, then the oldest
+    outgoing: QuerySet[Referral]  # sent by the user's organisations, still open (sent, accepted, in progress)
+    actions_due: QuerySet[PlanAction]
+    transfers_in: QuerySet[CaseTransfer]
+    now: dt.datetime
+
+    def waiting(self, referral: Referral) -> dt.timedelta | None:
+        return referral.waiting_for(self.now)
+
+
+def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | None = None) -> OperatorHome:
+    """What the operator's home page shows: their open households (most recently changed first), referrals in
+    and out with waiting times, plan actions due, case transfers waiting for them."""
+    from trama.records.access import households_visible_to
+    from trama.records.models import HouseholdStatus
+
+    now = now or timezone.now()
+    households = (households_visible_to(user).filter(status=HouseholdStatus.OPEN)
+                  .select_related("organisation").order_by("-updated_at", "-pk")[:limit])
+    outgoing = (outbox(user).filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED,
+                                                ReferralStatus.IN_PROGRESS])[:limit])
+    return OperatorHome(
+        households=households,
+        incoming=by_urgency(list(inbox(user)[:limit])),
+        outgoing=outgoing,
+        actions_due=plan_actions_due(user, on=timezone.localtime(now).date())[:limit],
+        transfers_in=pending_transfers_in(user)[:limit],
+        now=now,
+    )

@@ -1,0 +1,343 @@
+"""The referral lifecycle: create, send, accept, decline, start, complete, cancel, expire, messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.core import audit
+from trama.core.errors import ApplicationError
+from trama.records.models import Consent, Household, HouseholdStatus, LegalBasisRecord, Person
+from trama.referrals.models import (
+    CANCELLABLE_STATUSES,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralEventKind,
+    ReferralMessage,
+    ReferralNotificationKind,
+    ReferralStatus,
+    Urgency,
+)
+from trama.referrals.services._common import (
+    _audit,
+    _categories,
+    _clean_text,
+    _event,
+    _notify,
+    _ref,
+    _require_household_writer,
+    _require_perm,
+    _require_receiver,
+    _require_sender,
+    _transition,
+)
+from trama.referrals.services.basis import covering_basis
+
+if TYPE_CHECKING:
+    from trama.accounts.models import User
+    from trama.directory.models import Service, ServiceAtLocation
+    from trama.network.models import Organisation
+
+# --- Referrals ------------------------------------------------------------------------------------------
+
+
+def referral_create(
+    *,
+    household: Household,
+    by: User | None,
+    people: Iterable[Person],
+    service: Service,
+    reason: str,
+    categories: Iterable[str],
+    urgency: str = Urgency.ROUTINE,
+    service_at_location: ServiceAtLocation | None = None,
+    consent: Consent | None = None,
+    legal_basis: LegalBasisRecord | None = None,
+) -> Referral:
+    """A draft referral of some members of the household to a directory service. Sending checks the basis.
+
+    The funnel check comes before the transaction, so that its audited denial is kept when it refuses."""
+    _require_household_writer(by, household)
+    with transaction.atomic():
+        return _referral_create(household=household, by=by, people=people, service=service, reason=reason,
+                                categories=categories, urgency=urgency, service_at_location=service_at_location,
+                                consent=consent, legal_basis=legal_basis)
+
+
+def _referral_create(*, household: Household, by: User | None, people: Iterable[Person], service: Service,
+                     reason: str, categories: Iterable[str], urgency: str,
+                     service_at_location: ServiceAtLocation | None, consent: Consent | None,
+                     legal_basis: LegalBasisRecord | None) -> Referral:
+    from trama.directory.models import ServiceStatus
+
+    from_organisation = household.organisation
+    _require_perm(by, from_organisation, _("Per inviare segnalazioni serve il ruolo di gestione delle "
+                                           "segnalazioni nell'organizzazione titolare del nucleo."))
+    if household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è chiuso: riaprilo prima di inviare una segnalazione."), code="closed")
+    members = list(dict.fromkeys(people))
+    if not members:
+        raise ApplicationError(_("Scegli almeno una persona da segnalare."), field="people")
+    if any(person.household_id != household.pk for person in members):
+        raise ApplicationError(_("Le persone segnalate devono far parte del nucleo."), field="people")
+    if service.status != ServiceStatus.ACTIVE:
+        raise ApplicationError(_("Il servizio «%(name)s» non è attivo.") % {"name": service.name}, field="service")
+    to_organisation = service.organisation
+    if to_organisation.pk == from_organisation.pk:
+        raise ApplicationError(_("Il servizio è della tua stessa organizzazione: non serve una segnalazione."),
+                               field="service")
+    if not to_organisation.is_active:
+        raise ApplicationError(_("L'organizzazione «%(name)s» non è attiva.") % {"name": to_organisation.name},
+                               field="service")
+    if service_at_location is not None and service_at_location.service_id != service.pk:
+        raise ApplicationError(_("La sede scelta non offre questo servizio."), field="service_at_location")
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Scegli l'urgenza."), field="urgency")
+    chosen = _categories(categories)
+    reason = _clean_text(reason, field="reason", required_message=_("Scrivi il motivo dell'invio."))
+    if consent is not None and legal_basis is not None:
+        raise ApplicationError(_("Indica un solo fondamento: il consenso oppure un'altra base giuridica."),
+                               field="consent")
+    referral = Referral(household=household, from_organisation=from_organisation, created_by=by, service=service,
+                        to_organisation=to_organisation, service_at_location=service_at_location, reason=reason,
+                        urgency=urgency, categories=chosen, consent=consent, legal_basis=legal_basis)
+    referral.save()
+    referral.people.set(members)
+    _event(referral, ReferralEventKind.CREATED, from_status="", by=by, organisation=from_organisation,
+           at=referral.created_at)
+    _audit("referrals.referral.create", by=by, referral=referral, categories=chosen, urgency=urgency,
+           people=sorted(p.pk for p in members), service=service.pk)
+    return referral
+
+
+def referral_send(*, referral: Referral, by: User | None, at: dt.datetime | None = None) -> Referral:
+    """Send a draft: refused, with the reason, unless a consent in force (or a legal basis recorded) covers the
+    receiving organisation, every category and every referred person, and the sender may change the household
+    (checked before the transaction, so that an audited denial is kept)."""
+    _require_household_writer(by, referral.household)
+    with transaction.atomic():
+        return _referral_send(referral=referral, by=by, now=at or timezone.now())
+
+
+def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> Referral:
+    _require_sender(by, referral)
+    if referral.status != ReferralStatus.DRAFT:
+        raise ApplicationError(_("La segnalazione è già stata inviata."), code="already_sent")
+    consent, legal_basis = covering_basis(
+        household=referral.household, to_organisation=referral.to_organisation, categories=referral.categories,
+        people=referral.people.all(), consent=referral.consent, legal_basis=referral.legal_basis, at=now)
+    expires_at = now + dt.timedelta(days=settings.TRAMA_REFERRAL_EXPIRY_DAYS)
+    _transition(referral, expected=[ReferralStatus.DRAFT], message=_("La segnalazione è già stata inviata."),
+                code="already_sent", status=ReferralStatus.SENT, sent_at=now, sent_by=by, expires_at=expires_at,
+                consent=consent, legal_basis=legal_basis, updated_at=now)
+    _event(referral, ReferralEventKind.SENT, from_status=ReferralStatus.DRAFT, by=by,
+           organisation=referral.from_organisation, at=now)
+    _audit("referrals.referral.send", by=by, referral=referral, consent=consent.pk if consent else None,
+           legal_basis=legal_basis.pk if legal_basis else None, categories=referral.categories,
+           expires_at=expires_at.isoformat())
+    text = _("Nuova segnalazione n. %(number)s per il servizio «%(service)s» da %(from)s (nucleo %(code)s).") % _ref(
+        referral)
+    if referral.urgency == Urgency.URGENT:
+        text = _("URGENTE: %(text)s") % {"text": text}
+    _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.RECEIVED,
+            household=referral.household, text=text)
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by: User | None) -> Referral:
+    """Accept a sent referral. Race-free: of two concurrent acceptances (or an acceptance and a decline) exactly
+    one succeeds; the other gets "already answered"."""
+    _require_receiver(by, referral)
+    now = timezone.now()
+    _transition(referral, expected=[ReferralStatus.SENT],
+                message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
+                code="already_answered", status=ReferralStatus.ACCEPTED, responded_at=now, responded_by=by,
+                accepted_at=now, accepted_by=by, updated_at=now)
+    _event(referral, ReferralEventKind.ACCEPTED, from_status=ReferralStatus.SENT, by=by,
+           organisation=referral.to_organisation, at=now)
+    _audit("referrals.referral.accept", by=by, referral=referral)
+    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+            household=referral.household,
+            text=_("%(to)s ha accettato la segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s»).")
+            % _ref(referral))
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by: User | None, reason: str, note: str = "") -> Referral:
+    _require_receiver(by, referral)
+    if reason not in DeclineReason.values:
+        raise ApplicationError(_("Indica il motivo del rifiuto."), field="reason")
+    note = _clean_text(note, field="note", required_message=_("Con il motivo «Altro» spiega il rifiuto in una nota.")
+                       if reason == DeclineReason.OTHER else None)
+    now = timezone.now()
+    _transition(referral, expected=[ReferralStatus.SENT],
+                message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
+                code="already_answered", status=ReferralStatus.DECLINED, decline_reason=reason, responded_at=now,
+                responded_by=by, updated_at=now)
+    if note:
+        referral.decline_note = note
+        referral.save(update_fields=["decline_note"])
+    _event(referral, ReferralEventKind.DECLINED, from_status=ReferralStatus.SENT, by=by,
+           organisation=referral.to_organisation, at=now, detail=reason)
+    _audit("referrals.referral.decline", by=by, referral=referral, reason=reason, with_note=bool(note))
+    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+            household=referral.household,
+            text=_("%(to)s ha rifiutato la segnalazione n. %(number)s (nucleo %(code)s): %(reason)s.")
+            % {**_ref(referral), "reason": DeclineReason(reason).label})
+    return referral
+
+
+@transaction.atomic
+def referral_start(*, referral: Referral, by: User | None) -> Referral:
+    """The receiving service has started working with the people referred."""
+    _require_receiver(by, referral)
+    now = timezone.now()
+    _transition(referral, expected=[ReferralStatus.ACCEPTED],
+                message=_("Si può avviare solo una segnalazione accettata e non ancora avviata."),
+                code="not_accepted", status=ReferralStatus.IN_PROGRESS, started_at=now, updated_at=now)
+    _event(referral, ReferralEventKind.STARTED, from_status=ReferralStatus.ACCEPTED, by=by,
+           organisation=referral.to_organisation, at=now)
+    _audit("referrals.referral.start", by=by, referral=referral)
+    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+            household=referral.household,
+            text=_("%(to)s ha avviato il percorso della segnalazione n. %(number)s (nucleo %(code)s).")
+            % _ref(referral))
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, referral: Referral, by: User | None, outcome: str, note: str = "") -> Referral:
+    """Close the loop: the outcome goes back to the sender. The receiver's access ends here."""
+    _require_receiver(by, referral)
+    if outcome not in Outcome.values:
+        raise ApplicationError(_("Indica l'esito."), field="outcome")
+    note = _clean_text(note, field="note")
+    now = timezone.now()
+    previous = _transition(referral, expected=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
+                           message=_("Si può concludere solo una segnalazione accettata o in corso."),
+                           code="not_active", status=ReferralStatus.COMPLETED, outcome=outcome, completed_at=now,
+                           updated_at=now)
+    if note:
+        referral.outcome_note = note
+        referral.save(update_fields=["outcome_note"])
+    _event(referral, ReferralEventKind.COMPLETED, from_status=previous, by=by,
+           organisation=referral.to_organisation, at=now, detail=outcome)
+    _audit("referrals.referral.complete", by=by, referral=referral, outcome=outcome, with_note=bool(note))
+    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+            household=referral.household,
+            text=_("La segnalazione n. %(number)s (nucleo %(code)s) a %(to)s è conclusa con esito: %(outcome)s.")
+            % {**_ref(referral), "outcome": Outcome(outcome).label})
+    return referral
+
+
+@transaction.atomic
+def referral_cancel(*, referral: Referral, by: User | None) -> Referral:
+    """The sender withdraws the referral before it is completed (the receiver's access, if any, ends)."""
+    _require_sender(by, referral)
+    now = timezone.now()
+    previous = _transition(referral, expected=CANCELLABLE_STATUSES,
+                           message=_("La segnalazione è già conclusa, rifiutata, scaduta o annullata."),
+                           code="final", status=ReferralStatus.CANCELLED, cancelled_at=now, updated_at=now)
+    _event(referral, ReferralEventKind.CANCELLED, from_status=previous, by=by,
+           organisation=referral.from_organisation, at=now)
+    _audit("referrals.referral.cancel", by=by, referral=referral, previous=previous)
+    if previous != ReferralStatus.DRAFT:
+        _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.CANCELLED,
+                household=referral.household,
+                text=_("%(from)s ha annullato la segnalazione n. %(number)s (nucleo %(code)s).") % _ref(referral))
+    return referral
+
+
+@dataclass
+class ExpiryResult:
+    expired: int = 0
+    reminded: int = 0
+
+
+def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
+    """The periodic sweep (manage.py referrals_expire): remind the receiving organisation of referrals waiting
+    close to their expiry (TRAMA_REFERRAL_REMINDER_DAYS before, once), and expire those unanswered for
+    TRAMA_REFERRAL_EXPIRY_DAYS. Each referral in its own transaction, each change conditional: safe to run
+    concurrently or again."""
+    now = now or timezone.now()
+    result = ExpiryResult()
+    due = (Referral.objects.filter(status=ReferralStatus.SENT, expires_at__lte=now)
+           .select_related("household", "service", "from_organisation", "to_organisation"))
+    for referral in due:
+        with transaction.atomic():
+            updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.SENT,
+                                              expires_at__lte=now).update(
+                status=ReferralStatus.EXPIRED, expired_at=now, updated_at=now)
+            if not updated:
+                continue  # answered or expired meanwhile
+            referral.status = ReferralStatus.EXPIRED
+            _event(referral, ReferralEventKind.EXPIRED, from_status=ReferralStatus.SENT, by=None,
+                   organisation=None, at=now)
+            _audit("referrals.referral.expire", by=None, referral=referral)
+            text = _("La segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s») è scaduta senza "
+                     "risposta.") % _ref(referral)
+            for organisation in (referral.from_organisation, referral.to_organisation):
+                _notify(organisation=organisation, kind=ReferralNotificationKind.EXPIRED,
+                        household=referral.household, text=text)
+            result.expired += 1
+    days = settings.TRAMA_REFERRAL_REMINDER_DAYS
+    if days <= 0:
+        return result
+    soon = (Referral.objects.filter(status=ReferralStatus.SENT, reminded_at__isnull=True, expires_at__gt=now,
+                                    expires_at__lte=now + dt.timedelta(days=days))
+            .select_related("household", "service", "from_organisation", "to_organisation"))
+    for referral in soon:
+        try:
+            with transaction.atomic():
+                updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.SENT,
+                                                  reminded_at__isnull=True).update(reminded_at=now)
+                if not updated:
+                    continue
+                _event(referral, ReferralEventKind.REMINDED, from_status=ReferralStatus.SENT, by=None,
+                       organisation=None, at=now)
+                assert referral.expires_at is not None
+                until = timezone.localtime(referral.expires_at).strftime("%d/%m/%Y")
+                _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.REMINDER,
+                        household=referral.household,
+                        text=_("La segnalazione n. %(number)s da %(from)s (nucleo %(code)s) attende una risposta: "
+                               "scade il %(until)s.") % {**_ref(referral), "until": until})
+        except IntegrityError:  # reminded by a concurrent run
+            continue
+        result.reminded += 1
+    if result.reminded:
+        audit.record(action="referrals.referral.remind", details={"count": result.reminded})
+    return result
+
+
+@transaction.atomic
+def referral_message_add(*, referral: Referral, by: User | None, organisation: Organisation,
+                         text: str) -> ReferralMessage:
+    """A message in the referral's thread, written for `organisation` (one of the two parties)."""
+    if organisation.pk not in (referral.from_organisation_id, referral.to_organisation_id):
+        raise ApplicationError(_("Solo le due organizzazioni della segnalazione possono scrivere nel suo filo."),
+                               code="forbidden")
+    _require_perm(by, organisation, _("Per scrivere serve il ruolo di gestione delle segnalazioni."))
+    if referral.status == ReferralStatus.DRAFT:
+        raise ApplicationError(_("La segnalazione non è ancora stata inviata."), code="draft")
+    text = _clean_text(text, field="text", required_message=_("Scrivi il messaggio."))
+    message = ReferralMessage(referral=referral, author=by, organisation=organisation, text=text)
+    message.save()
+    audit.record(action="referrals.message.add", actor=by, obj=message, acting_for=organisation,
+                 details={"referral": referral.pk, "household": referral.household_id,
+                          "organisation": organisation.pk})
+    other = (referral.to_organisation if organisation.pk == referral.from_organisation_id
+             else referral.from_organisation)
+    _notify(organisation=other, kind=ReferralNotificationKind.MESSAGE, household=referral.household,
+            text=_("Nuovo messaggio da %(author)s sulla segnalazione n. %(number)s (nucleo %(code)s).") % {
+                **_ref(referral), "author": organisation.name})
+    return message
