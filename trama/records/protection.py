@@ -162,7 +162,8 @@ def reveal_plan_snapshot(version: PlanVersion, *, entitlement: Entitlement) -> d
 
 def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedField]]]:
     found = []
-    for model in apps.get_app_config("records").get_models():
+    # Every installed model, not only records': apps built on records (referrals) use the same fields and key.
+    for model in apps.get_models():
         fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
         if fields:
             found.append((model, fields))

@@ -102,18 +102,6 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annullato")
 
 
-class ReferralNotificationKind(models.TextChoices):
-    """Kinds of the organisations' inbox rows (records.OrganisationNotification.kind, max 20 characters)."""
-
-    RECEIVED = "referral_received", _("Nuova segnalazione ricevuta")
-    ANSWERED = "referral_answered", _("Aggiornamento su una segnalazione inviata")
-    REMINDER = "referral_reminder", _("Segnalazione in attesa di risposta")
-    EXPIRED = "referral_expired", _("Segnalazione scaduta")
-    CANCELLED = "referral_cancelled", _("Segnalazione annullata")
-    MESSAGE = "referral_message", _("Nuovo messaggio su una segnalazione")
-    TRANSFER = "case_transfer", _("Passaggio di presa in carico")
-
-
 # --- Referral -------------------------------------------------------------------------------------------
 
 

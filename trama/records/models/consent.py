@@ -102,9 +102,18 @@ class SharingBasis(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
+    """Kinds of an organisation's inbox rows, for records and for the referrals built on them."""
+
     BREAK_GLASS = "break_glass", _("Accesso straordinario a un nucleo")
     LEGAL_BASIS = "legal_basis", _("Condivisione su altra base giuridica")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consenso revocato")
+    REFERRAL_RECEIVED = "referral_received", _("Nuova segnalazione ricevuta")
+    REFERRAL_ANSWERED = "referral_answered", _("Aggiornamento su una segnalazione inviata")
+    REFERRAL_REMINDER = "referral_reminder", _("Segnalazione in attesa di risposta")
+    REFERRAL_EXPIRED = "referral_expired", _("Segnalazione scaduta")
+    REFERRAL_CANCELLED = "referral_cancelled", _("Segnalazione annullata")
+    REFERRAL_MESSAGE = "referral_message", _("Nuovo messaggio su una segnalazione")
+    CASE_TRANSFER = "case_transfer", _("Passaggio di presa in carico")
 
 
 BREAK_GLASS_DEFAULT = dt.timedelta(hours=1)

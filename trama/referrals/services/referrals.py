@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from trama.core import audit
 from trama.core.errors import ApplicationError
-from trama.records.models import Consent, Household, HouseholdStatus, LegalBasisRecord, Person
+from trama.records.models import Consent, Household, HouseholdStatus, LegalBasisRecord, NotificationKind, Person
 from trama.referrals.models import (
     CANCELLABLE_STATUSES,
     DeclineReason,
@@ -22,7 +22,6 @@ from trama.referrals.models import (
     Referral,
     ReferralEventKind,
     ReferralMessage,
-    ReferralNotificationKind,
     ReferralStatus,
     Urgency,
 )
@@ -147,7 +146,7 @@ def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> 
         referral)
     if referral.urgency == Urgency.URGENT:
         text = _("URGENTE: %(text)s") % {"text": text}
-    _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.RECEIVED,
+    _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_RECEIVED,
             household=referral.household, text=text)
     return referral
 
@@ -165,7 +164,7 @@ def referral_accept(*, referral: Referral, by: User | None) -> Referral:
     _event(referral, ReferralEventKind.ACCEPTED, from_status=ReferralStatus.SENT, by=by,
            organisation=referral.to_organisation, at=now)
     _audit("referrals.referral.accept", by=by, referral=referral)
-    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+    _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
             text=_("%(to)s ha accettato la segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s»).")
             % _ref(referral))
@@ -190,7 +189,7 @@ def referral_decline(*, referral: Referral, by: User | None, reason: str, note: 
     _event(referral, ReferralEventKind.DECLINED, from_status=ReferralStatus.SENT, by=by,
            organisation=referral.to_organisation, at=now, detail=reason)
     _audit("referrals.referral.decline", by=by, referral=referral, reason=reason, with_note=bool(note))
-    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+    _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
             text=_("%(to)s ha rifiutato la segnalazione n. %(number)s (nucleo %(code)s): %(reason)s.")
             % {**_ref(referral), "reason": DeclineReason(reason).label})
@@ -208,7 +207,7 @@ def referral_start(*, referral: Referral, by: User | None) -> Referral:
     _event(referral, ReferralEventKind.STARTED, from_status=ReferralStatus.ACCEPTED, by=by,
            organisation=referral.to_organisation, at=now)
     _audit("referrals.referral.start", by=by, referral=referral)
-    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+    _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
             text=_("%(to)s ha avviato il percorso della segnalazione n. %(number)s (nucleo %(code)s).")
             % _ref(referral))
@@ -233,7 +232,7 @@ def referral_complete(*, referral: Referral, by: User | None, outcome: str, note
     _event(referral, ReferralEventKind.COMPLETED, from_status=previous, by=by,
            organisation=referral.to_organisation, at=now, detail=outcome)
     _audit("referrals.referral.complete", by=by, referral=referral, outcome=outcome, with_note=bool(note))
-    _notify(organisation=referral.from_organisation, kind=ReferralNotificationKind.ANSWERED,
+    _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
             text=_("La segnalazione n. %(number)s (nucleo %(code)s) a %(to)s è conclusa con esito: %(outcome)s.")
             % {**_ref(referral), "outcome": Outcome(outcome).label})
@@ -252,7 +251,7 @@ def referral_cancel(*, referral: Referral, by: User | None) -> Referral:
            organisation=referral.from_organisation, at=now)
     _audit("referrals.referral.cancel", by=by, referral=referral, previous=previous)
     if previous != ReferralStatus.DRAFT:
-        _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.CANCELLED,
+        _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_CANCELLED,
                 household=referral.household,
                 text=_("%(from)s ha annullato la segnalazione n. %(number)s (nucleo %(code)s).") % _ref(referral))
     return referral
@@ -287,7 +286,7 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
             text = _("La segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s») è scaduta senza "
                      "risposta.") % _ref(referral)
             for organisation in (referral.from_organisation, referral.to_organisation):
-                _notify(organisation=organisation, kind=ReferralNotificationKind.EXPIRED,
+                _notify(organisation=organisation, kind=NotificationKind.REFERRAL_EXPIRED,
                         household=referral.household, text=text)
             result.expired += 1
     days = settings.TRAMA_REFERRAL_REMINDER_DAYS
@@ -307,7 +306,7 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
                        organisation=None, at=now)
                 assert referral.expires_at is not None
                 until = timezone.localtime(referral.expires_at).strftime("%d/%m/%Y")
-                _notify(organisation=referral.to_organisation, kind=ReferralNotificationKind.REMINDER,
+                _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_REMINDER,
                         household=referral.household,
                         text=_("La segnalazione n. %(number)s da %(from)s (nucleo %(code)s) attende una risposta: "
                                "scade il %(until)s.") % {**_ref(referral), "until": until})
@@ -337,7 +336,7 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
                           "organisation": organisation.pk})
     other = (referral.to_organisation if organisation.pk == referral.from_organisation_id
              else referral.from_organisation)
-    _notify(organisation=other, kind=ReferralNotificationKind.MESSAGE, household=referral.household,
+    _notify(organisation=other, kind=NotificationKind.REFERRAL_MESSAGE, household=referral.household,
             text=_("Nuovo messaggio da %(author)s sulla segnalazione n. %(number)s (nucleo %(code)s).") % {
                 **_ref(referral), "author": organisation.name})
     return message

@@ -12,8 +12,8 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
-from trama.records.models import Household
-from trama.referrals.models import CaseTransfer, ReferralNotificationKind, TransferStatus
+from trama.records.models import Household, NotificationKind
+from trama.referrals.models import CaseTransfer, TransferStatus
 from trama.referrals.services._common import _clean_text, _notify, _require_household_writer, _require_perm
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _case_transfer_request(*, household: Household, by: User | None, to_organisa
         raise ApplicationError(_("C'è già una richiesta di passaggio in attesa per questo nucleo."),
                                code="pending") from error
     _transfer_audit("referrals.transfer.request", by=by, transfer=transfer)
-    _notify(organisation=to_organisation, kind=ReferralNotificationKind.TRANSFER, household=household,
+    _notify(organisation=to_organisation, kind=NotificationKind.CASE_TRANSFER, household=household,
             text=_("%(from)s chiede di passarvi la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
     return transfer
 
@@ -101,7 +101,7 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
     audit.record(action="records.household.transfer", actor=by, obj=transfer.household, details={
         "household": transfer.household_id, "from_organisation": transfer.from_organisation_id,
         "to_organisation": transfer.to_organisation_id, "transfer": transfer.pk})
-    _notify(organisation=transfer.from_organisation, kind=ReferralNotificationKind.TRANSFER,
+    _notify(organisation=transfer.from_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
             text=_("%(to)s ha accettato la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
     transfer.household.refresh_from_db(fields=["organisation", "updated_at"])
@@ -115,7 +115,7 @@ def case_transfer_decline(*, transfer: CaseTransfer, by: User | None, note: str 
     note = _clean_text(note, field="note")
     _answer_transfer(transfer, status=TransferStatus.DECLINED, by=by, note=note)
     _transfer_audit("referrals.transfer.decline", by=by, transfer=transfer, with_note=bool(note))
-    _notify(organisation=transfer.from_organisation, kind=ReferralNotificationKind.TRANSFER,
+    _notify(organisation=transfer.from_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
             text=_("%(to)s non ha accettato la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
     return transfer
@@ -127,7 +127,7 @@ def case_transfer_cancel(*, transfer: CaseTransfer, by: User | None) -> CaseTran
                                                     "annullarlo."))
     _answer_transfer(transfer, status=TransferStatus.CANCELLED, by=by, note="")
     _transfer_audit("referrals.transfer.cancel", by=by, transfer=transfer)
-    _notify(organisation=transfer.to_organisation, kind=ReferralNotificationKind.TRANSFER,
+    _notify(organisation=transfer.to_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
             text=_("%(from)s ha annullato la richiesta di passaggio del nucleo %(code)s.") % _transfer_refs(transfer))
     return transfer
