@@ -1,0 +1,273 @@
+"""The write pages of a household: each works for the owner with records.edit, refuses read-only members (403),
+hides the household from outsiders (404) and keeps what was typed when a rule is broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from trama.core.models import AuditEvent
+from trama.core.testing import Personas
+from trama.records import consent, services
+from trama.records.models import (
+    Assessment,
+    Consent,
+    ConsentEvent,
+    Household,
+    HouseholdStatus,
+    LegalBasisRecord,
+    Note,
+    Person,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    Statement,
+)
+from trama.records.tests.helpers import make_household, make_person
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate().isoformat()
+
+
+@pytest.fixture
+def household(personas: Personas) -> Household:
+    return make_household(personas, label="Famiglia T.")
+
+
+def _goal(p: Personas, household: Household) -> PlanGoal:
+    return services.plan_goal_add(household=household, by=p.proximity, dimension="housing",
+                                  description="Trovare una casa")
+
+
+WRITE_URLS = [
+    "records:person_add", "records:statement_add", "records:assessment_add", "records:goal_add",
+    "records:review_add", "records:note_add", "records:consent_add", "records:household_close",
+    "records:consent_form_blank",
+]
+
+
+@pytest.mark.parametrize("name", WRITE_URLS)
+def test_write_pages_refuse_read_only_and_hide_from_outsiders(personas: Personas, household: Household, client_as,
+                                                              name: str) -> None:
+    url = reverse(name, args=[household.pk])
+    assert client_as(personas.proximity).get(url).status_code == 200
+    assert client_as(personas.referent).get(url).status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=personas.referent,
+                                     details__status=403).exists()
+    for outsider in (personas.proximity_b, personas.evaluator, personas.admin):
+        assert client_as(outsider).get(url).status_code == 404
+
+
+def test_write_pages_require_login(household: Household, client: Client) -> None:
+    response = client.get(reverse("records:person_add", args=[household.pk]))
+    assert response.status_code == 302 and "/account/login" in response["Location"]
+
+
+def test_posts_need_the_csrf_token(personas: Personas, household: Household) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.proximity)
+    response = client.post(reverse("records:note_add", args=[household.pk]), {"visibility": "organisation",
+                                                                               "text": "x"})
+    assert response.status_code == 403
+    assert not Note.objects.exists()
+
+
+def test_it_creates_a_household(personas: Personas, client_as) -> None:
+    client = client_as(personas.proximity)
+    assert client.get(reverse("records:household_create")).status_code == 200
+    response = client.post(reverse("records:household_create"), {
+        "organisation": personas.ets_a.pk, "label": "Famiglia Z.", "municipio": personas.municipio8.pk})
+    household = Household.objects.get(label="Famiglia Z.")
+    assert response.status_code == 302 and response["Location"] == reverse("records:household_detail",
+                                                                           args=[household.pk])
+    assert household.organisation == personas.ets_a and household.created_by == personas.proximity
+
+
+def test_creating_households_is_refused_without_records_edit(personas: Personas, client_as) -> None:
+    assert client_as(personas.referent).get(reverse("records:household_create")).status_code == 403
+    response = client_as(personas.proximity).post(reverse("records:household_create"), {
+        "organisation": personas.ets_b.pk, "label": "Altrui"})
+    assert response.status_code == 200 and not Household.objects.filter(label="Altrui").exists()
+
+
+def test_an_invisible_person_needs_only_a_first_name(personas: Personas, household: Household, client_as) -> None:
+    response = client_as(personas.proximity).post(reverse("records:person_add", args=[household.pk]), {
+        "role_in_household": "parent", "first_name_or_alias": "Fatou"})
+    assert response.status_code == 302
+    person = Person.objects.get(household=household)
+    assert person.first_name_or_alias == "Fatou" and person.fiscal_code == ""
+
+
+def test_a_wrong_fiscal_code_is_explained_and_nothing_is_lost(personas: Personas, household: Household,
+                                                              client_as) -> None:
+    response = client_as(personas.proximity).post(reverse("records:person_add", args=[household.pk]), {
+        "role_in_household": "parent", "first_name_or_alias": "Fatou", "surname": "Diallo",
+        "fiscal_code": "RSSMRA80A01F205Y", "health_notes": "diabete"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "codice fiscale" in html.lower() and 'value="Diallo"' in html and "diabete" in html
+    assert not Person.objects.exists()
+
+
+def test_it_warns_of_possible_duplicates_only_among_visible_people(personas: Personas, household: Household,
+                                                                   client_as) -> None:
+    make_person(personas, household, first_name_or_alias="Amina", surname="Rossi", birth_year=1985)
+    elsewhere = services.household_create(organisation=personas.ets_b, by=personas.proximity_b)
+    services.person_add(household=elsewhere, by=personas.proximity_b, role_in_household="parent",
+                        first_name_or_alias="Omar", surname="Bianchi", birth_year=1990)
+    client = client_as(personas.proximity)
+    url = reverse("records:person_add", args=[household.pk])
+    data = {"role_in_household": "parent", "first_name_or_alias": "Rossi", "surname": "Amina", "birth_year": "1985"}
+    warned = client.post(url, data)
+    assert warned.status_code == 200 and household.reference_code in warned.content.decode()
+    assert Person.objects.filter(household=household).count() == 1
+    confirmed = client.post(url, {**data, "confirm_duplicate": "on"})
+    assert confirmed.status_code == 302 and Person.objects.filter(household=household).count() == 2
+    # Another organisation's person with the same data is never mentioned.
+    other = client.post(url, {"role_in_household": "parent", "first_name_or_alias": "Omar", "surname": "Bianchi",
+                              "birth_year": "1990"})
+    assert other.status_code == 302 and elsewhere.reference_code not in other.content.decode()
+
+
+def test_it_edits_a_person(personas: Personas, household: Household, client_as) -> None:
+    person = make_person(personas, household, first_name_or_alias="Amina", health_notes="asma")
+    url = reverse("records:person_edit", args=[household.pk, person.pk])
+    client = client_as(personas.proximity)
+    assert "asma" in client.get(url).content.decode()
+    response = client.post(url, {"role_in_household": "parent", "first_name_or_alias": "Amina",
+                                 "surname": "Rossi", "health_notes": "asma", "languages": "ar, fr"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.surname == "Rossi" and person.languages == ["ar", "fr"]
+    event = AuditEvent.objects.filter(action="records.person.update").latest("id")
+    assert event.details["fields"] == ["languages", "surname"]
+
+
+def test_it_records_statements_assessments_and_the_plan(personas: Personas, household: Household,
+                                                        client_as) -> None:
+    client = client_as(personas.proximity)
+    pk = household.pk
+    assert client.post(reverse("records:statement_add", args=[pk]), {
+        "kind": "wish", "text": "Vorrei che mia figlia facesse sport"}).status_code == 302
+    assert Statement.objects.get(household=household).kind == "wish"
+
+    empty = client.post(reverse("records:assessment_add", args=[pk]), {"assessed_on": TODAY})
+    assert empty.status_code == 200 and "almeno una dimensione" in empty.content.decode()
+    assert client.post(reverse("records:assessment_add", args=[pk]), {
+        "assessed_on": TODAY, "score_housing": "2", "notes_housing": "sovraffollamento",
+        "score_health": "4"}).status_code == 302
+    assessment = Assessment.objects.get(household=household)
+    assert sorted(s.dimension for s in assessment.scores.all()) == ["health", "housing"]
+
+    assert client.post(reverse("records:goal_add", args=[pk]), {
+        "dimension": "housing", "description": "Casa più grande", "status": "planned"}).status_code == 302
+    goal = PlanGoal.objects.get(plan__household=household)
+    assert client.post(reverse("records:goal_edit", args=[pk, goal.pk]), {
+        "dimension": "housing", "description": "Casa più grande", "status": "in_progress"}).status_code == 302
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"
+    two = client.post(reverse("records:action_add", args=[pk, goal.pk]), {
+        "description": "Domanda ERP", "by_organisation": personas.ets_a.pk, "by_operator": personas.proximity.pk})
+    assert two.status_code == 200 and "uno solo" in two.content.decode()
+    assert client.post(reverse("records:action_add", args=[pk, goal.pk]), {
+        "description": "Domanda ERP", "by_operator": personas.proximity.pk}).status_code == 302
+    action = PlanAction.objects.get(goal=goal)
+    assert client.post(reverse("records:action_edit", args=[pk, action.pk]), {
+        "description": "Domanda ERP", "by_organisation": personas.ets_a.pk, "status": "done"}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done" and action.by_operator_id is None and action.by_organisation == personas.ets_a
+    assert client.post(reverse("records:review_add", args=[pk]), {
+        "reviewed_on": TODAY, "result_housing": "improved", "evidence_housing": "graduatoria"}).status_code == 302
+    assert PlanReview.objects.get(household=household).outcomes.get().result == "improved"
+
+    html = client.get(reverse("records:household_detail", args=[pk])).content.decode()
+    assert "Casa più grande" in html and "Domanda ERP" in html and "graduatoria" in html
+    assert "sovraffollamento" in html and "Versione 4" in html
+
+
+def test_health_goals_and_scores_stay_hidden_without_the_health_category(personas: Personas,
+                                                                         household: Household,
+                                                                         client_as) -> None:
+    services.plan_goal_add(household=household, by=personas.proximity, dimension="health",
+                           description="Visita cardiologica")
+    services.assessment_record(household=household, by=personas.proximity, assessed_on=dt.date(2026, 11, 1),
+                               scores={"health": services.DimensionScore(score=1, notes="cardiopatia")})
+    html = client_as(personas.referent).get(reverse("records:household_detail", args=[household.pk])).content.decode()
+    assert "Visita cardiologica" not in html and "cardiopatia" not in html
+
+
+def test_it_adds_notes_with_visibility(personas: Personas, household: Household, client_as) -> None:
+    client = client_as(personas.proximity)
+    response = client.post(reverse("records:note_add", args=[household.pk]), {
+        "visibility": "sensitive", "text": "segnalazione tribunale"})
+    assert response.status_code == 302
+    note = Note.objects.get(household=household)
+    assert note.visibility == "sensitive" and note.organisation == personas.ets_a
+
+
+def test_it_closes_and_reopens(personas: Personas, household: Household, client_as) -> None:
+    client = client_as(personas.proximity)
+    missing = client.post(reverse("records:household_close", args=[household.pk]), {"reason": "goals_achieved"})
+    assert missing.status_code == 200 and "almeno una dimensione" in missing.content.decode()
+    assert client.post(reverse("records:household_close", args=[household.pk]), {
+        "reason": "goals_achieved", "result_housing": "improved"}).status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.CLOSED
+    assert client_as(personas.referent).get(reverse("records:household_reopen", args=[household.pk])
+                                            ).status_code == 403
+    client = client_as(personas.proximity)
+    assert client.post(reverse("records:household_reopen", args=[household.pk]), {
+        "note": "Nuova richiesta"}).status_code == 302
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.OPEN
+
+
+def test_it_records_a_consent_and_prints_the_forms(personas: Personas, household: Household, client_as) -> None:
+    make_person(personas, household, first_name_or_alias="Amina")
+    client = client_as(personas.proximity)
+    url = reverse("records:consent_add", args=[household.pk])
+    incomplete = client.post(url, {"purposes": ["share_named_organisations"], "categories": ["identity"],
+                                   "given_by_kind": "person", "given_by_name": "Amina", "notice_version": "2026-11",
+                                   "notice_language": "ar", "given_on": "2026-11-21"})
+    assert incomplete.status_code == 200 and "almeno un'organizzazione" in incomplete.content.decode().replace(
+        "&#x27;", "'")
+    response = client.post(url, {"purposes": ["share_named_organisations"], "categories": ["identity", "notes"],
+                                 "recipient_organisations": [personas.ets_b.pk], "given_by_kind": "person",
+                                 "given_by_name": "Amina", "notice_version": "2026-11", "notice_language": "ar",
+                                 "given_on": "2026-11-21"})
+    assert response.status_code == 302
+    given = Consent.objects.get(household=household)
+    assert [r.organisation for r in given.recipients.all()] == [personas.ets_b]
+
+    blank = client.get(reverse("records:consent_form_blank", args=[household.pk]), {"language": "ar"})
+    assert blank.status_code == 200 and blank["Content-Type"] == "application/pdf"
+    assert blank.content.startswith(b"%PDF")
+    assert client.get(reverse("records:consent_form_blank", args=[household.pk]),
+                      {"language": "xx"}).status_code == 404
+    filled = client.post(reverse("records:consent_form_filled", args=[household.pk, given.pk]), {"language": "ar"})
+    assert filled.status_code == 200 and filled.content.startswith(b"%PDF")
+    assert ConsentEvent.objects.filter(consent=given, kind="printed", detail="ar").exists()
+    assert client_as(personas.proximity_b).get(reverse("records:household_detail", args=[household.pk])
+                                               ).status_code == 200
+
+
+def test_legal_basis_needs_the_permission_and_a_visible_household(personas: Personas, household: Household,
+                                                                  client_as) -> None:
+    url = reverse("records:legal_basis_add", args=[household.pk])
+    assert client_as(personas.proximity).get(url).status_code == 403  # no records.legal_basis
+    assert client_as(personas.social_worker).get(url).status_code == 404  # cannot see the household
+    consent.consent_record(household=household, by=personas.proximity, purposes=["share_municipal_network"],
+                           categories=["identity"], given_on=dt.date(2026, 11, 20), notice_version="2026-11",
+                           notice_language="it", recipient_networks=[personas.network8], given_by_name="Amina")
+    client = client_as(personas.social_worker)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"basis": "public_task", "reference": "L. 328/2000 art. 22",
+                                 "reason": "Presa in carico del servizio sociale", "categories": ["identity",
+                                                                                                   "needs_and_plan"],
+                                 "organisation": personas.comune.pk})
+    assert response.status_code == 302
+    assert LegalBasisRecord.objects.get(household=household).reference == "L. 328/2000 art. 22"

@@ -1,0 +1,400 @@
+"""The household list, the household page and its access log, creation, closure and reopening, break-glass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from trama.accounts import access as accounts_access
+from trama.accounts.roles import Perm
+from trama.core.models import AuditEvent
+from trama.network.access import require_perm
+from trama.records import consent as consent_services
+from trama.records import services
+from trama.records.access import (
+    OBJECT_TYPE,
+    HouseholdAccess,
+    Via,
+    can_break_glass,
+    can_create_households,
+    can_record_legal_basis,
+    households_visible_to,
+    people_of,
+    scope_of,
+)
+from trama.records.categories import DataCategory
+from trama.records.forms import BreakGlassForm, CloseForm, HouseholdFilterForm, HouseholdForm, ReopenForm
+from trama.records.models import (
+    Assessment,
+    AssessmentScore,
+    Consent,
+    ConsentRecipient,
+    Dimension,
+    HouseholdStatus,
+    LegalBasisRecord,
+    Note,
+    NoteVisibility,
+    NoticeLanguage,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    PlanVersion,
+    ReviewOutcome,
+    Statement,
+    StatementKind,
+)
+from trama.records.protection import reveal_if_entitled
+from trama.records.selectors import assessment_trend
+from trama.records.views._helpers import (
+    dimensions_for,
+    household_url,
+    open_for,
+    page_context,
+    paginate,
+    run_service,
+    user_of,
+)
+from trama.records.views.display import member_rows
+from trama.territory.selectors import HEAVY
+
+ACCESS_LOG_PAGE = 50
+RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.")
+
+
+# --- List -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = HouseholdFilterForm(request.GET or None)
+    scope = scope_of(request.user)
+    own = Q(organisation_id__in=scope.reader_org_ids)
+    # No decryption here: households carry no encrypted field, and names need opening the household.
+    households = (households_visible_to(request.user)
+                  .select_related("organisation", "municipio")
+                  .defer(*(f"municipio__{column}" for column in HEAVY))
+                  .annotate(members_count=Count("members", distinct=True),
+                            is_own=Value(False, output_field=BooleanField()) if not scope.reader_org_ids
+                            else ExpressionWrapper(own, output_field=BooleanField())))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            households = households.filter(Q(reference_code__icontains=data["q"]) | Q(label__icontains=data["q"]))
+        if data["status"]:
+            households = households.filter(status=data["status"])
+        if data["source"] == "own":
+            households = households.filter(own)
+        elif data["source"] == "shared":
+            households = households.exclude(own)
+    page, query = paginate(request, households.order_by("-opened_on", "-id"))
+    return render(request, "records/household_list.html", {
+        "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),
+        "can_break_glass": can_break_glass(request.user),
+    })
+
+
+# --- Create ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, can_create_households(request.user), object_type=OBJECT_TYPE, request=request)
+    organisations = accounts_access.organisations_for(request.user, perm=Perm.RECORDS_EDIT).filter(is_active=True)
+    form = HouseholdForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        household = run_service(form, lambda: services.household_create(
+            organisation=data["organisation"], by=user_of(request), label=data["label"],
+            municipio=data["municipio"], nil=data["nil"], opened_on=data["opened_on"]))
+        if household is not None:
+            messages.success(request, _("Nucleo %(code)s creato. Ora aggiungi i componenti.")
+                             % {"code": household.reference_code})
+            return redirect("records:household_detail", household.pk)
+    return render(request, "records/form.html", {
+        "form": form, "title": _("Nuovo nucleo familiare"), "cancel_href": reverse("records:household_list"),
+    })
+
+
+# --- The household page ---------------------------------------------------------------------------------
+
+
+def _statements(opened: HouseholdAccess) -> list[dict[str, Any]]:
+    rows = Statement.objects.filter(household=opened.household).select_related("person", "term")
+    if opened.person_ids is not None:
+        rows = rows.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    groups = []
+    for kind, label in StatementKind.choices:
+        items = [s for s in rows if s.kind == kind]
+        groups.append({"kind": kind, "label": label, "items": items})
+    return groups
+
+
+def _assessments(opened: HouseholdAccess) -> dict[str, Any]:
+    entitlement = opened.entitlement
+    trends = assessment_trend(opened.household, entitlement=entitlement)
+    labels = dict(Dimension.choices)
+    scores = AssessmentScore.objects.filter(assessment__household=opened.household)
+    if DataCategory.HEALTH not in opened.categories:
+        scores = scores.exclude(dimension=Dimension.HEALTH)
+    assessments = (Assessment.objects.filter(household=opened.household).select_related("assessed_by")
+                   .prefetch_related(Prefetch("scores", queryset=scores.select_related("assessment")))
+                   .order_by("-assessed_on", "-id"))
+    history = []
+    for assessment in assessments:
+        history.append({
+            "assessment": assessment,
+            "scores": [{"label": labels.get(s.dimension, s.dimension), "score": s.score,
+                        "notes": reveal_if_entitled(s, "notes", entitlement=entitlement) or ""}
+                       for s in assessment.scores.all()],
+        })
+    return {
+        "trends": [{"label": labels[code], "trend": trend, "series": trend.series[-6:]}
+                   for code, trend in trends.items()],
+        "history": history,
+    }
+
+
+def _plan(opened: HouseholdAccess) -> dict[str, Any]:
+    entitlement = opened.entitlement
+    household = opened.household
+    labels = dict(Dimension.choices)
+    actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
+    goals = (PlanGoal.objects.filter(plan__household=household)
+             .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
+    if DataCategory.HEALTH not in opened.categories:
+        goals = goals.exclude(dimension=Dimension.HEALTH)
+    goal_rows = []
+    for goal in goals.order_by("dimension", "id"):
+        goal_rows.append({
+            "goal": goal, "dimension": labels.get(goal.dimension, goal.dimension),
+            "description": reveal_if_entitled(goal, "description", entitlement=entitlement) or "",
+            "actions": [{"action": a, "description": reveal_if_entitled(a, "description", entitlement=entitlement)
+                         or "", "who": _assignee(a, opened)} for a in goal.actions.all()],
+        })
+    outcomes = ReviewOutcome.objects.select_related("review")
+    if DataCategory.HEALTH not in opened.categories:
+        outcomes = outcomes.exclude(dimension=Dimension.HEALTH)
+    reviews = (PlanReview.objects.filter(household=household).select_related("reviewed_by")
+               .prefetch_related(Prefetch("outcomes", queryset=outcomes)).order_by("-reviewed_on", "-id"))
+    review_rows = [{"review": review, "outcomes": [
+        {"label": labels.get(o.dimension, o.dimension), "outcome": o,
+         "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""} for o in review.outcomes.all()
+    ]} for review in reviews]
+    versions = (PlanVersion.objects.filter(plan__household=household).select_related("created_by")
+                .only("pk", "uuid", "plan_id", "number", "change", "created_at", "created_by__full_name")
+                .order_by("-number"))
+    return {"goals": goal_rows, "reviews": review_rows, "versions": versions}
+
+
+def _assignee(action: PlanAction, opened: HouseholdAccess) -> str:
+    if action.by_organisation_id is not None:
+        return str(action.by_organisation)
+    if action.by_operator_id is not None:
+        assert action.by_operator is not None
+        return action.by_operator.full_name or action.by_operator.email
+    member = action.by_member
+    if member is not None and DataCategory.IDENTITY in opened.categories and (
+            opened.person_ids is None or member.pk in opened.person_ids):
+        return member.display_name
+    return _("Un familiare")
+
+
+def own_organisation_ids(request: HttpRequest) -> set[int]:
+    return set(accounts_access.organisations_for(request.user).values_list("pk", flat=True))
+
+
+def _notes(request: HttpRequest, opened: HouseholdAccess) -> list[dict[str, Any]]:
+    """Notes the user may read: shared ones with the notes category; the organisation's own only for its
+    members; sensitive ones only with the entitlement to sensitive notes."""
+    entitlement = opened.entitlement
+    household = opened.household
+    condition = Q(pk__in=[])
+    if DataCategory.NOTES in opened.categories:
+        condition |= Q(visibility=NoteVisibility.SHARED)
+    if Via.BREAK_GLASS in opened.via:
+        condition |= Q(visibility=NoteVisibility.ORGANISATION)
+    else:
+        condition |= Q(visibility=NoteVisibility.ORGANISATION, organisation_id__in=own_organisation_ids(request))
+    if entitlement.sensitive_notes:
+        condition |= Q(visibility=NoteVisibility.SENSITIVE)
+    notes = Note.objects.filter(condition, household=household).select_related("written_by", "organisation", "person")
+    if opened.person_ids is not None:
+        notes = notes.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    rows = []
+    for note in notes.order_by("-written_at", "-id")[:200]:
+        text = reveal_if_entitled(note, "text", entitlement=entitlement)
+        if text is None:
+            continue
+        rows.append({"note": note, "text": text})
+    return rows
+
+
+def _consents(opened: HouseholdAccess) -> dict[str, Any]:
+    household = opened.household
+    recipients = ConsentRecipient.objects.select_related("organisation", "network")
+    consents = (Consent.objects.filter(household=household).select_related("person", "recorded_for", "recorded_by")
+                .prefetch_related(Prefetch("recipients", queryset=recipients)).order_by("-given_on", "-id"))
+    if opened.person_ids is not None:
+        consents = consents.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    legal_bases = (LegalBasisRecord.objects.filter(household=household)
+                   .select_related("organisation", "network", "recorded_by").order_by("-recorded_at", "-id"))
+    category_labels = dict(DataCategory.choices)
+    from trama.records.models import ConsentPurpose
+
+    purpose_labels = dict(ConsentPurpose.choices)
+    identity = DataCategory.IDENTITY in opened.categories
+    return {
+        "consents": [{
+            "consent": c, "active": c.is_active(),
+            "purposes": [purpose_labels.get(p, p) for p in c.purposes],
+            "categories": [category_labels.get(x, x) for x in c.categories],
+            "recipients": [str(r.organisation or r.network) for r in c.recipients.all()],
+            "person": c.person.display_name if c.person is not None and identity else "",
+        } for c in consents],
+        "legal_bases": [{
+            "record": r, "active": r.is_active(),
+            "categories": [category_labels.get(x, x) for x in r.categories],
+            "reason": reveal_if_entitled(r, "reason", entitlement=opened.entitlement) or "",
+        } for r in legal_bases],
+    }
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk)
+    categories = opened.categories
+    household = opened.household
+    context = page_context(
+        opened,
+        members=member_rows(opened, people_of(opened).order_by("id")),
+        events=household.events.select_related("by").order_by("at", "id"),
+        can_record_legal_basis=can_record_legal_basis(request.user),
+        categories=[label for code, label in DataCategory.choices if code in categories],
+        via_labels=[_via_label(v) for v in opened.via],
+        consents=_consents(opened),
+        notes=_notes(request, opened),
+        notice_languages=NoticeLanguage.choices,
+    )
+    if DataCategory.NEEDS_AND_PLAN in categories:
+        context.update(statements=_statements(opened), assessments=_assessments(opened), plan=_plan(opened),
+                       show_plan=True)
+    return render(request, "records/household_detail.html", context)
+
+
+def _via_label(via: str) -> str:
+    return {Via.OWN: _("della mia organizzazione"), Via.CONSENT: _("condiviso con consenso"),
+            Via.LEGAL_BASIS: _("condiviso su altra base giuridica"),
+            Via.BREAK_GLASS: _("accesso straordinario")}.get(via, via)
+
+
+# --- Access log -----------------------------------------------------------------------------------------
+
+
+@login_required
+def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, purpose="access_log")
+    if Via.OWN not in opened.via:
+        raise PermissionDenied  # the log is the owning organisation's; the opening above is audited
+    household = opened.household
+    related = Q()
+    for prefix in RELATED_ACTIONS:
+        related |= Q(action__startswith=prefix)
+    events = (AuditEvent.objects
+              .filter(Q(object_type=OBJECT_TYPE, object_id=str(household.pk))
+                      | (related & Q(details__household=household.pk)))
+              .select_related("acting_for").order_by("-at", "-id"))
+    page, query = paginate(request, events, per_page=ACCESS_LOG_PAGE)
+    category_labels = dict(DataCategory.choices)
+    rows = []
+    for event in page.object_list:
+        details = event.details or {}
+        rows.append({
+            "event": event,
+            "via": ", ".join(_via_label(v) for v in details.get("via", [])),
+            "categories": ", ".join(str(category_labels.get(c, c)) for c in details.get("categories", [])),
+            "denied": event.action == "access.denied",
+        })
+    return render(request, "records/access_log.html", page_context(opened, page=page, query=query, rows=rows))
+
+
+# --- Close / reopen -------------------------------------------------------------------------------------
+
+
+@login_required
+def household_close(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="close")
+    household = opened.household
+    if household.status != HouseholdStatus.OPEN:
+        messages.info(request, _("Il nucleo è già chiuso."))
+        return redirect(household_url(household.pk))
+    form = CloseForm(request.POST or None, dimensions=dimensions_for(opened))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcomes = {d: services.DimensionOutcome(result=r, evidence=e) for d, (r, e) in form.outcomes().items()}
+        event = run_service(form, lambda: services.household_close(
+            household=household, by=user_of(request), reason=data["reason"], note=data["note"],
+            outcomes=outcomes, closed_on=data["closed_on"]))
+        if event is not None:
+            messages.success(request, _("Nucleo chiuso."))
+            return redirect(household_url(household.pk))
+    return render(request, "records/form.html", page_context(
+        opened, form=form, title=_("Chiudi il nucleo"), cancel_href=household_url(household.pk),
+        dimension_fields=form.dimension_fields))
+
+
+@login_required
+def household_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="reopen")
+    household = opened.household
+    if household.status == HouseholdStatus.OPEN:
+        messages.info(request, _("Il nucleo è già aperto."))
+        return redirect(household_url(household.pk))
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        event = run_service(form, lambda: services.household_reopen(household=household, by=user_of(request),
+                                                                    note=note))
+        if event is not None:
+            messages.success(request, _("Nucleo riaperto."))
+            return redirect(household_url(household.pk))
+    return render(request, "records/form.html", page_context(
+        opened, form=form, title=_("Riapri il nucleo"), cancel_href=household_url(household.pk)))
+
+
+# --- Break-glass ----------------------------------------------------------------------------------------
+
+
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, can_break_glass(request.user), object_type=OBJECT_TYPE, request=request)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # The one lookup outside the funnel: the administrator names a household they cannot see yet. The
+        # opening that follows is audited and notified to the owning organisation by the service.
+        from trama.records.models import Household
+
+        household = Household.objects.filter(reference_code=data["reference_code"]).first()
+        if household is None:
+            form.add_error("reference_code", _("Nessun nucleo con questo codice."))
+        else:
+            access_row = run_service(form, lambda: consent_services.break_glass_open(
+                user=user_of(request), household=household, reason=data["reason"]))
+            if access_row is not None:
+                messages.warning(request, _("Accesso straordinario aperto: è registrato e l'organizzazione "
+                                            "titolare è stata avvisata."))
+                return redirect(household_url(household.pk))
+    return render(request, "records/form.html", {
+        "form": form, "title": _("Accesso straordinario a un nucleo"), "danger": True,
+        "intro": _("Usalo solo in caso di necessità: l'accesso dura al massimo 8 ore, in sola lettura, è registrato "
+                   "nel registro degli accessi e l'organizzazione titolare riceve un avviso."),
+        "cancel_href": reverse("records:household_list"),
+    })

@@ -1,0 +1,199 @@
+"""Needs/wishes/strengths, assessments, the plan (goals, actions, reviews) and notes of a household."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from trama.accounts.models import User
+from trama.network.models import Organisation
+from trama.records import services
+from trama.records.access import HouseholdAccess, people_of
+from trama.records.categories import DataCategory
+from trama.records.forms import ActionForm, AssessmentForm, GoalForm, NoteForm, ReviewForm, StatementForm
+from trama.records.models import Dimension, PlanAction, PlanGoal
+from trama.records.protection import reveal_if_entitled
+from trama.records.views._helpers import (
+    dimensions_for,
+    household_url,
+    open_for,
+    page_context,
+    run_service,
+    user_of,
+)
+
+
+def _form_page(request: HttpRequest, opened: HouseholdAccess, form: Any, title: str, section: str,
+               **extra: Any) -> HttpResponse:
+    return render(request, "records/form.html", page_context(
+        opened, form=form, title=title, cancel_href=household_url(opened.household.pk, section), **extra))
+
+
+def _done(request: HttpRequest, opened: HouseholdAccess, message: str, section: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(household_url(opened.household.pk, section))
+
+
+@login_required
+def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="statement_add")
+    form = StatementForm(request.POST or None, people=people_of(opened).order_by("id"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.statement_add(
+                household=opened.household, by=user_of(request), kind=data["kind"], text=data["text"],
+                person=data["person"], term=data["term"])) is not None:
+            return _done(request, opened, _("Registrato."), "needs")
+    return _form_page(request, opened, form, _("Bisogno, desiderio o risorsa"), "needs")
+
+
+@login_required
+def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="assessment_add")
+    form = AssessmentForm(request.POST or None, dimensions=dimensions_for(opened))
+    if request.method == "POST" and form.is_valid():
+        scores = {d: services.DimensionScore(score=s, notes=n) for d, (s, n) in form.scores().items()}
+        if run_service(form, lambda: services.assessment_record(
+                household=opened.household, by=user_of(request), assessed_on=form.cleaned_data["assessed_on"],
+                scores=scores)) is not None:
+            return _done(request, opened, _("Valutazione registrata."), "assessments")
+    return _form_page(request, opened, form, _("Nuova valutazione"), "assessments",
+                      dimension_fields=form.dimension_fields,
+                      intro=_("Per ogni dimensione un punteggio da 1 (situazione molto difficile) a 5 (buona); "
+                              "lascia vuote le dimensioni non valutate."))
+
+
+# --- Plan -----------------------------------------------------------------------------------------------
+
+
+def _goal_of(opened: HouseholdAccess, goal_pk: int) -> PlanGoal:
+    goals = PlanGoal.objects.filter(plan__household=opened.household, pk=goal_pk)
+    if DataCategory.HEALTH not in opened.categories:
+        goals = goals.exclude(dimension=Dimension.HEALTH)
+    goal = goals.select_related("plan").first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@login_required
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="plan_edit")
+    form = GoalForm(request.POST or None, dimensions=dimensions_for(opened))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.plan_goal_add(
+                household=opened.household, by=user_of(request), dimension=data["dimension"],
+                description=data["description"], target_date=data["target_date"],
+                status=data["status"])) is not None:
+            return _done(request, opened, _("Obiettivo aggiunto al progetto."), "plan")
+    return _form_page(request, opened, form, _("Nuovo obiettivo"), "plan")
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="plan_edit")
+    goal = _goal_of(opened, goal_pk)
+    initial = {"dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
+               "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or ""}
+    form = GoalForm(request.POST or None, initial=initial, dimensions=dimensions_for(opened))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changes or run_service(form, lambda: services.plan_goal_update(
+                goal=goal, by=user_of(request), **changes)) is not None:
+            return _done(request, opened, _("Obiettivo aggiornato."), "plan")
+    return _form_page(request, opened, form, _("Modifica l'obiettivo"), "plan")
+
+
+def _action_form(request: HttpRequest, opened: HouseholdAccess, **kwargs: Any) -> ActionForm:
+    household = opened.household
+    operators = (User.objects.filter(is_active=True, memberships__organisation=household.organisation)
+                 .distinct().order_by("full_name"))
+    organisations = Organisation.objects.filter(is_active=True).order_by("name")
+    return ActionForm(request.POST or None, organisations=organisations, operators=operators,
+                      people=people_of(opened).order_by("id"), **kwargs)
+
+
+@login_required
+def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="plan_edit")
+    goal = _goal_of(opened, goal_pk)
+    form = _action_form(request, opened)
+    del form.fields["status"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.plan_action_add(
+                goal=goal, by=user_of(request), description=data["description"],
+                by_organisation=data["by_organisation"], by_operator=data["by_operator"],
+                by_member=data["by_member"], due_date=data["due_date"])) is not None:
+            return _done(request, opened, _("Azione aggiunta al progetto."), "plan")
+    return _form_page(request, opened, form, _("Nuova azione"), "plan",
+                      intro=_("Chi se ne occupa: un'organizzazione, un operatore o un familiare (uno solo)."))
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="plan_edit")
+    actions = PlanAction.objects.filter(goal__plan__household=opened.household, pk=action_pk)
+    if DataCategory.HEALTH not in opened.categories:
+        actions = actions.exclude(goal__dimension=Dimension.HEALTH)
+    action = actions.select_related("goal", "goal__plan").first()
+    if action is None:
+        raise Http404
+    initial = {"description": reveal_if_entitled(action, "description", entitlement=opened.entitlement) or "",
+               "by_organisation": action.by_organisation_id, "by_operator": action.by_operator_id,
+               "by_member": action.by_member_id, "due_date": action.due_date, "status": action.status}
+    form = _action_form(request, opened, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if any(name in changes for name in ("by_organisation", "by_operator", "by_member")):
+            # The assignee is one of three: send all three so the other two are cleared.
+            changes.update({name: form.cleaned_data[name] for name in ("by_organisation", "by_operator",
+                                                                       "by_member")})
+        if not changes or run_service(form, lambda: services.plan_action_update(
+                action=action, by=user_of(request), **changes)) is not None:
+            return _done(request, opened, _("Azione aggiornata."), "plan")
+    return _form_page(request, opened, form, _("Modifica l'azione"), "plan")
+
+
+@login_required
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="plan_review")
+    form = ReviewForm(request.POST or None, dimensions=dimensions_for(opened))
+    if request.method == "POST" and form.is_valid():
+        outcomes = {d: services.DimensionOutcome(result=r, evidence=e) for d, (r, e) in form.outcomes().items()}
+        if run_service(form, lambda: services.plan_review_record(
+                household=opened.household, by=user_of(request), reviewed_on=form.cleaned_data["reviewed_on"],
+                outcomes=outcomes)) is not None:
+            return _done(request, opened, _("Verifica registrata."), "plan")
+    return _form_page(request, opened, form, _("Verifica del progetto"), "plan",
+                      dimension_fields=form.dimension_fields,
+                      intro=_("Per ogni dimensione: migliorata, invariata o peggiorata, con le evidenze."))
+
+
+# --- Notes ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="note_add")
+    household = opened.household
+    form = NoteForm(request.POST or None, people=people_of(opened).order_by("id"),
+                    sensitive=opened.entitlement.sensitive_notes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # Editors act for the owning organisation: its notes stay with it.
+        if run_service(form, lambda: services.note_add(
+                household=household, by=user_of(request), organisation=household.organisation, text=data["text"],
+                visibility=data["visibility"], person=data["person"])) is not None:
+            return _done(request, opened, _("Nota aggiunta."), "notes")
+    return _form_page(request, opened, form, _("Nuova nota"), "notes")
+
+
+__all__ = ["action_add", "action_edit", "assessment_add", "goal_add", "goal_edit", "note_add", "review_add",
+           "statement_add"]
