@@ -371,3 +371,18 @@ def can_record_legal_basis(user: AnyUser | None) -> bool:
 
 def can_break_glass(user: AnyUser | None) -> bool:
     return accounts_access.has_perm(_user_or_none(user), Perm.RECORDS_BREAK_GLASS)
+
+
+def household_for_break_glass(user: AnyUser | None, reference_code: str, *,
+                              request: HttpRequest | None = None) -> Household | None:
+    """The household a break-glass request names (by its code), for a user allowed to break the glass — the
+    only lookup of a household the user cannot see yet. Audited whether found or not; None if no such code."""
+    real = _user_or_none(user)
+    if not can_break_glass(real):
+        _deny(user, reference_code, write=True, status=403, request=request)
+        raise PermissionDenied()
+    household = Household.objects.filter(reference_code=(reference_code or "").strip().upper()).first()
+    audit.record(action="records.household.break_glass_lookup", actor=real, request=request,
+                 object_type=OBJECT_TYPE, object_id=str(household.pk) if household is not None else "",
+                 details={"found": household is not None})
+    return household

@@ -26,6 +26,7 @@ from trama.records.access import (
     can_break_glass,
     can_create_households,
     can_record_legal_basis,
+    household_for_break_glass,
     households_visible_to,
     people_of,
     scope_of,
@@ -378,11 +379,9 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # The one lookup outside the funnel: the administrator names a household they cannot see yet. The
+        # The administrator names a household they cannot see yet: the funnel's one lookup for it (audited); the
         # opening that follows is audited and notified to the owning organisation by the service.
-        from trama.records.models import Household
-
-        household = Household.objects.filter(reference_code=data["reference_code"]).first()
+        household = household_for_break_glass(request.user, data["reference_code"], request=request)
         if household is None:
             form.add_error("reference_code", _("Nessun nucleo con questo codice."))
         else:
