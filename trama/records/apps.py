@@ -10,10 +10,13 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Cartella sociale")
 
     def ready(self) -> None:
+        from trama.accounts.access import has_perm
+        from trama.accounts.roles import Perm
         from trama.core.nav import NavEntry, register
-        from trama.records.access import can_break_glass, scope_of
+        from trama.records.access import can_break_glass
 
-        # Shown to whoever may reach households: through an organisation's role, a network, or break-glass.
+        # Shown to whoever may reach households (a role with records.view, or break-glass), decided from the
+        # request's memoised grants: no query of its own on every page.
         register(NavEntry("records", _("Nuclei familiari"), "records:household_list", order=30,
-                          visible=lambda request: not scope_of(request.user).empty
+                          visible=lambda request: has_perm(request.user, Perm.RECORDS_VIEW)
                           or can_break_glass(request.user)))
