@@ -95,28 +95,29 @@ def result_rows(services: list[Service], result: SearchResult, lang: str) -> lis
 
 def markers(services: QuerySet[Service], lang: str, service_url: Any) -> list[dict[str, Any]]:
     """One marker per public place with a point, JSON-safe. Confidential places have no point for the public
-    (public_location_fields) and are never sent."""
+    (public_location_fields) and are never sent: the query leaves them out, and reads only the columns shown."""
     # The services' keys first (at most MAX_MARKERS, in the results' order): a subquery here would repeat the
     # search inside the join, which SQLite plans badly when it holds a full-text match.
     pks = list(services.values_list("pk", flat=True)[:MAX_MARKERS])
-    links = (ServiceAtLocation.objects
-             .filter(service_id__in=pks, location__latitude__isnull=False,
-                     location__confidential_address=False)
-             .select_related("service", "location", "location__municipio", "location__nil")
-             .defer(*_LOCATION_AREAS_HEAVY)
-             .order_by("service__name", "service_id", "location__name", "pk"))
+    rows = list(ServiceAtLocation.objects
+                .filter(service_id__in=pks, location__latitude__isnull=False, location__longitude__isnull=False,
+                        location__confidential_address=False)
+                .order_by("service__name", "service_id", "location__name", "pk")
+                .values_list("service_id", "location__name", "location__latitude", "location__longitude",
+                             "location__normalised_address", "location__address_text")[:MAX_MARKERS])
+    # The names in the page's language: one light row per service on the map.
+    names = {service.pk: str(display.translated(service, "name", lang))
+             for service in Service.objects.filter(pk__in={row[0] for row in rows}).only("pk", "name", "translations")}
     result: list[dict[str, Any]] = []
-    for link in links[:MAX_MARKERS]:
-        fields = access.public_location_fields(link.location)
-        if fields["latitude"] is None or fields["longitude"] is None:
-            continue
+    for service_id, place, latitude, longitude, normalised, address in rows:
+        # The fields public_location_fields gives for a place that is not confidential.
         result.append({
-            "lat": round(float(fields["latitude"]), 6),
-            "lon": round(float(fields["longitude"]), 6),
-            "service": str(display.translated(link.service, "name", lang)),
-            "place": fields["name"],
-            "address": fields["address"] or "",
-            "url": service_url(link.service_id),
+            "lat": round(float(latitude or 0), 6),  # never None: the query keeps located places
+            "lon": round(float(longitude or 0), 6),
+            "service": names[service_id],
+            "place": place,
+            "address": normalised or address or "",
+            "url": service_url(service_id),
         })
     return result
 

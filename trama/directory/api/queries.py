@@ -159,6 +159,14 @@ def filter_services(services: QuerySet[Service], filters: Filters) -> QuerySet[S
             return None
         if filters.proximity.latitude is not None and filters.postcode:
             services = services.filter(Exists(public_places.filter(location__postcode__iexact=filters.postcode)))
+        if filters.proximity.metres is not None:
+            # A bounding box first (it holds the whole circle): the distance subquery then runs only for the
+            # services with a place near enough.
+            dlat = filters.proximity.metres / METRES_PER_DEGREE
+            dlon = dlat / max(math.cos(math.radians(point[0])), 0.01)
+            services = services.filter(Exists(public_places.filter(
+                location__latitude__range=(point[0] - dlat, point[0] + dlat),
+                location__longitude__range=(point[1] - dlon, point[1] + dlon))))
         nearest = public_places.filter(location__latitude__isnull=False).annotate(
             d=_distance2("location__", *point)).order_by("d").values("d")[:1]
         services = _within(services.annotate(**{DISTANCE: Subquery(nearest, output_field=FloatField())}),

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from trama.accounts.access import grants_of, is_city_wide
 from trama.directory import access, opening
 from trama.directory.models import (
     Attribute,
     Language,
     Location,
-    Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -38,6 +39,9 @@ EARTH_RADIUS_KM = 6371.0088
 MAX_MARKERS = 2000
 # Beyond this many services an IN condition takes a subquery rather than a list of ids (see _service_keys).
 MAX_LISTED_KEYS = 30_000
+# Up to this many candidates "open now / on a day" reads the windows of those services only, else of every one.
+MAX_OPENING_KEYS = 1000
+DISTANCE = "search_distance2"  # annotation of distance-ordered results: squared degrees to the nearest point
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ class SearchParams:
 @dataclass
 class SearchResult:
     services: QuerySet[Service]  # filtered and ordered (distance, else relevance, else name)
-    distances: dict[int, float] = field(default_factory=dict)  # km to the nearest visible location, by service pk
+    # km to the nearest visible location, by service pk (computed when asked: `Distances`)
+    distances: Mapping[int, float] = field(default_factory=dict)
     origin: Point | None = None
 
 
@@ -80,9 +85,33 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _km_to(origin: Point, latitude: float | None, longitude: float | None) -> float:
+    assert latitude is not None and longitude is not None  # the queries keep located places only
+    return haversine_km(origin.latitude, origin.longitude, latitude, longitude)
+
+
 def shows_point(user: AnyUser | None, location: Location) -> bool:
     """May this user see where the location is (its point and NIL)?"""
     return not location.confidential_address or access.can_see_confidential_address(user, location)
+
+
+def confidential_maintainers(user: AnyUser | None) -> set[int] | None:
+    """`shows_point` for many places at once: the organisations whose confidential places the user may see
+    (access.can_see_confidential_address: the maintaining organisation's people), None for every one (city-wide
+    roles)."""
+    if is_city_wide(user):
+        return None
+    return {grant.organisation_id for grant in grants_of(user)}
+
+
+def visible_point(user: AnyUser | None, prefix: str = "location__") -> Q:
+    """Places (through `prefix`) with a point the user may see: `shows_point` in SQL."""
+    located = Q(**{f"{prefix}latitude__isnull": False, f"{prefix}longitude__isnull": False})
+    maintainers = confidential_maintainers(user)
+    if maintainers is None:
+        return located
+    return located & (Q(**{f"{prefix}confidential_address": False})
+                      | Q(**{f"{prefix}maintainer_id__in": sorted(maintainers)}))
 
 
 def term_with_descendants(code: str, taxonomy: str = NEEDS_TAXONOMY) -> set[int]:
@@ -143,24 +172,22 @@ def next_day_start(weekday: str, now: dt.datetime) -> dt.datetime:
 
 
 def _opening_filters(qs: QuerySet[Service], params: SearchParams, now: dt.datetime) -> QuerySet[Service]:
-    """Open now / open on a weekday, through opening.py (each candidate's windows and closures)."""
+    """Open now / open on a weekday, through opening.py: SQL keeps the schedules that may open then, Python decides
+    on those (windows and closures loaded in a few queries whatever the number of candidates)."""
     if not (params.open_now or params.weekday):
         return qs
-    with_hours = qs.filter(
-        Q(pk__in=Schedule.objects.filter(service__isnull=False).values("service_id"))
-        | Q(pk__in=ServiceAtLocation.objects.filter(schedules__isnull=False).values("service_id"))
-    )
-    day_start = next_day_start(params.weekday, now) if params.weekday else None
-    keep = []
-    for service in with_hours.order_by():
-        if params.open_now and not opening.service_open_at(service, now):
-            continue
-        if day_start is not None:
-            first = opening.service_next_openings(service, day_start, limit=1)
-            if not first or first[0].start.astimezone(ROME).date() != day_start.date():
-                continue
-        keep.append(service.pk)
-    return qs.filter(pk__in=keep)
+    keys = _service_keys(qs)
+    # A long list of keys costs more to bind than the day's windows of every service: then take them all.
+    candidates = keys if isinstance(keys, list) and len(keys) <= MAX_OPENING_KEYS else None
+    keep: set[int] | None = None
+    if params.open_now:
+        keep = opening.open_service_ids(candidates, now)
+    if params.weekday:
+        on_day = opening.opening_service_ids(candidates, next_day_start(params.weekday, now).date())
+        keep = on_day if keep is None else keep & on_day
+    if isinstance(keys, list):
+        keep = (keep or set()).intersection(keys)  # the list bound below stays as short as the candidates
+    return qs.filter(pk__in=sorted(keep or ()))
 
 
 def _service_keys(qs: QuerySet[Service]) -> Any:
@@ -171,30 +198,72 @@ def _service_keys(qs: QuerySet[Service]) -> Any:
     return keys if len(keys) <= MAX_LISTED_KEYS else qs.order_by().values("pk")
 
 
-def _distances(qs: QuerySet[Service], origin: Point, user: AnyUser | None,
-               radius_km: float | None) -> dict[int, float]:
+def _distances(qs: QuerySet[Service] | None, origin: Point, visible: Q, radius_km: float | None) -> dict[int, float]:
     """Distance from the origin to each service's nearest location whose point the user may see (within
-    radius_km, if given)."""
-    links = ServiceAtLocation.objects.filter(service__in=_service_keys(qs), location__latitude__isnull=False)
+    radius_km, if given); `qs=None`: of every service with such a point in the radius."""
+    links = ServiceAtLocation.objects.filter(visible)
+    if qs is not None:
+        links = links.filter(service__in=_service_keys(qs))
     if radius_km is not None:
         # A bounding box first, in SQL, so Python measures only the places that can be inside the circle.
         dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
         dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
         links = links.filter(location__latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
                              location__longitude__range=(origin.longitude - dlon, origin.longitude + dlon))
-    links = (links
-             .select_related("location").only("service_id", "location", "location__latitude", "location__longitude",
-                                               "location__confidential_address", "location__maintainer_id"))
     nearest: dict[int, float] = {}
-    for link in links:
-        location = link.location
-        if not shows_point(user, location):
-            continue
-        assert location.latitude is not None and location.longitude is not None
-        km = haversine_km(origin.latitude, origin.longitude, location.latitude, location.longitude)
-        if km < nearest.get(link.service_id, math.inf):
-            nearest[link.service_id] = km
+    for service_id, latitude, longitude in links.values_list("service_id", "location__latitude",
+                                                             "location__longitude"):
+        km = _km_to(origin, latitude, longitude)
+        if (radius_km is None or km <= radius_km) and km < nearest.get(service_id, math.inf):
+            nearest[service_id] = km
     return nearest
+
+
+class Distances(Mapping[int, float]):
+    """km from the origin to a result's nearest visible location, computed for the services asked about (a
+    results page: one small query each) rather than for every result. Iterating computes them all."""
+
+    def __init__(self, services: QuerySet[Service], origin: Point, visible: Q,
+                 within: dict[int, float] | None = None, radius_km: float | None = None) -> None:
+        self._services, self._origin, self._visible, self._radius_km = services, origin, visible, radius_km
+        self._within = within  # with a radius: every service within it (not only the results)
+        self._known: dict[int, float | None] = {}
+        self._all: dict[int, float] | None = None
+
+    def _lookup(self, pk: int) -> float | None:
+        if self._within is not None:
+            return self._within.get(pk)
+        if pk not in self._known:
+            points = (ServiceAtLocation.objects.filter(self._visible, service_id=pk)
+                      .values_list("location__latitude", "location__longitude"))
+            self._known[pk] = min((_km_to(self._origin, lat, lon) for lat, lon in points), default=None)
+        return self._known[pk]
+
+    def __getitem__(self, pk: int) -> float:
+        km = self._lookup(pk) if isinstance(pk, int) else None
+        if km is None:
+            raise KeyError(pk)
+        return km
+
+    def _every(self) -> dict[int, float]:
+        if self._all is None:
+            self._all = _distances(self._services, self._origin, self._visible, self._radius_km)
+        return self._all
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+
+def _squared_degrees(origin: Point, prefix: str = "location__") -> ExpressionWrapper:
+    """Equirectangular squared distance from the origin (in degrees of latitude): enough to order places within
+    a city; the km shown are the exact haversine ones."""
+    scale = math.cos(math.radians(origin.latitude))
+    dlat = F(f"{prefix}latitude") - Value(origin.latitude)
+    dlon = (F(f"{prefix}longitude") - Value(origin.longitude)) * Value(scale)
+    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
 def run_search(qs: QuerySet[Service], params: SearchParams, *, user: AnyUser | None,
@@ -204,19 +273,24 @@ def run_search(qs: QuerySet[Service], params: SearchParams, *, user: AnyUser | N
     qs = _db_filters(qs, params, user)
     qs = search_services(qs, params.text)
     qs = _opening_filters(qs, params, now)
-    if params.origin is None:
+    origin = params.origin
+    if origin is None:
         if not params.text.strip():
             qs = qs.order_by("name", "pk")
         return SearchResult(services=qs)
-    distances = _distances(qs, params.origin, user, params.radius_km)
+    visible = visible_point(user)
+    within = None
     if params.radius_km is not None:
-        distances = {pk: km for pk, km in distances.items() if km <= params.radius_km}
-        qs = qs.filter(pk__in=list(distances))
-    ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
+        within = _distances(None, origin, visible, params.radius_km)
+        qs = qs.filter(pk__in=sorted(within))
+    results = qs  # before the distance annotation
+    nearest = (ServiceAtLocation.objects.filter(visible, service=OuterRef("pk"))
+               .annotate(d2=_squared_degrees(origin)).order_by("d2").values("d2")[:1])
+    qs = qs.annotate(**{DISTANCE: Subquery(nearest, output_field=FloatField())})
     # Results without a visible point (unlocated, online, confidential) come last, by name.
-    position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ordered)],
-                    default=Value(len(ordered)), output_field=IntegerField())
-    return SearchResult(services=qs.order_by(position, "name", "pk"), distances=distances, origin=params.origin)
+    qs = qs.order_by(F(DISTANCE).asc(nulls_last=True), "name", "pk")
+    return SearchResult(services=qs, origin=origin,
+                        distances=Distances(results, origin, visible, within, params.radius_km))
 
 
 def filter_services(qs: QuerySet[Service], params: SearchParams, *, user: AnyUser | None,
@@ -228,29 +302,23 @@ def filter_services(qs: QuerySet[Service], params: SearchParams, *, user: AnyUse
 
 def map_markers(services: QuerySet[Service], *, user: AnyUser | None,
                 origin: Point | None = None) -> list[dict[str, Any]]:
-    """One marker per (service, location) with a point the user may see, for the search map (JSON-safe)."""
-    links = (ServiceAtLocation.objects
-             .filter(service__in=_service_keys(services), location__latitude__isnull=False)
-             .select_related("service", "location")
-             .only("service", "service__name", "location", "location__name", "location__latitude",
-                   "location__longitude", "location__address_text", "location__normalised_address",
-                   "location__confidential_address", "location__maintainer_id")
-             .order_by("service__name", "service_id", "location__name", "pk"))
+    """One marker per (service, location) with a point the user may see, for the search map (JSON-safe). The
+    points' visibility is decided once (`visible_point`) and only the columns shown are read."""
+    rows = (ServiceAtLocation.objects
+            .filter(visible_point(user), service__in=_service_keys(services))
+            .order_by("service__name", "service_id", "location__name", "pk")
+            .values_list("service__name", "location__name", "location__latitude", "location__longitude",
+                         "location__normalised_address", "location__address_text"))
     markers: list[dict[str, Any]] = []
-    for link in links[:MAX_MARKERS * 2]:
-        location = link.location
-        if not shows_point(user, location):
-            continue
+    for service_name, location_name, latitude, longitude, normalised, address in rows[:MAX_MARKERS]:
         marker: dict[str, Any] = {
-            "lat": round(float(location.latitude or 0), 6),
-            "lon": round(float(location.longitude or 0), 6),
-            "service": link.service.name,
-            "location": location.name,
-            "address": location.normalised_address or location.address_text,
+            "lat": round(float(latitude or 0), 6),
+            "lon": round(float(longitude or 0), 6),
+            "service": service_name,
+            "location": location_name,
+            "address": normalised or address,
         }
         if origin is not None:
             marker["km"] = round(haversine_km(origin.latitude, origin.longitude, marker["lat"], marker["lon"]), 2)
         markers.append(marker)
-        if len(markers) >= MAX_MARKERS:
-            break
     return markers
