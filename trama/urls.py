@@ -11,6 +11,7 @@ urlpatterns = [
     path("network/", include("trama.network.urls")),
     path("directory/", include("trama.directory.urls")),
     path("records/", include("trama.records.urls")),
+    path("referrals/", include("trama.referrals.urls")),
     path("api/hsds/", include("trama.directory.api.urls")),
     path("aiuto/", include("trama.portal.urls")),
     path("", include("trama.accounts.urls_dashboard")),

@@ -1,0 +1,22 @@
+"""Staff pages of referrals (mounted at /referrals/)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from trama.referrals.views import create, detail, home
+
+app_name = "referrals"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("new/<int:household_pk>/", create.referral_new, name="new"),
+    path("new/<int:household_pk>/services/", create.service_options, name="service_options"),
+    path("<int:pk>/", detail.detail, name="detail"),
+    path("<int:pk>/send/", detail.send, name="send"),
+    path("<int:pk>/accept/", detail.accept, name="accept"),
+    path("<int:pk>/decline/", detail.decline, name="decline"),
+    path("<int:pk>/start/", detail.start, name="start"),
+    path("<int:pk>/complete/", detail.complete, name="complete"),
+    path("<int:pk>/cancel/", detail.cancel, name="cancel"),
+    path("<int:pk>/messages/", detail.message_add, name="message_add"),
+]

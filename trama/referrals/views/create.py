@@ -1,0 +1,91 @@
+"""Refer members of a household to a directory service: choose members, search a service, reason, urgency,
+categories; save a draft or send at once (refused, with the service's explanation, without a covering basis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from trama.core.errors import ApplicationError
+from trama.directory.access import services_visible_to
+from trama.directory.models import Service
+from trama.directory.search import SearchForm, run_search
+from trama.network.forms import apply_error
+from trama.network.views._helpers import user_of
+from trama.records.access import HouseholdAccess, open_household, people_of
+from trama.referrals import services
+from trama.referrals.forms import ReferralForm
+
+MAX_SERVICES = 10
+
+
+def _found(request: HttpRequest) -> tuple[SearchForm, list[Service]]:
+    """Up to ten services matching the text and the need, among those the user may see (nothing before a search)."""
+    search = SearchForm({"q": request.GET.get("q", ""), "need": request.GET.get("need", "")})
+    if not (request.GET.get("q") or request.GET.get("need")) or not search.is_valid():
+        return search, []
+    result = run_search(services_visible_to(request.user), search.to_params(), user=request.user)
+    return search, list(result.services.select_related("organisation")[:MAX_SERVICES])
+
+
+def _person_choices(opened: HouseholdAccess) -> list[tuple[str, str]]:
+    return [(str(p.pk), f"{p.first_name_or_alias} {p.surname}".strip()) for p in people_of(opened).order_by("pk")]
+
+
+@login_required
+def service_options(request: HttpRequest, household_pk: int) -> HttpResponse:
+    """The htmx fragment: the services matching the search, as radio buttons."""
+    open_household(request.user, household_pk, write=True, request=request)
+    _search, found = _found(request)
+    return render(request, "referrals/includes/service_options.html",
+                  {"services": found, "searched": bool(request.GET.get("q") or request.GET.get("need")),
+                   "selected": request.GET.get("service", "")})
+
+
+@login_required
+def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
+    opened = open_household(request.user, household_pk, write=True, request=request)
+    search, found = _found(request)
+    form = ReferralForm(request.POST or None, people=_person_choices(opened))
+    if request.method == "POST" and form.is_valid():
+        referral = _save(request, form, opened)
+        if referral is not None:
+            return redirect(reverse("referrals:detail", args=[referral.pk]))
+    selected = form["service"].value() or ""
+    if selected and str(selected).isdigit() and not any(str(s.pk) == str(selected) for s in found):
+        found = list(services_visible_to(request.user).filter(pk=int(selected)).select_related("organisation")) + found
+    context: dict[str, Any] = {
+        "household": opened.household, "form": form, "search": search, "services": found,
+        "searched": bool(request.GET.get("q") or request.GET.get("need")), "selected": str(selected),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "referrals/new.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess) -> Any:
+    data = form.cleaned_data
+    service = services_visible_to(request.user).filter(pk=data["service"]).first()
+    if service is None:
+        form.add_error("service", _("Cerca e scegli un servizio."))
+        return None
+    people = list(people_of(opened).filter(pk__in=[int(pk) for pk in data["people"]]))
+    send = request.POST.get("action") == "send"
+    try:
+        with transaction.atomic():
+            referral = services.referral_create(
+                household=opened.household, by=user_of(request), people=people, service=service,
+                reason=data["reason"], categories=data["categories"], urgency=data["urgency"])
+            if send:
+                services.referral_send(referral=referral, by=user_of(request))
+    except ApplicationError as error:
+        apply_error(form, error)
+        return None
+    messages.success(request, _("Segnalazione inviata.") if send else _("Bozza salvata."))
+    return referral
