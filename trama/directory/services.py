@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.errors import full_clean as _full_clean
 from trama.directory.access import stale_services_for
 from trama.directory.models import (
     PORTAL_LANGUAGES,
@@ -88,18 +88,8 @@ _CAP = re.compile(r"\b(20\d{3})\b")
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude), validate_unique=True)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            field, errors = next(iter(error.error_dict.items()))
-            raise ApplicationError(errors[0].messages[0],
-                                   field=None if field == NON_FIELD_ERRORS else field) from error
-        raise ApplicationError(error.messages[0]) from error
-
-
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A field value as a revision stores it (JSON): related objects by key, dates and decimals as text."""
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.date | dt.time | dt.datetime):
@@ -114,7 +104,7 @@ def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        values[name] = _jsonable(getattr(obj, attname))
+        values[name] = jsonable(getattr(obj, attname))
     return values
 
 
@@ -274,7 +264,7 @@ def service_verify(*, service: Service, by: User | None, on: dt.date | None = No
     service.verified_by = by
     service.save(update_fields=["last_verified_on", "verified_by", "updated_at"])
     _revision(by=by, action=RevisionAction.VERIFY, obj=service, service=service,
-              changes={"last_verified_on": [_jsonable(before), day.isoformat()]})
+              changes={"last_verified_on": [jsonable(before), day.isoformat()]})
     audit.record(action="directory.service.verify", actor=by, obj=service, details={"on": day.isoformat()})
     return service
 

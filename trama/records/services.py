@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.errors import full_clean as _full_clean
 from trama.lib.codice_fiscale import normalise
 from trama.records import protection
 from trama.records.categories import DataCategory, field_category
@@ -92,17 +92,6 @@ class DimensionOutcome:
 
 
 # --- Helpers --------------------------------------------------------------------------------------------
-
-
-def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude), validate_unique=True)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            field, errors = next(iter(error.error_dict.items()))
-            raise ApplicationError(errors[0].messages[0],
-                                   field=None if field == NON_FIELD_ERRORS else field) from error
-        raise ApplicationError(error.messages[0]) from error
 
 
 def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:

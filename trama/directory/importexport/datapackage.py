@@ -22,11 +22,9 @@ Decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -495,12 +493,13 @@ class _Import(Rules):
             if item.table in ("taxonomy", "taxonomy_term"):
                 continue
             changes = item.changes if not item.created else {
-                k: [None, _jsonable(v)] for k, v in item.values.items()
+                k: [None, directory_services.jsonable(v)] for k, v in item.values.items()
                 if not k.startswith("_") and v not in ("", None, {}, False)}
             revisions.append(ServiceRevision(
                 service=service, location=location, object_type=item.obj._meta.label_lower,
                 object_id=str(item.obj.pk), action=RevisionAction.CREATE if item.created else RevisionAction.UPDATE,
-                changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()}, by=self.by))
+                changes={k: [directory_services.jsonable(a), directory_services.jsonable(b)]
+                         for k, (a, b) in changes.items()}, by=self.by))
         ServiceRevision.objects.bulk_create(revisions, batch_size=500)
         if touched:
             reindex_services(Service.objects.filter(pk__in=touched))
@@ -510,15 +509,6 @@ class _Import(Rules):
             "format": "hsds-datapackage", "created": self.result.created, "updated": self.result.updated,
             "unchanged": self.result.unchanged})
 
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, dt.date | dt.time | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return value
 
 
 def _locate_many(locations: list[Location]) -> list[tuple[Area | None, Area | None]]:

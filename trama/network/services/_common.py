@@ -1,4 +1,4 @@
-"""Helpers shared by the network services: model validation as ApplicationError, field updates, slugs."""
+"""Helpers shared by the network services: field updates, date checks, slugs (validation: core.errors)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from trama.core.errors import ApplicationError
-
-
-def full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run the model's validation (field formats, choices, constraints) and report the first problem as an
-    ApplicationError naming the field, so services called from the demo or the API get the same checks as
-    forms."""
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            field, errors = next(iter(error.error_dict.items()))
-            message = errors[0].messages[0]
-            raise ApplicationError(message, field=None if field == NON_FIELD_ERRORS else field) from error
-        raise ApplicationError(error.messages[0]) from error
 
 
 def apply_changes(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> list[str]:

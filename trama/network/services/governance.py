@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from trama.accounts.access import networks_for
 from trama.accounts.roles import Perm
 from trama.core import audit
-from trama.core.errors import ApplicationError
+from trama.core.errors import ApplicationError, full_clean
 from trama.network.models import (
     ActionItem,
     ActionStatus,
@@ -35,7 +35,7 @@ from trama.network.models import (
     Person,
 )
 from trama.network.models.governance import new_calendar_token
-from trama.network.services._common import apply_changes, check_dates_ordered, full_clean, overlapping
+from trama.network.services._common import apply_changes, check_dates_ordered, overlapping
 
 if TYPE_CHECKING:
     from trama.accounts.models import User

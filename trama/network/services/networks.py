@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.core import audit
-from trama.core.errors import ApplicationError
+from trama.core.errors import ApplicationError, full_clean
 from trama.network.models import (
     AREA_KINDS,
     PARENT_LEVEL,
@@ -24,7 +24,6 @@ from trama.network.models import (
 from trama.network.services._common import (
     apply_changes,
     check_dates_ordered,
-    full_clean,
     overlapping,
     unique_slug,
 )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from trama.accounts.access import has_perm
 from trama.accounts.roles import Perm
 from trama.core import audit
-from trama.core.errors import ApplicationError
+from trama.core.errors import ApplicationError, full_clean
 from trama.lib.codice_fiscale import normalise as normalise_fiscal_code
 from trama.network.models import (
     ATSMember,
@@ -26,7 +26,6 @@ from trama.network.models import (
 from trama.network.services._common import (
     apply_changes,
     check_dates_ordered,
-    full_clean,
     overlapping,
     unique_slug,
 )
