@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from trama.api import api as staff_api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("records/", include("trama.records.urls")),
     path("referrals/", include("trama.referrals.urls")),
     path("api/hsds/", include("trama.directory.api.urls")),
+    path("api/", staff_api.urls),  # after api/hsds/: the staff JSON API (trama/api.py)
     path("aiuto/", include("trama.portal.urls")),
     path("", include("trama.accounts.urls_dashboard")),
     path("", include("trama.core.urls")),

@@ -8,16 +8,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from trama.accounts.access import organisations_for, requires_two_factor, start_request_cache
-from trama.core.middleware import PUBLIC_PREFIXES
+from trama.core.middleware import PUBLIC_PREFIXES, is_staff_api
 
 _LAST_SEEN = "trama_last_seen"
 ACTING_FOR_SESSION_KEY = "trama_acting_for"
+
+
+def _api_error(status: int, detail: str) -> HttpResponse:
+    """The staff JSON API's error body (trama/records/api/common.py), for answers given before it runs."""
+    return JsonResponse({"detail": detail, "errors": {}}, status=status)
 
 
 def _acting_for(request: HttpRequest) -> object:
@@ -61,6 +67,8 @@ class IdleTimeoutMiddleware:
 
                 audit.record(action="auth.idle_logout", actor=request.user, request=request)  # type: ignore[arg-type]
                 logout(request)
+                if is_staff_api(request.path):
+                    return _api_error(401, _("La sessione è scaduta per inattività: accedi di nuovo."))
                 query = urlencode({"next": request.get_full_path(), "timeout": "1"})
                 return redirect(f"{reverse('accounts:login')}?{query}")
             request.session[_LAST_SEEN] = now
@@ -88,5 +96,7 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and requires_two_factor(user)
         ):
+            if is_staff_api(request.path):
+                return _api_error(403, _("Serve la verifica in due passaggi: completala dalle pagine di Trama."))
             return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

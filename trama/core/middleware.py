@@ -12,6 +12,13 @@ from trama.core.audit import current_request
 
 # Pages anyone may open without an account: the public portal and the public HSDS API.
 PUBLIC_PREFIXES = ("/aiuto/", "/api/hsds/")
+# The staff JSON API (trama/api.py): middleware answers it in JSON (401/403), never with a redirect to a page.
+API_PREFIX = "/api/"
+
+
+def is_staff_api(path: str) -> bool:
+    """A path of the staff JSON API (not the public HSDS API under the same prefix)."""
+    return path.startswith(API_PREFIX) and not path.startswith(PUBLIC_PREFIXES)
 
 
 class AuditContextMiddleware:

@@ -1,4 +1,5 @@
-"""Generated from the URL configuration: every page except the public ones sends an anonymous visitor to login.
+"""Generated from the URL configuration: every page except the public ones sends an anonymous visitor to login,
+and every route of the JSON API answers an anonymous caller 401 with no data.
 
 New URLs are covered automatically; a new public URL must be added to PUBLIC on purpose."""
 
@@ -18,6 +19,8 @@ PUBLIC = {
     "set_language",
     # Calendar apps cannot log in: the feed is protected by a per-body secret token instead.
     "network:body_calendar_feed",
+    # The JSON API's OpenAPI document describes routes, not records; Ninja's root answers 404 (no docs UI).
+    "api:openapi-json", "api:api-root",
 }
 SAMPLE = {"int": "1", "slug": "x", "str": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
@@ -64,6 +67,11 @@ def test_it_requires_login(client: Client, name: str, route: str) -> None:
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         if response.status_code == 405:
+            continue
+        if name.startswith("api:"):
+            # The JSON API never redirects: clients get 401 and a JSON body without any record data.
+            assert response.status_code == 401, f"{method.upper()} {path} ({name}) gave {response.status_code}"
+            assert set(response.json()) <= {"detail", "errors"}, f"{path} answered {response.json()}"
             continue
         assert response.status_code == 302, f"{method.upper()} {path} ({name}) gave {response.status_code}"
         assert response.url.startswith("/account/login/"), f"{path} redirected to {response.url}"

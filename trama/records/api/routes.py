@@ -1,0 +1,398 @@
+"""JSON endpoints of social records: households, their members, consents and plan (issue 4 §5).
+
+Every endpoint goes through the access funnel exactly as the pages do (trama/records/views): lists start from
+`households_visible_to`, one household is opened with `open_household` — which writes the audit event of each
+read and of each denial (404 outside, 403 on a write for read-only users) —, members come from `people_of`, and
+encrypted fields are read through the entitlement it issues. Writes call the same services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from trama.accounts import access as accounts_access
+from trama.accounts.roles import Perm
+from trama.network.access import require_perm
+from trama.network.models import Network, Organisation
+from trama.records import consent as consent_services
+from trama.records import services
+from trama.records.access import (
+    OBJECT_TYPE,
+    HouseholdAccess,
+    can_create_households,
+    households_visible_to,
+    open_household,
+    people_of,
+    scope_of,
+)
+from trama.records.api import schemas as s
+from trama.records.api.common import (
+    ApiError,
+    call_service,
+    error_responses,
+    field_error,
+    paginate,
+    user_of,
+)
+from trama.records.categories import DataCategory, field_category
+from trama.records.models import (
+    Assessment,
+    AssessmentScore,
+    Consent,
+    ConsentRecipient,
+    Dimension,
+    HouseholdStatus,
+    Person,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    ReviewOutcome,
+)
+from trama.records.protection import reveal_if_entitled
+from trama.records.selectors import find_possible_duplicates
+from trama.territory.models import Area
+
+router = Router(tags=["records"])
+
+PERSON_LABEL = "records.person"
+ENCRYPTED_PERSON_FIELDS = ("documents_status", "residency_status", "disability", "health_notes")
+PERSON_OUTPUT_FIELDS = (
+    "role_in_household", "first_name_or_alias", "surname", "birth_date", "birth_year", "sex_gender", "fiscal_code",
+    "languages", "interpreter_needed", "phones", "emails", "housing_situation", "labour_status", "education_level",
+    "citizenship", "country_of_birth", "mother_country_of_birth", "father_country_of_birth", *ENCRYPTED_PERSON_FIELDS,
+)
+
+
+def _open(request: HttpRequest, household_id: int, *, write: bool = False, purpose: str = "view") -> HouseholdAccess:
+    """The household through the funnel, like the pages' `open_for`: 404 outside, 403 on a write for read-only
+    users, audited either way."""
+    return open_household(request.user, household_id, write=write, purpose=purpose, request=request)
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj.name)} if obj is not None else None
+
+
+# --- Households -----------------------------------------------------------------------------------------
+
+
+def _household_out(opened: HouseholdAccess) -> dict[str, Any]:
+    household = opened.household
+    categories = opened.categories
+    identity = DataCategory.IDENTITY in categories
+    plan = DataCategory.NEEDS_AND_PLAN in categories
+    return {
+        "id": household.pk, "reference_code": household.reference_code,
+        "organisation": _ref(household.organisation), "via": list(opened.via),
+        "categories": [c for c in DataCategory.values if c in categories], "can_edit": opened.can_edit,
+        "members_count": people_of(opened).count(),
+        "label": household.label if identity else None,
+        "municipio": _ref(household.municipio) if identity else None,
+        "nil": _ref(household.nil) if identity else None,
+        "status": household.status if plan else None,
+        "opened_on": household.opened_on if plan else None,
+        "closed_on": household.closed_on if plan else None,
+        "closure_reason": household.closure_reason if plan else None,
+        "closure_note": household.closure_note if plan else None,
+    }
+
+
+@router.get("/households", response={200: s.HouseholdPage, **error_responses(400)},
+            summary="Households the caller may see")
+def household_list(request: HttpRequest, q: str = Query("", max_length=100),
+                   status: HouseholdStatus | None = None, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    """Households the caller may open, newest first. Like the page's list it opens none of them (no audit, no
+    decryption): identity fields appear only for the caller's own households."""
+    scope = scope_of(request.user)
+    own = Q(organisation_id__in=scope.reader_org_ids)
+    households = (households_visible_to(request.user).select_related("organisation", "municipio")
+                  .annotate(members_count=Count("members", distinct=True)))
+    if q.strip():
+        households = households.filter(Q(reference_code__icontains=q.strip()) | Q(label__icontains=q.strip()))
+    if status:
+        households = households.filter(status=status)
+    meta, items = paginate(households.order_by("-opened_on", "-id"), page, per_page)
+    own_ids = set(households.filter(own, pk__in=[h.pk for h in items]).values_list("pk", flat=True))
+    results = []
+    for household in items:
+        mine = household.pk in own_ids
+        results.append({
+            "id": household.pk, "reference_code": household.reference_code,
+            "organisation": _ref(household.organisation), "is_own": mine, "status": household.status,
+            "opened_on": household.opened_on if mine else None, "members_count": household.members_count,
+            "label": household.label if mine else None, "municipio": _ref(household.municipio) if mine else None,
+        })
+    return {**meta, "results": results}
+
+
+def _area(area_id: int | None, kind: str, field: str) -> Area | None:
+    if area_id is None:
+        return None
+    area = Area.objects.filter(pk=area_id, kind=kind).first()
+    if area is None:
+        raise field_error(field, _("Area sconosciuta o del tipo sbagliato."))
+    return area
+
+
+@router.post("/households", response={201: s.HouseholdOut, **error_responses(400, 403)},
+             summary="Create a household")
+def household_create(request: HttpRequest, payload: s.HouseholdIn) -> tuple[int, dict[str, Any]]:
+    require_perm(request.user, can_create_households(request.user), object_type=OBJECT_TYPE, request=request)
+    organisations = accounts_access.organisations_for(request.user, perm=Perm.RECORDS_EDIT).filter(is_active=True)
+    if payload.organisation is None:
+        if organisations.count() != 1:
+            raise field_error("organisation", _("Indica l'organizzazione titolare."))
+        organisation = organisations.get()
+    else:
+        found = organisations.filter(pk=payload.organisation).first()
+        if found is None:
+            raise field_error("organisation", _("Non puoi creare nuclei per questa organizzazione."))
+        organisation = found
+    municipio = _area(payload.municipio, "municipio", "municipio")
+    nil = _area(payload.nil, "nil", "nil")
+    household = call_service(lambda: services.household_create(
+        organisation=organisation, by=user_of(request), label=payload.label, municipio=municipio, nil=nil,
+        opened_on=payload.opened_on))
+    return 201, _household_out(_open(request, household.pk))
+
+
+@router.get("/households/{int:household_id}", response={200: s.HouseholdOut, **error_responses(404)},
+            summary="One household, with what the caller may read of it")
+def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
+    return _household_out(_open(request, household_id))
+
+
+# --- People ---------------------------------------------------------------------------------------------
+
+
+def _person_out(opened: HouseholdAccess, person: Person) -> dict[str, Any]:
+    categories = opened.categories
+    out: dict[str, Any] = {"id": person.pk, "household_id": person.household_id}
+    for name in PERSON_OUTPUT_FIELDS:
+        if name in ENCRYPTED_PERSON_FIELDS:
+            out[name] = reveal_if_entitled(person, name, entitlement=opened.entitlement)
+        else:
+            out[name] = getattr(person, name) if field_category(PERSON_LABEL, name) in categories else None
+    out["is_minor"] = person.is_minor() if DataCategory.IDENTITY in categories else None
+    return out
+
+
+@router.get("/households/{int:household_id}/people", response={200: s.PersonPage, **error_responses(404)},
+            summary="Members of a household the caller may see")
+def person_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    opened = _open(request, household_id)
+    meta, items = paginate(people_of(opened).order_by("id"), page, per_page)
+    return {**meta, "results": [_person_out(opened, person) for person in items]}
+
+
+@router.get("/households/{int:household_id}/people/{int:person_id}",
+            response={200: s.PersonOut, **error_responses(404)}, summary="One member")
+def person_detail(request: HttpRequest, household_id: int, person_id: int) -> dict[str, Any]:
+    opened = _open(request, household_id)
+    person = people_of(opened).filter(pk=person_id).first()
+    if person is None:
+        raise ApiError(404, _("Non trovato."))
+    return _person_out(opened, person)
+
+
+def _duplicates(request: HttpRequest, values: dict[str, Any]) -> list[dict[str, Any]]:
+    # Only among the people the caller may already see, and only reference codes: never another organisation's
+    # records, never names of a household seen without identity.
+    candidates = Person.objects.filter(household__in=households_visible_to(request.user))
+    matches = find_possible_duplicates(
+        candidates=candidates, first_name_or_alias=values.get("first_name_or_alias") or "",
+        surname=values.get("surname") or "", fiscal_code=values.get("fiscal_code") or "",
+        birth_date=values.get("birth_date"), birth_year=values.get("birth_year"))
+    return [{"household": m.person.household.reference_code, "reasons": list(m.reasons)} for m in matches]
+
+
+@router.post("/households/{int:household_id}/people",
+             response={201: s.PersonOut, **error_responses(400, 403, 404, 409)}, summary="Add a member")
+def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> tuple[int, dict[str, Any]]:
+    """Like the page: fields of categories the caller may not read are refused; a possible duplicate among the
+    people the caller may see gives 409 with `duplicates` until `confirm_duplicate` is true."""
+    opened = _open(request, household_id, write=True, purpose="person_add")
+    values = payload.dict(exclude={"confirm_duplicate"})
+    refused = {name: [_("Non puoi inserire dati di questa categoria.")] for name, value in values.items()
+               if value not in (None, "", []) and field_category(PERSON_LABEL, name) is not None
+               and field_category(PERSON_LABEL, name) not in opened.categories}
+    if refused:
+        raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
+    duplicates = _duplicates(request, values)
+    if duplicates and not payload.confirm_duplicate:
+        message = _("Potrebbe essere una persona già registrata. Se è una persona diversa, conferma e invia di "
+                    "nuovo.")
+        raise ApiError(409, message, {"confirm_duplicate": [message]}, duplicates=duplicates)
+    role = values.pop("role_in_household")
+    name = values.pop("first_name_or_alias")
+    person = call_service(lambda: services.person_add(
+        household=opened.household, by=user_of(request), role_in_household=role, first_name_or_alias=name,
+        **{k: v for k, v in values.items() if v not in (None, "", [])}))
+    return 201, _person_out(opened, person)
+
+
+# --- Consents -------------------------------------------------------------------------------------------
+
+
+def _consent_out(opened: HouseholdAccess, consent: Consent) -> dict[str, Any]:
+    identity = DataCategory.IDENTITY in opened.categories
+    return {
+        "id": consent.pk, "household_id": consent.household_id, "person_id": consent.person_id,
+        "person_name": consent.person.display_name if consent.person is not None and identity else None,
+        "purposes": list(consent.purposes), "categories": list(consent.categories),
+        "recipients": [{"organisation": _ref(r.organisation), "network": _ref(r.network)}
+                       for r in consent.recipients.all()],
+        "legal_basis": consent.legal_basis, "special_condition": consent.special_condition,
+        "given_by_kind": consent.given_by_kind,
+        "given_by_name": reveal_if_entitled(consent, "given_by_name", entitlement=opened.entitlement),
+        "notice_version": consent.notice_version, "notice_language": consent.notice_language,
+        "given_on": consent.given_on, "expires_on": consent.expires_on, "withdrawn_at": consent.withdrawn_at,
+        "active": consent.is_active(), "recorded_for": _ref(consent.recorded_for),
+    }
+
+
+def _consents(opened: HouseholdAccess) -> Any:
+    recipients = ConsentRecipient.objects.select_related("organisation", "network")
+    consents = (Consent.objects.filter(household=opened.household)
+                .select_related("person", "recorded_for")
+                .prefetch_related(Prefetch("recipients", queryset=recipients)).order_by("-given_on", "-id"))
+    if opened.person_ids is not None:
+        consents = consents.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    return consents
+
+
+@router.get("/households/{int:household_id}/consents", response={200: s.ConsentPage, **error_responses(404)},
+            summary="Consents of a household")
+def consent_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    opened = _open(request, household_id)
+    meta, items = paginate(_consents(opened), page, per_page)
+    return {**meta, "results": [_consent_out(opened, consent) for consent in items]}
+
+
+def _by_ids(queryset: Any, ids: list[int], field: str, message: str) -> list[Any]:
+    wanted = list(dict.fromkeys(ids))
+    found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise field_error(field, message % {"values": ", ".join(missing)})
+    return [found[pk] for pk in wanted]
+
+
+@router.post("/households/{int:household_id}/consents",
+             response={201: s.ConsentOut, **error_responses(400, 403, 404)}, summary="Record a consent")
+def consent_add(request: HttpRequest, household_id: int, payload: s.ConsentIn) -> tuple[int, dict[str, Any]]:
+    """Record a consent given on paper, with the choices the page offers: a member of the household, active
+    organisations other than the owner, networks the owner belongs to."""
+    opened = _open(request, household_id, write=True, purpose="consent_add")
+    household = opened.household
+    owner = household.organisation
+    person = None
+    if payload.person is not None:
+        person = people_of(opened).filter(pk=payload.person).first()
+        if person is None:
+            raise field_error("person", _("La persona non fa parte di questo nucleo."))
+    organisations = _by_ids(Organisation.objects.filter(is_active=True).exclude(pk=owner.pk),
+                            payload.recipient_organisations, "recipient_organisations",
+                            _("Organizzazioni non disponibili come destinatarie: %(values)s."))
+    networks = _by_ids(Network.objects.filter(is_active=True, pk__in=owner.network_memberships.values("network_id")),
+                       payload.recipient_networks, "recipient_networks",
+                       _("Reti non disponibili come destinatarie: %(values)s."))
+    consent = call_service(lambda: consent_services.consent_record(
+        household=household, by=user_of(request), purposes=payload.purposes, categories=payload.categories,
+        given_on=payload.given_on, expires_on=payload.expires_on, notice_version=payload.notice_version,
+        notice_language=payload.notice_language, person=person, recipient_organisations=organisations,
+        recipient_networks=networks, given_by_kind=payload.given_by_kind, given_by_name=payload.given_by_name,
+        guardian_evidence=payload.guardian_evidence))
+    return 201, _consent_out(opened, _consents(opened).get(pk=consent.pk))
+
+
+@router.post("/households/{int:household_id}/consents/{int:consent_id}/withdraw",
+             response={200: s.ConsentOut, **error_responses(400, 403, 404, 409)}, summary="Withdraw a consent")
+def consent_withdraw(request: HttpRequest, household_id: int, consent_id: int,
+                     payload: s.WithdrawIn | None = None) -> dict[str, Any]:
+    """Effective at once: from the next request its recipients no longer see what it shared."""
+    opened = _open(request, household_id, write=True, purpose="consent_withdraw")
+    consent = Consent.objects.filter(household=opened.household, pk=consent_id).first()
+    if consent is None:
+        raise ApiError(404, _("Non trovato."))
+    reason = payload.reason if payload is not None else ""
+    call_service(lambda: consent_services.consent_withdraw(consent=consent, by=user_of(request), reason=reason))
+    return _consent_out(opened, _consents(opened).get(pk=consent.pk))
+
+
+# --- Plan -----------------------------------------------------------------------------------------------
+
+
+def _assignee(action: PlanAction, opened: HouseholdAccess) -> dict[str, str]:
+    if action.by_organisation_id is not None:
+        return {"kind": "organisation", "name": str(action.by_organisation)}
+    if action.by_operator_id is not None:
+        assert action.by_operator is not None
+        return {"kind": "operator", "name": action.by_operator.full_name or action.by_operator.email}
+    member = action.by_member
+    if member is None:
+        return {"kind": "none", "name": ""}
+    if DataCategory.IDENTITY in opened.categories and (opened.person_ids is None or member.pk in opened.person_ids):
+        return {"kind": "member", "name": member.display_name}
+    return {"kind": "member", "name": _("Un familiare")}
+
+
+def _plan_out(opened: HouseholdAccess) -> dict[str, Any]:
+    household = opened.household
+    entitlement = opened.entitlement
+    health = DataCategory.HEALTH in opened.categories
+    actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
+    goals = (PlanGoal.objects.filter(plan__household=household)
+             .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
+    outcomes = ReviewOutcome.objects.select_related("review")
+    scores = AssessmentScore.objects.select_related("assessment")
+    if not health:
+        goals = goals.exclude(dimension=Dimension.HEALTH)
+        outcomes = outcomes.exclude(dimension=Dimension.HEALTH)
+        scores = scores.exclude(dimension=Dimension.HEALTH)
+    reviews = (PlanReview.objects.filter(household=household)
+               .prefetch_related(Prefetch("outcomes", queryset=outcomes)).order_by("-reviewed_on", "-id"))
+    latest = (Assessment.objects.filter(household=household)
+              .prefetch_related(Prefetch("scores", queryset=scores)).order_by("-assessed_on", "-id").first())
+    plan = getattr(household, "plan", None)  # a household without goals has no plan yet
+    return {
+        "household_id": household.pk, "shared": True,
+        "version": plan.version if plan is not None else 0,
+        "goals": [{
+            "id": goal.pk, "dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
+            "description": reveal_if_entitled(goal, "description", entitlement=entitlement) or "",
+            "actions": [{
+                "id": action.pk, "status": action.status, "due_date": action.due_date,
+                "description": reveal_if_entitled(action, "description", entitlement=entitlement) or "",
+                "assignee": _assignee(action, opened),
+            } for action in goal.actions.all()],
+        } for goal in goals.order_by("dimension", "id")],
+        "reviews": [{
+            "id": review.pk, "kind": review.kind, "reviewed_on": review.reviewed_on,
+            "outcomes": [{"dimension": o.dimension, "result": o.result,
+                          "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""}
+                         for o in review.outcomes.all()],
+        } for review in reviews],
+        "latest_assessment": None if latest is None else {
+            "id": latest.pk, "assessed_on": latest.assessed_on,
+            "scores": [{"dimension": score.dimension, "score": score.score,
+                        "notes": reveal_if_entitled(score, "notes", entitlement=entitlement) or ""}
+                       for score in latest.scores.all()],
+        },
+    }
+
+
+@router.get("/households/{int:household_id}/plan", response={200: s.PlanOut, **error_responses(404)},
+            summary="The accompaniment plan, reviews and latest assessment")
+def plan_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
+    """Null content unless the caller's access includes the `needs_and_plan` category (like every field of a
+    category not shared)."""
+    opened = _open(request, household_id)
+    if DataCategory.NEEDS_AND_PLAN not in opened.categories:
+        return {"household_id": opened.household.pk, "shared": False, "version": None, "goals": None,
+                "reviews": None, "latest_assessment": None}
+    return _plan_out(opened)

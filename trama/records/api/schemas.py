@@ -1,0 +1,263 @@
+"""Input and output schemas of the records API. A field belonging to a data category (trama/records/categories.py)
+is null when the caller's access to the household does not include that category: its description says which
+category it needs. `categories` in the household's answer lists what the caller was given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from trama.records.api.common import PageMeta
+from trama.records.notice import CURRENT_NOTICE_VERSION
+
+
+def needs(category: str, what: str = "") -> str:
+    text = f"Null unless the caller's access includes the `{category}` data category."
+    return f"{what} {text}".strip()
+
+
+IDENTITY = needs("identity")
+CONTACTS = needs("contacts")
+NEEDS_AND_PLAN = needs("needs_and_plan")
+HEALTH = needs("health")
+LEGAL_MIGRATION = needs("legal_migration")
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+# --- Households -----------------------------------------------------------------------------------------
+
+
+class HouseholdListItem(Schema):
+    id: int
+    reference_code: str
+    organisation: Ref = Field(description="The owning organisation.")
+    is_own: bool = Field(description="The household belongs to one of the caller's organisations.")
+    status: str = Field(description="open | closed.")
+    opened_on: dt.date | None = Field(description="Only for the caller's own households; null otherwise.")
+    members_count: int
+    label: str | None = Field(description="Identity: only for the caller's own households (open the household "
+                                          "to see what is shared with you); null otherwise.")
+    municipio: Ref | None = Field(description="Identity: only for the caller's own households; null otherwise.")
+
+
+class HouseholdPage(PageMeta):
+    results: list[HouseholdListItem]
+
+
+class HouseholdOut(Schema):
+    id: int
+    reference_code: str
+    organisation: Ref
+    via: list[str] = Field(description="How the caller reaches it: own, consent, legal_basis, referral, "
+                                       "break_glass.")
+    categories: list[str] = Field(description="The data categories the caller may read; fields of the others are "
+                                              "null.")
+    can_edit: bool
+    members_count: int = Field(description="Members the caller may see (all, or those a consent or referral "
+                                           "covers).")
+    label: str | None = Field(description=IDENTITY)
+    municipio: Ref | None = Field(description=IDENTITY)
+    nil: Ref | None = Field(description=IDENTITY)
+    status: str | None = Field(description=NEEDS_AND_PLAN)
+    opened_on: dt.date | None = Field(description=NEEDS_AND_PLAN)
+    closed_on: dt.date | None = Field(description=NEEDS_AND_PLAN)
+    closure_reason: str | None = Field(description=NEEDS_AND_PLAN)
+    closure_note: str | None = Field(description=NEEDS_AND_PLAN)
+
+
+class HouseholdIn(Schema):
+    organisation: int | None = Field(None, description="The owning organisation (id). Optional when the caller "
+                                                       "may create households for one organisation only.")
+    label: str = Field("", max_length=120)
+    municipio: int | None = Field(None, description="Area id of a Municipio.")
+    nil: int | None = Field(None, description="Area id of a NIL.")
+    opened_on: dt.date | None = None
+
+
+# --- People ---------------------------------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    household_id: int
+    role_in_household: str | None = Field(description=IDENTITY)
+    first_name_or_alias: str | None = Field(description=IDENTITY)
+    surname: str | None = Field(description=IDENTITY)
+    birth_date: dt.date | None = Field(description=IDENTITY)
+    birth_year: int | None = Field(description=IDENTITY)
+    is_minor: bool | None = Field(description=needs("identity", "Null also when no birth date or year is known."))
+    sex_gender: str | None = Field(description=IDENTITY)
+    fiscal_code: str | None = Field(description=IDENTITY)
+    languages: list[str] | None = Field(description=IDENTITY)
+    interpreter_needed: bool | None = Field(description=IDENTITY)
+    phones: list[str] | None = Field(description=CONTACTS)
+    emails: list[str] | None = Field(description=CONTACTS)
+    housing_situation: str | None = Field(description=NEEDS_AND_PLAN)
+    labour_status: str | None = Field(description=NEEDS_AND_PLAN)
+    education_level: str | None = Field(description=NEEDS_AND_PLAN)
+    citizenship: str | None = Field(description=LEGAL_MIGRATION)
+    country_of_birth: str | None = Field(description=LEGAL_MIGRATION)
+    mother_country_of_birth: str | None = Field(description=LEGAL_MIGRATION)
+    father_country_of_birth: str | None = Field(description=LEGAL_MIGRATION)
+    documents_status: str | None = Field(description=LEGAL_MIGRATION)
+    residency_status: str | None = Field(description=LEGAL_MIGRATION)
+    disability: str | None = Field(description=HEALTH)
+    health_notes: str | None = Field(description=HEALTH)
+
+
+class PersonPage(PageMeta):
+    results: list[PersonOut]
+
+
+class PersonIn(Schema):
+    """Only a first name or an alias is required. Fields of a category the caller may not read are refused."""
+
+    role_in_household: str
+    first_name_or_alias: str = Field(max_length=120)
+    surname: str = Field("", max_length=120)
+    birth_date: dt.date | None = None
+    birth_year: int | None = None
+    sex_gender: str = ""
+    fiscal_code: str = Field("", max_length=16)
+    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes.")
+    interpreter_needed: bool | None = None
+    phones: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    housing_situation: str = ""
+    labour_status: str = ""
+    education_level: str = ""
+    citizenship: str = Field("", description="ISO 3166-1 alpha-2.")
+    country_of_birth: str = ""
+    mother_country_of_birth: str = ""
+    father_country_of_birth: str = ""
+    documents_status: str = ""
+    residency_status: str = ""
+    disability: str = ""
+    health_notes: str = Field("", max_length=20_000)
+    confirm_duplicate: bool = Field(False, description="Set after a 409 listing possible duplicates, to record "
+                                                       "the person anyway.")
+
+
+# --- Consents -------------------------------------------------------------------------------------------
+
+
+class RecipientOut(Schema):
+    organisation: Ref | None
+    network: Ref | None
+
+
+class ConsentOut(Schema):
+    id: int
+    household_id: int
+    person_id: int | None = Field(description="Null: the consent covers the whole household.")
+    person_name: str | None = Field(description=IDENTITY)
+    purposes: list[str]
+    categories: list[str]
+    recipients: list[RecipientOut]
+    legal_basis: str
+    special_condition: str
+    given_by_kind: str
+    given_by_name: str | None = Field(description=IDENTITY)
+    notice_version: str
+    notice_language: str
+    given_on: dt.date
+    expires_on: dt.date | None
+    withdrawn_at: dt.datetime | None
+    active: bool
+    recorded_for: Ref
+
+
+class ConsentPage(PageMeta):
+    results: list[ConsentOut]
+
+
+class ConsentIn(Schema):
+    """The same terms as the page's form; the rules are the service's (trama/records/consent.py)."""
+
+    person: int | None = Field(None, description="A member (id) when the consent is given for one person; "
+                                                 "null for the whole household.")
+    purposes: list[str]
+    categories: list[str]
+    recipient_organisations: list[int] = Field(default_factory=list, description="Organisation ids.")
+    recipient_networks: list[int] = Field(default_factory=list,
+                                          description="Network ids, among those of the owning organisation.")
+    given_by_kind: str
+    given_by_name: str = Field("", max_length=200)
+    guardian_evidence: str = Field("", max_length=2000)
+    notice_version: str = CURRENT_NOTICE_VERSION
+    notice_language: str
+    given_on: dt.date
+    expires_on: dt.date | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+# --- Plan -----------------------------------------------------------------------------------------------
+
+
+class AssigneeOut(Schema):
+    kind: str = Field(description="organisation | operator | member | none.")
+    name: str
+
+
+class ActionOut(Schema):
+    id: int
+    description: str
+    status: str
+    due_date: dt.date | None
+    assignee: AssigneeOut
+
+
+class GoalOut(Schema):
+    id: int
+    dimension: str
+    description: str
+    target_date: dt.date | None
+    status: str
+    actions: list[ActionOut]
+
+
+class OutcomeOut(Schema):
+    dimension: str
+    result: str
+    evidence: str
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    reviewed_on: dt.date
+    outcomes: list[OutcomeOut]
+
+
+class ScoreOut(Schema):
+    dimension: str
+    score: int
+    notes: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    assessed_on: dt.date
+    scores: list[ScoreOut]
+
+
+class PlanOut(Schema):
+    """The accompaniment plan. Everything but the household's id is null unless the caller's access includes the
+    `needs_and_plan` category; rows of the health dimension appear only with the `health` category."""
+
+    household_id: int
+    shared: bool = Field(description="The caller's access includes the `needs_and_plan` category.")
+    version: int | None = Field(description=needs("needs_and_plan", "The plan's current version number (0: no goal "
+                                                                    "yet)."))
+    goals: list[GoalOut] | None = Field(description=NEEDS_AND_PLAN)
+    reviews: list[ReviewOut] | None = Field(description=NEEDS_AND_PLAN)
+    latest_assessment: AssessmentOut | None = Field(description=needs("needs_and_plan", "Also null before the "
+                                                                                        "first assessment."))

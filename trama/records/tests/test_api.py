@@ -1,0 +1,433 @@
+"""The staff JSON API of records (/api/, trama/api.py): authentication, the access funnel, categories, consents."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver
+from django.utils import timezone
+
+from trama.api import api
+from trama.core.models import AuditEvent
+from trama.core.testing import Personas
+from trama.records import consent as consent_services
+from trama.records import services
+from trama.records.categories import DataCategory
+from trama.records.models import Consent, Dimension, Household, HouseholdRole
+from trama.records.tests.helpers import make_household, make_person
+
+C = DataCategory
+METHODS = ("get", "post", "put", "patch", "delete")
+PUBLIC_ROUTES = {"openapi-json", "api-root"}  # the OpenAPI document (no data) and the empty root (404)
+
+
+def _patterns() -> list[URLPattern]:
+    patterns, _app, _namespace = api.urls
+    found: list[URLPattern] = []
+    for pattern in patterns:
+        assert not isinstance(pattern, URLResolver)
+        found.append(pattern)
+    return found
+
+
+def _url(pattern: URLPattern) -> str:
+    # Every path parameter of the API is an int id (household_id, person_id, consent_id, referral_id).
+    route = re.sub(r"<(?:\w+:)?\w+>", "1", str(pattern.pattern))
+    return f"/api/{route}"
+
+
+def _body(response: Any) -> dict[str, Any]:
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    return json.loads(response.content)
+
+
+def _post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:
+    return client.post(url, data=json.dumps(data or {}), content_type="application/json")
+
+
+@pytest.fixture
+def family(personas: Personas) -> Household:
+    p = personas
+    household = make_household(p, label="Famiglia R.")
+    make_person(p, household, first_name_or_alias="Amina", surname="R.", phones=["3331234567"],
+                health_notes="asma", documents_status="none", citizenship="MA")
+    make_person(p, household, first_name_or_alias="Yusuf", role_in_household=HouseholdRole.CHILD,
+                birth_year=timezone.localdate().year - 8)
+    return household
+
+
+def _consent(p: Personas, household: Household, categories: list[str]) -> Consent:
+    return consent_services.consent_record(
+        household=household, by=p.proximity, purposes=["share_named_organisations"], categories=categories,
+        given_on=timezone.localdate(), notice_version="2026-11", notice_language="it",
+        recipient_organisations=[p.ets_b], given_by_name="Amina")
+
+
+# --- Authentication -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_route_answers_401_without_a_session() -> None:
+    # Generated from the API's URL patterns: a new route is covered without touching this test. CSRF checks are
+    # enforced, so an anonymous POST is a 401 too, never a 403 about the token.
+    client = Client(enforce_csrf_checks=True)
+    checked = 0
+    for pattern in _patterns():
+        if pattern.name in PUBLIC_ROUTES:
+            continue
+        answered = []
+        for method in METHODS:
+            if method == "get":
+                response = client.get(_url(pattern))
+            else:
+                response = getattr(client, method)(_url(pattern), data="{}", content_type="application/json")
+            assert response.status_code in (401, 405), (method, _url(pattern), response.status_code)
+            if response.status_code == 401:
+                assert _body(response) == {"detail": "Accedi per usare l'API.", "errors": {}}
+                answered.append(method)
+        assert answered, _url(pattern)
+        checked += 1
+    assert checked >= 13
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_lists_the_paths(client: Client) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = _body(response)
+    paths = document["paths"]
+    for path in ("/api/households", "/api/households/{household_id}", "/api/households/{household_id}/people",
+                 "/api/households/{household_id}/people/{person_id}", "/api/households/{household_id}/consents",
+                 "/api/households/{household_id}/consents/{consent_id}/withdraw",
+                 "/api/households/{household_id}/plan", "/api/referrals", "/api/referrals/{referral_id}",
+                 "/api/referrals/{referral_id}/decline", "/api/referrals/{referral_id}/messages"):
+        assert path in paths, path
+    assert set(paths["/api/households"]) == {"get", "post"}
+    person = document["components"]["schemas"]["PersonOut"]["properties"]
+    assert "health" in person["health_notes"]["description"]
+
+
+def test_a_session_without_the_second_factor_gets_403_json(personas: Personas, client_as, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRAMA_2FA_REQUIRED = True
+    client = client_as(personas.proximity)
+    response = client.get("/api/households")
+    assert response.status_code == 403
+    assert "due passaggi" in _body(response)["detail"]
+    # The public HSDS API under the same prefix is untouched.
+    assert client.get("/api/hsds/").status_code == 200
+
+
+def test_an_idle_session_gets_401_json(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as(personas.proximity)
+    session = client.session
+    session["trama_last_seen"] = int(time.time()) - 24 * 3600
+    session.save()
+    response = client.get("/api/households")
+    assert response.status_code == 401
+    assert "inattività" in _body(response)["detail"]
+    assert client.get("/api/households").status_code == 401  # logged out
+
+
+def test_a_post_without_the_csrf_token_is_refused(personas: Personas) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.proximity)
+    response = _post(client, "/api/households", {"label": "X"})
+    assert response.status_code == 403
+    assert "CSRF" in _body(response)["detail"]
+    assert client.get("/api/households").status_code == 200
+
+
+# --- Households -----------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_visible_households_only(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    other = make_household(p, organisation=p.ets_other, label="Altra")
+    body = _body(client_as(p.proximity).get("/api/households"))
+    assert body["count"] == 1
+    item = body["results"][0]
+    assert item["id"] == family.pk and item["is_own"] and item["label"] == "Famiglia R."
+    assert item["members_count"] == 2
+    assert all(row["id"] != other.pk for row in body["results"])
+    assert _body(client_as(p.referent_other).get("/api/households"))["count"] == 1
+
+
+def test_the_list_filters_and_caps_the_page_size(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    assert _body(client.get("/api/households?status=closed"))["count"] == 0
+    assert _body(client.get(f"/api/households?q={family.reference_code}"))["count"] == 1
+    assert _body(client.get("/api/households?q=nessuno"))["count"] == 0
+    body = _body(client.get("/api/households?per_page=1000&page=1"))
+    assert body["per_page"] == 100 and body["page"] == 1 and body["pages"] == 1
+    wrong = client.get("/api/households?status=maybe")
+    assert wrong.status_code == 400 and "status" in _body(wrong)["errors"]
+
+
+def test_a_shared_household_in_the_list_has_no_identity(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    _consent(p, family, [C.NEEDS_AND_PLAN])
+    item = _body(client_as(p.proximity_b).get("/api/households"))["results"][0]
+    assert item["id"] == family.pk and not item["is_own"]
+    assert item["label"] is None and item["municipio"] is None
+
+
+def test_the_owner_reads_the_household_and_the_read_is_audited(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                                client_as) -> None:
+    p = personas
+    response = client_as(p.proximity).get(f"/api/households/{family.pk}")
+    assert response.status_code == 200
+    body = _body(response)
+    assert body["label"] == "Famiglia R." and body["via"] == ["own"] and body["can_edit"]
+    assert set(body["categories"]) == set(C.values)
+    assert body["status"] == "open" and body["members_count"] == 2
+    event = AuditEvent.objects.filter(action="records.household.view", object_id=str(family.pk)).latest("pk")
+    assert event.actor == p.proximity
+
+
+@pytest.mark.parametrize("suffix", ["", "/people", "/consents", "/plan"])
+def test_another_organisations_household_is_404_and_audited(personas: Personas, family: Household, client_as,  # type: ignore[no-untyped-def]
+                                                            suffix: str) -> None:
+    p = personas
+    response = client_as(p.referent_other).get(f"/api/households/{family.pk}{suffix}")
+    assert response.status_code == 404
+    assert _body(response) == {"detail": "Non trovato.", "errors": {}}
+    assert AuditEvent.objects.filter(action="access.denied", object_id=str(family.pk), actor=p.referent_other,
+                                     details__status=404).count() == 1
+    assert not AuditEvent.objects.filter(action="records.household.view", actor=p.referent_other).exists()
+
+
+def test_another_organisations_household_cannot_be_written(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                           client_as) -> None:
+    p = personas
+    client = client_as(p.referent_other)
+    response = _post(client, f"/api/households/{family.pk}/people",
+                     {"role_in_household": "other_adult", "first_name_or_alias": "X"})
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", object_id=str(family.pk),
+                                     details__write=True).exists()
+    assert family.members.count() == 2
+
+
+def test_a_reader_who_may_not_edit_gets_403_on_writes(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    _consent(p, family, [C.IDENTITY])
+    response = _post(client_as(p.proximity_b), f"/api/households/{family.pk}/people",
+                     {"role_in_household": "other_adult", "first_name_or_alias": "X"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", object_id=str(family.pk), details__status=403).exists()
+
+
+def test_create_a_household(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    response = _post(client, "/api/households", {"label": "Famiglia Nuova", "municipio": p.municipio8.pk})
+    assert response.status_code == 201, response.content
+    body = _body(response)
+    assert body["label"] == "Famiglia Nuova" and body["municipio"]["id"] == p.municipio8.pk
+    household = Household.objects.get(pk=body["id"])
+    assert household.organisation == p.ets_a
+    wrong = _post(client, "/api/households", {"municipio": p.city.pk, "opened_on": "ieri"})
+    assert wrong.status_code == 400
+    assert set(_body(wrong)["errors"]) == {"opened_on"}
+    wrong = _post(client, "/api/households", {"municipio": p.city.pk})
+    assert wrong.status_code == 400 and "municipio" in _body(wrong)["errors"]
+    refused = _post(client_as(p.evaluator), "/api/households", {"label": "X"})
+    assert refused.status_code == 403
+
+
+def test_a_future_opening_date_is_a_clean_400(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    response = _post(client_as(personas.proximity), "/api/households", {"opened_on": "2999-01-01"})
+    assert response.status_code == 400
+    body = _body(response)
+    assert body["errors"] == {"opened_on": [body["detail"]]}
+
+
+# --- People and categories ------------------------------------------------------------------------------
+
+
+def test_the_owner_reads_every_field_of_a_member(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    body = _body(client_as(p.proximity).get(f"/api/households/{family.pk}/people"))
+    assert body["count"] == 2
+    amina = body["results"][0]
+    assert amina["first_name_or_alias"] == "Amina" and amina["phones"] == ["3331234567"]
+    assert amina["health_notes"] == "asma" and amina["documents_status"] == "none" and amina["citizenship"] == "MA"
+    child = _body(client_as(p.proximity).get(f"/api/households/{family.pk}/people/{body['results'][1]['id']}"))
+    assert child["is_minor"] is True
+
+
+def test_categories_not_shared_are_absent_for_a_recipient(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                          client_as) -> None:
+    p = personas
+    _consent(p, family, [C.IDENTITY, C.NEEDS_AND_PLAN])
+    client = client_as(p.proximity_b)
+    household = _body(client.get(f"/api/households/{family.pk}"))
+    assert household["categories"] == [C.IDENTITY, C.NEEDS_AND_PLAN] and household["via"] == ["consent"]
+    assert not household["can_edit"]
+    amina = _body(client.get(f"/api/households/{family.pk}/people"))["results"][0]
+    assert amina["first_name_or_alias"] == "Amina"
+    for name in ("phones", "emails", "health_notes", "disability", "documents_status", "residency_status",
+                 "citizenship"):
+        assert amina[name] is None, name
+    assert b"asma" not in client.get(f"/api/households/{family.pk}/people/{amina['id']}").content
+
+
+def test_without_identity_a_recipient_sees_no_names(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    _consent(p, family, [C.NEEDS_AND_PLAN])
+    client = client_as(p.proximity_b)
+    household = _body(client.get(f"/api/households/{family.pk}"))
+    assert household["label"] is None and household["status"] == "open"
+    people = client.get(f"/api/households/{family.pk}/people")
+    assert b"Amina" not in people.content
+    assert _body(people)["results"][0]["first_name_or_alias"] is None
+
+
+def test_add_a_member_with_the_duplicate_warning(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    url = f"/api/households/{family.pk}/people"
+    response = _post(client, url, {"role_in_household": "other_adult", "first_name_or_alias": "Nonna",
+                                   "languages": ["ar"], "phones": ["3330000000"]})
+    assert response.status_code == 201, response.content
+    assert _body(response)["languages"] == ["ar"]
+    services.person_update(person=family.members.get(first_name_or_alias="Amina"), by=p.proximity,
+                           birth_year=1990)
+    twice = _post(client, url, {"role_in_household": "other_adult", "first_name_or_alias": "Amina",
+                                "surname": "R.", "birth_year": 1990})
+    assert twice.status_code == 409
+    body = _body(twice)
+    assert "confirm_duplicate" in body["errors"] and body["duplicates"][0]["household"] == family.reference_code
+    confirmed = _post(client, url, {"role_in_household": "other_adult", "first_name_or_alias": "Amina",
+                                    "surname": "R.", "birth_year": 1990, "confirm_duplicate": True})
+    assert confirmed.status_code == 201
+    missing = _post(client, url, {"role_in_household": "other_adult"})
+    assert missing.status_code == 400
+    assert _body(missing)["errors"] == {"first_name_or_alias": ["Campo obbligatorio."]}
+    wrong = _post(client, url, {"role_in_household": "other_adult", "first_name_or_alias": "Z",
+                                "fiscal_code": "NONVALIDO"})
+    assert wrong.status_code == 400 and "fiscal_code" in _body(wrong)["errors"]
+
+
+def test_a_closed_household_refuses_new_members_with_409(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                         client_as) -> None:
+    p = personas
+    services.household_close(household=family, by=p.proximity, reason="moved_away", note="")
+    response = _post(client_as(p.proximity), f"/api/households/{family.pk}/people",
+                     {"role_in_household": "other_adult", "first_name_or_alias": "Nuovo"})
+    assert response.status_code == 409, response.content
+
+
+# --- Consents -------------------------------------------------------------------------------------------
+
+
+def _consent_payload(p: Personas, **extra: Any) -> dict[str, Any]:
+    return {"purposes": ["share_named_organisations"], "categories": [C.IDENTITY, C.NEEDS_AND_PLAN],
+            "recipient_organisations": [p.ets_b.pk], "given_by_kind": "person", "given_by_name": "Amina R.",
+            "notice_language": "it", "given_on": timezone.localdate().isoformat(), **extra}
+
+
+def test_record_a_consent_and_withdraw_it_effective_on_the_next_request(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                                        client_as) -> None:
+    p = personas
+    owner = Client()
+    owner.force_login(p.proximity)
+    recipient = Client()
+    recipient.force_login(p.proximity_b)
+    assert recipient.get(f"/api/households/{family.pk}").status_code == 404
+
+    response = _post(owner, f"/api/households/{family.pk}/consents", _consent_payload(p))
+    assert response.status_code == 201, response.content
+    consent = _body(response)
+    assert consent["active"] and consent["recipients"][0]["organisation"]["id"] == p.ets_b.pk
+    assert recipient.get(f"/api/households/{family.pk}").status_code == 200
+    listed = _body(owner.get(f"/api/households/{family.pk}/consents"))
+    assert listed["count"] == 1 and listed["results"][0]["given_by_name"] == "Amina R."
+
+    withdrawn = _post(owner, f"/api/households/{family.pk}/consents/{consent['id']}/withdraw",
+                      {"reason": "Ci ha ripensato"})
+    assert withdrawn.status_code == 200 and _body(withdrawn)["active"] is False
+    assert recipient.get(f"/api/households/{family.pk}").status_code == 404
+    assert recipient.get(f"/api/households/{family.pk}/people").status_code == 404
+    again = _post(owner, f"/api/households/{family.pk}/consents/{consent['id']}/withdraw")
+    assert again.status_code == 409
+
+
+def test_a_consent_is_checked_like_the_page_form(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    url = f"/api/households/{family.pk}/consents"
+    child = family.members.get(first_name_or_alias="Yusuf")
+    minor = _post(client, url, _consent_payload(p, person=child.pk))
+    assert minor.status_code == 400
+    assert "given_by_kind" in _body(minor)["errors"]
+    owner_as_recipient = _post(client, url, _consent_payload(p, recipient_organisations=[p.ets_a.pk]))
+    assert owner_as_recipient.status_code == 400
+    assert "recipient_organisations" in _body(owner_as_recipient)["errors"]
+    stranger = make_person(p, make_household(p), first_name_or_alias="Altro")
+    elsewhere = _post(client, url, _consent_payload(p, person=stranger.pk))
+    assert elsewhere.status_code == 400 and "person" in _body(elsewhere)["errors"]
+    no_purpose = _post(client, url, _consent_payload(p, purposes=[]))
+    assert no_purpose.status_code == 400 and _body(no_purpose)["errors"]
+    assert not Consent.objects.filter(household=family).exists()
+
+
+def test_a_recipient_may_not_withdraw(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    consent = _consent(p, family, [C.IDENTITY])
+    response = _post(client_as(p.proximity_b), f"/api/households/{family.pk}/consents/{consent.pk}/withdraw")
+    assert response.status_code == 403
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+
+
+# --- Plan -----------------------------------------------------------------------------------------------
+
+
+def _plan(p: Personas, household: Household) -> None:
+    goal = services.plan_goal_add(household=household, by=p.proximity, dimension=Dimension.HOUSING,
+                                  description="Trovare una casa")
+    services.plan_goal_add(household=household, by=p.proximity, dimension=Dimension.HEALTH,
+                           description="Visita medica")
+    services.plan_action_add(goal=goal, by=p.proximity, description="Domanda casa popolare",
+                             by_organisation=p.ets_a)
+    services.assessment_record(household=household, by=p.proximity, assessed_on=timezone.localdate(),
+                               scores={Dimension.HOUSING: services.DimensionScore(score=2, notes="sfratto"),
+                                       Dimension.HEALTH: services.DimensionScore(score=3, notes="asma")})
+
+
+def test_the_plan_for_the_owner_and_for_a_recipient(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    _plan(p, family)
+    plan = _body(client_as(p.proximity).get(f"/api/households/{family.pk}/plan"))
+    assert {g["dimension"] for g in plan["goals"]} == {"housing", "health"}
+    housing = next(g for g in plan["goals"] if g["dimension"] == "housing")
+    assert housing["description"] == "Trovare una casa"
+    assert housing["actions"][0]["assignee"] == {"kind": "organisation", "name": str(p.ets_a)}
+    assert {s["dimension"] for s in plan["latest_assessment"]["scores"]} == {"housing", "health"}
+
+    _consent(p, family, [C.NEEDS_AND_PLAN])
+    shared = client_as(p.proximity_b).get(f"/api/households/{family.pk}/plan")
+    assert shared.status_code == 200
+    body = _body(shared)
+    assert [g["dimension"] for g in body["goals"]] == ["housing"]
+    assert [s["dimension"] for s in body["latest_assessment"]["scores"]] == ["housing"]
+    assert b"asma" not in shared.content and b"Visita medica" not in shared.content
+
+
+def test_without_needs_and_plan_the_plan_is_null(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    _plan(p, family)
+    _consent(p, family, [C.IDENTITY])
+    response = client_as(p.proximity_b).get(f"/api/households/{family.pk}/plan")
+    assert response.status_code == 200
+    assert _body(response) == {"household_id": family.pk, "shared": False, "version": None, "goals": None,
+                               "reviews": None, "latest_assessment": None}
+    assert AuditEvent.objects.filter(action="records.household.view", object_id=str(family.pk),
+                                     actor=p.proximity_b).exists()

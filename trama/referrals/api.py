@@ -1,0 +1,339 @@
+"""JSON endpoints of referrals (issue 4 §5), through trama/referrals/access.py like the pages
+(trama/referrals/views): lists from `referrals_visible_to`, one referral opened with `get_referral_for` (audited;
+404 outside, 403 on an action for read-only users), encrypted texts read with `reveal_text`, the referred members'
+names only through the records funnel. Every change calls trama/referrals/services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from trama.directory.access import services_visible_to
+from trama.records.access import households_visible_to, open_household, people_of
+from trama.records.api.common import (
+    PageMeta,
+    call_service,
+    error_responses,
+    field_error,
+    paginate,
+    user_of,
+)
+from trama.records.api.schemas import Ref
+from trama.records.categories import DataCategory
+from trama.records.models import Consent, LegalBasisRecord
+from trama.referrals import services
+from trama.referrals.access import (
+    OpenedReferral,
+    get_referral_for,
+    messages_of,
+    reader_org_ids,
+    referrals_visible_to,
+    reveal_text,
+)
+from trama.referrals.models import (
+    CANCELLABLE_STATUSES,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Urgency,
+)
+
+router = Router(tags=["referrals"])
+
+
+# --- Schemas --------------------------------------------------------------------------------------------
+
+
+class HouseholdRef(Schema):
+    id: int
+    reference_code: str
+
+
+class ReferralListItem(Schema):
+    id: int
+    direction: str = Field(description="out: sent by one of the caller's organisations; in: addressed to one.")
+    status: str
+    urgency: str
+    categories: list[str] = Field(description="Data categories shared with the receiving organisation.")
+    service: Ref
+    from_organisation: Ref
+    to_organisation: Ref
+    household: HouseholdRef
+    people_count: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    responded_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    decline_reason: str
+    outcome: str
+
+
+class ReferralPage(PageMeta):
+    results: list[ReferralListItem]
+
+
+class EventOut(Schema):
+    kind: str
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    organisation: Ref | None
+    detail: str
+
+
+class ReferralOut(ReferralListItem):
+    reason: str
+    decline_note: str
+    outcome_note: str
+    consent_id: int | None
+    legal_basis_id: int | None
+    people: list[str] | None = Field(description="Names of the referred members: null unless the caller may open "
+                                                 "the household with the `identity` category.")
+    household_visible: bool = Field(description="The caller may open the household (GET /api/households/{id}).")
+    actions: list[str] = Field(description="What the caller may do now: send, accept, decline, start, complete, "
+                                           "cancel, message.")
+    events: list[EventOut]
+
+
+class ReferralIn(Schema):
+    household: int = Field(description="Household id (one the caller may change).")
+    people: list[int] = Field(description="Members (ids) to refer.")
+    service: int = Field(description="Directory service id.")
+    reason: str = Field(max_length=4000)
+    urgency: Urgency = Urgency.ROUTINE
+    categories: list[str] = Field(description="Data categories to share.")
+    consent: int | None = Field(None, description="The consent that covers it (id); if neither this nor "
+                                                  "legal_basis is given, sending looks for one in force.")
+    legal_basis: int | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
+
+
+class DeclineIn(Schema):
+    reason: DeclineReason
+    note: str = Field("", max_length=2000)
+
+
+class CompleteIn(Schema):
+    outcome: Outcome
+    note: str = Field("", max_length=2000)
+
+
+class MessageOut(Schema):
+    id: int
+    organisation: Ref
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+class MessagePage(PageMeta):
+    results: list[MessageOut]
+
+
+class MessageIn(Schema):
+    text: str = Field(max_length=4000)
+
+
+# --- Helpers --------------------------------------------------------------------------------------------
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj.name)} if obj is not None else None
+
+
+def _list_item(referral: Referral, readers: frozenset[int]) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "direction": "out" if referral.from_organisation_id in readers else "in",
+        "status": referral.status, "urgency": referral.urgency, "categories": list(referral.categories),
+        "service": _ref(referral.service), "from_organisation": _ref(referral.from_organisation),
+        "to_organisation": _ref(referral.to_organisation),
+        "household": {"id": referral.household_id, "reference_code": referral.household.reference_code},
+        "people_count": (referral.people_count if hasattr(referral, "people_count")  # annotated in lists
+                         else referral.people.count()),
+        "created_at": referral.created_at, "sent_at": referral.sent_at, "expires_at": referral.expires_at,
+        "responded_at": referral.responded_at, "completed_at": referral.completed_at,
+        "decline_reason": referral.decline_reason, "outcome": referral.outcome,
+    }
+
+
+def _members(request: HttpRequest, referral: Referral) -> tuple[list[str] | None, bool]:
+    """As the page: names only when the caller may open the household (opened, so audited, through the records
+    funnel) with the identity category."""
+    if not households_visible_to(request.user).filter(pk=referral.household_id).exists():
+        return None, False
+    household = open_household(request.user, referral.household_id, request=request)
+    if DataCategory.IDENTITY not in household.categories:
+        return None, True
+    people = people_of(household).filter(pk__in=referral.people.values("pk")).order_by("pk")
+    return [p.display_name for p in people], True
+
+
+def _actions(opened: OpenedReferral) -> list[str]:
+    status = opened.referral.status
+    receiver, sender = opened.can_act_as_receiver, opened.can_act_as_sender
+    allowed = {
+        "send": sender and status == ReferralStatus.DRAFT,
+        "accept": receiver and status == ReferralStatus.SENT,
+        "decline": receiver and status == ReferralStatus.SENT,
+        "start": receiver and status == ReferralStatus.ACCEPTED,
+        "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+        "cancel": sender and status in CANCELLABLE_STATUSES,
+        "message": opened.can_act and status != ReferralStatus.DRAFT,
+    }
+    return [name for name, ok in allowed.items() if ok]
+
+
+def _detail(request: HttpRequest, opened: OpenedReferral) -> dict[str, Any]:
+    referral = opened.referral
+    names, visible = _members(request, referral)
+    readers = reader_org_ids(request.user)
+    events = referral.events.select_related("organisation").order_by("at", "pk")
+    return {
+        **_list_item(referral, readers),
+        "reason": reveal_text(opened, referral, "reason") or "",
+        "decline_note": reveal_text(opened, referral, "decline_note") or "",
+        "outcome_note": reveal_text(opened, referral, "outcome_note") or "",
+        "consent_id": referral.consent_id, "legal_basis_id": referral.legal_basis_id,
+        "people": names, "household_visible": visible, "actions": _actions(opened),
+        "events": [{"kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "at": e.at,
+                    "organisation": _ref(e.organisation), "detail": e.detail} for e in events],
+    }
+
+
+# --- Endpoints ------------------------------------------------------------------------------------------
+
+
+@router.get("/referrals", response={200: ReferralPage, **error_responses(400)},
+            summary="Referrals sent by or addressed to the caller's organisations")
+def referral_list(request: HttpRequest, direction: Literal["in", "out"] | None = None,
+                  status: ReferralStatus | None = None, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    """Newest first. Like the pages' lists it opens none of them: no reason, no names (GET one referral)."""
+    from django.db.models import Count
+
+    readers = reader_org_ids(request.user)
+    referrals = referrals_visible_to(request.user)
+    if direction == "out":
+        referrals = referrals.filter(from_organisation_id__in=readers)
+    elif direction == "in":
+        referrals = referrals.filter(to_organisation_id__in=readers).exclude(status=ReferralStatus.DRAFT)
+    if status:
+        referrals = referrals.filter(status=status)
+    referrals = (referrals.select_related("household", "service", "from_organisation", "to_organisation")
+                 .annotate(people_count=Count("people", distinct=True)).order_by("-created_at", "-pk"))
+    meta, items = paginate(referrals, page, per_page)
+    return {**meta, "results": [_list_item(referral, readers) for referral in items]}
+
+
+@router.post("/referrals", response={201: ReferralOut, **error_responses(400, 403, 404)},
+             summary="Create a draft referral")
+def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+    """A draft of some members of a household the caller may change, to a directory service. Send it with
+    POST /api/referrals/{id}/send: sending is refused (400, with the explanation) unless a consent or another
+    legal basis in force covers the receiving organisation, the categories and the people."""
+    opened = open_household(request.user, payload.household, write=True, request=request)
+    service = services_visible_to(request.user).filter(pk=payload.service).first()
+    if service is None:
+        raise field_error("service", _("Cerca e scegli un servizio."))
+    wanted = set(payload.people)
+    people = list(people_of(opened).filter(pk__in=wanted))
+    if not wanted or len(people) != len(wanted):
+        raise field_error("people", _("Scegli le persone da segnalare tra i componenti del nucleo."))
+    consent = None
+    if payload.consent is not None:
+        consent = Consent.objects.filter(household=opened.household, pk=payload.consent).first()
+        if consent is None:
+            raise field_error("consent", _("Il consenso scelto riguarda un altro nucleo."))
+    legal_basis = None
+    if payload.legal_basis is not None:
+        legal_basis = LegalBasisRecord.objects.filter(household=opened.household, pk=payload.legal_basis).first()
+        if legal_basis is None:
+            raise field_error("legal_basis", _("La base giuridica scelta riguarda un altro nucleo."))
+    referral = call_service(lambda: services.referral_create(
+        household=opened.household, by=user_of(request), people=people, service=service,
+        reason=payload.reason, categories=payload.categories, urgency=payload.urgency, consent=consent,
+        legal_basis=legal_basis))
+    return 201, _detail(request, get_referral_for(request.user, referral.pk, request=request))
+
+
+@router.get("/referrals/{int:referral_id}", response={200: ReferralOut, **error_responses(404)},
+            summary="One referral, with its reason and timeline")
+def referral_detail(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _detail(request, get_referral_for(request.user, referral_id, request=request))
+
+
+def _act(request: HttpRequest, referral_id: int, call: Callable[[Referral], Any]) -> dict[str, Any]:
+    opened = get_referral_for(request.user, referral_id, write=True, request=request)
+    call_service(lambda: call(opened.referral))
+    return _detail(request, opened)
+
+
+ACTION_RESPONSES: dict[int, Any] = {200: ReferralOut, **error_responses(400, 403, 404, 409)}
+
+
+@router.post("/referrals/{int:referral_id}/send", response=ACTION_RESPONSES, summary="Send a draft")
+def referral_send(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    """Refused (400, `errors.consent` explains why) without a consent or legal basis covering it."""
+    return _act(request, referral_id, lambda r: services.referral_send(referral=r, by=user_of(request)))
+
+
+@router.post("/referrals/{int:referral_id}/accept", response=ACTION_RESPONSES, summary="Accept (receiver)")
+def referral_accept(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _act(request, referral_id, lambda r: services.referral_accept(referral=r, by=user_of(request)))
+
+
+@router.post("/referrals/{int:referral_id}/decline", response=ACTION_RESPONSES,
+             summary="Decline with a reason (receiver)")
+def referral_decline(request: HttpRequest, referral_id: int, payload: DeclineIn) -> dict[str, Any]:
+    return _act(request, referral_id, lambda r: services.referral_decline(
+        referral=r, by=user_of(request), reason=payload.reason, note=payload.note))
+
+
+@router.post("/referrals/{int:referral_id}/start", response=ACTION_RESPONSES, summary="Start working on it (receiver)")
+def referral_start(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _act(request, referral_id, lambda r: services.referral_start(referral=r, by=user_of(request)))
+
+
+@router.post("/referrals/{int:referral_id}/complete", response=ACTION_RESPONSES,
+             summary="Complete with an outcome (receiver)")
+def referral_complete(request: HttpRequest, referral_id: int, payload: CompleteIn) -> dict[str, Any]:
+    return _act(request, referral_id, lambda r: services.referral_complete(
+        referral=r, by=user_of(request), outcome=payload.outcome, note=payload.note))
+
+
+@router.post("/referrals/{int:referral_id}/cancel", response=ACTION_RESPONSES, summary="Cancel (sender)")
+def referral_cancel(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _act(request, referral_id, lambda r: services.referral_cancel(referral=r, by=user_of(request)))
+
+
+def _message_out(opened: OpenedReferral, message: Any) -> dict[str, Any]:
+    author = message.author
+    return {"id": message.pk, "organisation": _ref(message.organisation),
+            "author": (author.full_name or author.email) if author is not None else "",
+            "text": reveal_text(opened, message, "text") or "", "created_at": message.created_at}
+
+
+@router.get("/referrals/{int:referral_id}/messages", response={200: MessagePage, **error_responses(404)},
+            summary="The referral's message thread, oldest first")
+def message_list(request: HttpRequest, referral_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    opened = get_referral_for(request.user, referral_id, request=request)
+    meta, items = paginate(messages_of(opened), page, per_page)
+    return {**meta, "results": [_message_out(opened, message) for message in items]}
+
+
+@router.post("/referrals/{int:referral_id}/messages", response={201: MessageOut, **error_responses(400, 403, 404, 409)},
+             summary="Write in the thread")
+def message_add(request: HttpRequest, referral_id: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+    opened = get_referral_for(request.user, referral_id, write=True, request=request)
+    referral = opened.referral
+    organisation = referral.from_organisation if opened.can_act_as_sender else referral.to_organisation
+    message = call_service(lambda: services.referral_message_add(
+        referral=referral, by=user_of(request), organisation=organisation, text=payload.text))
+    return 201, _message_out(opened, message)
+
