@@ -460,3 +460,37 @@ class BreakGlassForm(forms.Form):
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# --- GDPR -----------------------------------------------------------------------------------------------
+
+
+class AnonymiseForm(forms.Form):
+    """Anonymising a person or the household: the reason, then a second submission that confirms it."""
+
+    reason = forms.ChoiceField(
+        label=_("Motivo dell'anonimizzazione"), widget=forms.RadioSelect,
+        error_messages={"required": _("Indica il motivo dell'anonimizzazione."),
+                        "invalid_choice": _("Indica il motivo dell'anonimizzazione.")})
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from trama.records.gdpr import AnonymisationReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = AnonymisationReason.choices  # type: ignore[attr-defined]
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("confirm"))
+
+    def reason_label(self) -> str:
+        from trama.records.gdpr import AnonymisationReason
+
+        return str(dict(AnonymisationReason.choices).get(self.cleaned_data.get("reason", ""), ""))
+
+
+class ExportLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Lingua del PDF"), choices=[("it", _("Italiano")), ("en", _("Inglese"))],
+                                 required=False,
+                                 error_messages={"invalid_choice": _("Scegli italiano o inglese.")})

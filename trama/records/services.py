@@ -25,6 +25,7 @@ from trama.core.errors import full_clean as _full_clean
 from trama.lib.codice_fiscale import normalise
 from trama.records import protection
 from trama.records.categories import DataCategory, field_category
+from trama.records.gdpr import is_anonymised
 from trama.records.models import (
     NEEDS_TAXONOMY_CODE,
     ActionStatus,
@@ -237,6 +238,9 @@ def household_reopen(*, household: Household, by: User | None, note: str,
     original, household = household, Household.objects.select_for_update().get(pk=household.pk)
     if household.status != HouseholdStatus.CLOSED:
         raise ApplicationError(_("Il nucleo è già aperto."), code="open")
+    if is_anonymised(household):
+        raise ApplicationError(_("Il nucleo è stato anonimizzato: non si può riaprire. Se la famiglia torna, "
+                                 "registra un nuovo nucleo."), code="anonymised")
     note = _require_text(note, field="note", message=_("Indica il motivo della riapertura."))
     reopened_on = reopened_on or timezone.localdate()
     _check_not_future(reopened_on, field="reopened_on")

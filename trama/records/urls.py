@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trama.records.views import consents, households, people, plan
+from trama.records.views import consents, gdpr, households, people, plan
 
 app_name = "records"
 urlpatterns = [
     path("", households.household_list, name="household_list"),
     path("new/", households.household_create, name="household_create"),
     path("break-glass/", households.break_glass, name="break_glass"),
+    path("register/", gdpr.processing_register, name="processing_register"),
     path("<int:pk>/", households.household_detail, name="household_detail"),
     path("<int:pk>/access-log/", households.household_access_log, name="access_log"),
     path("<int:pk>/close/", households.household_close, name="household_close"),
     path("<int:pk>/reopen/", households.household_reopen, name="household_reopen"),
+    path("<int:pk>/anonymise/", gdpr.household_anonymise, name="household_anonymise"),
     path("<int:pk>/people/new/", people.person_add, name="person_add"),
+    path("<int:pk>/people/<int:person_pk>/export.json", gdpr.person_export, name="person_export"),
+    path("<int:pk>/people/<int:person_pk>/export.pdf", gdpr.person_export_pdf, name="person_export_pdf"),
+    path("<int:pk>/people/<int:person_pk>/anonymise/", gdpr.person_anonymise, name="person_anonymise"),
     path("<int:pk>/people/<int:person_pk>/edit/", people.person_edit, name="person_edit"),
     path("<int:pk>/statements/new/", plan.statement_add, name="statement_add"),
     path("<int:pk>/assessments/new/", plan.assessment_add, name="assessment_add"),

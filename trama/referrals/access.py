@@ -146,8 +146,6 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
 def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> Any:
     """The plaintext of an encrypted field of the opened referral (reason, decline_note, outcome_note) or of one
     of its messages — for the two parties only, since only `get_referral_for` makes an OpenedReferral."""
-    from trama.records.protection import associated_data, key_ring
-
     if not isinstance(opened, OpenedReferral):
         raise PermissionDenied("Open the referral through get_referral_for first.")
     if isinstance(obj, Referral):
@@ -158,6 +156,13 @@ def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> A
             raise PermissionDenied("A message of another referral.")
     else:
         raise PermissionDenied("Not a referral's field.")
+    return _plaintext(obj, field_name)
+
+
+def _plaintext(obj: models.Model, field_name: str) -> Any:
+    """Decrypt one encrypted field of a referral, a referral message or a case transfer (callers check who asks)."""
+    from trama.records.protection import associated_data, key_ring
+
     model_field = obj._meta.get_field(field_name)
     if not isinstance(model_field, EncryptedField):
         raise ValueError(f"{obj._meta.label}.{field_name} is not an encrypted field.")
@@ -170,6 +175,15 @@ def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> A
     data = crypto.decrypt(key_ring(), value.token or "",
                           associated_data=associated_data(obj, model_field.column, obj.uuid))  # type: ignore[attr-defined]
     return model_field.decode_plain(data)
+
+
+def reveal_transfer_text(user: AnyUser | None, transfer: CaseTransfer, field_name: str) -> str:
+    """The plaintext of a case transfer's reason or response note, for the two parties only."""
+    if not {transfer.from_organisation_id, transfer.to_organisation_id} & reader_org_ids(user):
+        raise PermissionDenied("Not a party of this transfer.")
+    if field_name not in ("reason", "response_note"):
+        raise PermissionDenied("Not a transfer's text.")
+    return str(_plaintext(transfer, field_name) or "")
 
 
 def messages_of(opened: OpenedReferral) -> QuerySet[ReferralMessage]:
@@ -261,11 +275,15 @@ def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
         return PlanAction.objects.none()
     day = on or timezone.localdate()
     org_ids = {g.organisation_id for g in accounts_access.grants_of(real)}
-    return (PlanAction.objects
-            .filter(Q(by_operator=real) | Q(by_organisation_id__in=org_ids),
-                    status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
-                    due_date__isnull=False, due_date__lte=day + dt.timedelta(days=within_days),
-                    goal__plan__household__in=households_visible_to(real))
+    due = PlanAction.objects.filter(Q(by_operator=real) | Q(by_organisation_id__in=org_ids),
+                                    status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+                                    due_date__isnull=False, due_date__lte=day + dt.timedelta(days=within_days))
+    # The actions due are few, the households the user may open many: check visibility for the households of the
+    # actions due only, rather than filter the actions by the whole visible set (a subquery over every household).
+    candidates = set(due.values_list("goal__plan__household_id", flat=True))
+    visible = list(households_visible_to(real).filter(pk__in=candidates).values_list("pk", flat=True)
+                   ) if candidates else []
+    return (due.filter(goal__plan__household_id__in=visible)
             .select_related("goal__plan__household").order_by("due_date", "pk"))
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from trama.network.models import Organisation
 from trama.records.categories import DataCategory
 from trama.referrals.models import DeclineReason, Outcome, Urgency
 
@@ -42,6 +44,51 @@ class ReferralForm(forms.Form):
         initial=[DataCategory.IDENTITY, DataCategory.NEEDS_AND_PLAN],
         error_messages={"required": _("Scegli almeno una categoria di dati da condividere.")})
 
-    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+    basis = forms.ChoiceField(
+        label=_("Consenso o base giuridica che copre l'invio"), required=False, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Il consenso o la base giuridica scelti non sono più in vigore: "
+                                            "scegline un altro o la scelta automatica.")})
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]],
+                 bases: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].choices = people  # type: ignore[attr-defined]
+        # "" is the automatic choice (the first consent or legal basis in force that covers the referral), so a
+        # form submitted without this field behaves as it always did.
+        self.fields["basis"].choices = [("", _("Scelta automatica")), *(bases or [])]  # type: ignore[attr-defined]
+        self.fields["basis"].initial = ""
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The fields rendered by the generic include; the basis has its own block (with what each one covers)."""
+        return [field for field in self.visible_fields() if field.name != "basis"]
+
+    def chosen_basis(self) -> tuple[str, int] | None:
+        """("consent" | "legal_basis", pk) when a specific basis was chosen; None for the automatic choice."""
+        value = str(self.cleaned_data.get("basis") or "")
+        kind, _sep, pk = value.partition(":")
+        if kind in ("consent", "legal_basis") and pk.isdigit():
+            return kind, int(pk)
+        return None
+
+
+class TransferForm(forms.Form):
+    """Passing the case to another organisation of the holding organisation's networks."""
+
+    to_organisation = forms.ModelChoiceField(
+        label=_("Organizzazione che prende in carico il nucleo"), queryset=Organisation.objects.none(),
+        empty_label=_("— scegli —"),
+        error_messages={"required": _("Scegli l'organizzazione a cui passare la presa in carico."),
+                        "invalid_choice": _("Scegli un'organizzazione tra quelle delle tue reti.")})
+    reason = forms.CharField(label=_("Motivo del passaggio"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Non scrivere dati della famiglia: l'organizzazione li vedrà nella "
+                                         "cartella dopo aver accettato."),
+                             error_messages={"required": _("Scrivi il motivo del passaggio.")})
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class TransferAnswerForm(forms.Form):
+    note = forms.CharField(label=_("Nota (facoltativa)"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

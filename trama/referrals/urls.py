@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trama.referrals.views import create, detail, home
+from trama.referrals.views import create, detail, home, transfers
 
 app_name = "referrals"
 urlpatterns = [
     path("", home.home, name="home"),
     path("new/<int:household_pk>/", create.referral_new, name="new"),
     path("new/<int:household_pk>/services/", create.service_options, name="service_options"),
+    path("new/<int:household_pk>/basis/", create.basis_options, name="basis_options"),
+    path("transfers/new/<int:household_pk>/", transfers.transfer_new, name="transfer_new"),
+    path("transfers/new/<int:household_pk>/organisations/", transfers.transfer_organisations,
+         name="transfer_organisations"),
+    path("transfers/<int:transfer_pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:transfer_pk>/accept/", transfers.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:transfer_pk>/decline/", transfers.transfer_decline, name="transfer_decline"),
+    path("transfers/<int:transfer_pk>/cancel/", transfers.transfer_cancel, name="transfer_cancel"),
     path("<int:pk>/", detail.detail, name="detail"),
     path("<int:pk>/send/", detail.send, name="send"),
     path("<int:pk>/accept/", detail.accept, name="accept"),

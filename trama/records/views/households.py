@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
+from trama.core import audit
 from trama.core.models import AuditEvent
 from trama.network.access import require_perm
 from trama.records import consent as consent_services
@@ -64,6 +66,7 @@ from trama.records.views._helpers import (
     user_of,
 )
 from trama.records.views.display import member_rows
+from trama.records.views.gdpr import household_gdpr
 from trama.territory.selectors import HEAVY
 
 ACCESS_LOG_PAGE = 50
@@ -283,6 +286,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         consents=_consents(opened),
         notes=_notes(request, opened),
         notice_languages=NoticeLanguage.choices,
+        gdpr=household_gdpr(request, opened),
+        transfer=_transfer_box(request, opened),
     )
     if DataCategory.NEEDS_AND_PLAN in categories:
         context.update(statements=_statements(opened), assessments=_assessments(opened), plan=_plan(opened),
@@ -290,9 +295,24 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/household_detail.html", context)
 
 
+def _transfer_box(request: HttpRequest, opened: HouseholdAccess) -> dict[str, Any]:
+    """The holding organisation's case-transfer box: the pending request, or whether one may be made (the
+    referrals app is looked up by name, like the funnel does: records does not import it)."""
+    if Via.OWN not in opened.via or not apps.is_installed("trama.referrals"):
+        return {}
+    household = opened.household
+    transfer_model = apps.get_model("referrals", "CaseTransfer")
+    pending = (transfer_model.objects.filter(household=household, status="requested")
+               .select_related("to_organisation").first())
+    may_request = opened.can_edit and accounts_access.has_perm(request.user, Perm.REFERRALS_MANAGE,
+                                                               organisation=household.organisation)
+    return {"pending": pending, "may_request": may_request and pending is None}
+
+
 def _via_label(via: str) -> str:
     return {Via.OWN: _("della mia organizzazione"), Via.CONSENT: _("condiviso con consenso"),
             Via.LEGAL_BASIS: _("condiviso su altra base giuridica"),
+            Via.REFERRAL: _("tramite segnalazione accettata"),
             Via.BREAK_GLASS: _("accesso straordinario")}.get(via, via)
 
 
@@ -303,7 +323,11 @@ def _via_label(via: str) -> str:
 def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, purpose="access_log")
     if Via.OWN not in opened.via:
-        raise PermissionDenied  # the log is the owning organisation's; the opening above is audited
+        # The log is the owning organisation's: the opening above is audited, and so is this refusal.
+        audit.record(action="access.denied", actor=user_of(request), object_type=OBJECT_TYPE,
+                     object_id=str(opened.household.pk), request=request,
+                     details={"write": False, "status": 403, "page": "access_log"})
+        raise PermissionDenied
     household = opened.household
     related = Q()
     for prefix in RELATED_ACTIONS:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +20,12 @@ from trama.directory.models import Service
 from trama.directory.search import SearchForm, run_search
 from trama.network.forms import apply_error
 from trama.network.views._helpers import user_of
-from trama.records.access import HouseholdAccess, open_household, people_of
+from trama.records.access import HouseholdAccess, households_editable_by, open_household, people_of
+from trama.records.categories import DataCategory
+from trama.records.models import Consent, LegalBasisRecord
 from trama.referrals import services
 from trama.referrals.forms import ReferralForm
+from trama.referrals.views.basis import basis_block, candidates
 
 MAX_SERVICES = 10
 
@@ -41,47 +45,93 @@ def _person_choices(opened: HouseholdAccess) -> list[tuple[str, str]]:
 
 @login_required
 def service_options(request: HttpRequest, household_pk: int) -> HttpResponse:
-    """The htmx fragment: the services matching the search, as radio buttons."""
-    open_household(request.user, household_pk, write=True, request=request)
+    """The htmx fragment: the services matching the search, as radio buttons. It shows nothing of the household,
+    so a user who may change it is not audited at every keystroke (the page itself was opened, and audited, once);
+    anyone else goes through the funnel, which refuses and audits the denial (404 or 403)."""
+    if not households_editable_by(request.user).filter(pk=household_pk).exists():
+        open_household(request.user, household_pk, write=True, request=request)
+        raise PermissionDenied()  # not reached: the funnel refuses a user who may not change the household
     _search, found = _found(request)
     return render(request, "referrals/includes/service_options.html",
                   {"services": found, "searched": bool(request.GET.get("q") or request.GET.get("need")),
                    "selected": request.GET.get("service", "")})
 
 
+def _current(data: Any, form: ReferralForm, request: HttpRequest) -> tuple[Service | None, list[str], list[int], str]:
+    """The service, categories, people and basis as currently filled in (bound data, or the form's initial)."""
+    service_value = data.get("service") if data is not None else None
+    service = None
+    if service_value and str(service_value).isdigit():
+        service = (services_visible_to(request.user).filter(pk=int(service_value)).select_related("organisation")
+                   .first())
+    if data is not None:
+        categories = [c for c in data.getlist("categories") if c in DataCategory.values]
+        people = [int(pk) for pk in data.getlist("people") if str(pk).isdigit()]
+        selected = str(data.get("basis", ""))
+    else:
+        categories = [str(c) for c in form.fields["categories"].initial]
+        people, selected = [], ""
+    return service, categories, people, selected
+
+
+@login_required
+def basis_options(request: HttpRequest, household_pk: int) -> HttpResponse:
+    """The htmx fragment: the consents and legal bases in force, with what each one covers for the referral as
+    filled in so far. It shows consents, i.e. household data: opened for reading (audited); a user who may not
+    change the household is refused through the funnel (audited 404 or 403)."""
+    if not households_editable_by(request.user).filter(pk=household_pk).exists():
+        open_household(request.user, household_pk, write=True, request=request)
+        raise PermissionDenied()  # not reached
+    opened = open_household(request.user, household_pk, purpose="referral_basis", request=request)
+    form = ReferralForm(people=_person_choices(opened))
+    service, categories, people, selected = _current(request.GET, form, request)
+    block = basis_block(opened, service=service, categories=categories, person_ids=people, selected=selected)
+    return render(request, "referrals/includes/basis_options.html",
+                  {"basis_block": block, "household": opened.household})
+
+
 @login_required
 def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
     opened = open_household(request.user, household_pk, write=True, request=request)
     search, found = _found(request)
-    form = ReferralForm(request.POST or None, people=_person_choices(opened))
+    consents, records = candidates(opened)
+    bases = [(f"consent:{c.pk}", str(c.pk)) for c in consents] + [(f"legal_basis:{r.pk}", str(r.pk)) for r in records]
+    form = ReferralForm(request.POST or None, people=_person_choices(opened), bases=bases)
     if request.method == "POST" and form.is_valid():
-        referral = _save(request, form, opened)
+        referral = _save(request, form, opened, consents, records)
         if referral is not None:
             return redirect(reverse("referrals:detail", args=[referral.pk]))
     selected = form["service"].value() or ""
     if selected and str(selected).isdigit() and not any(str(s.pk) == str(selected) for s in found):
         found = list(services_visible_to(request.user).filter(pk=int(selected)).select_related("organisation")) + found
+    service, categories, people, chosen = _current(request.POST if request.method == "POST" else None, form, request)
+    block = basis_block(opened, service=service, categories=categories, person_ids=people, selected=chosen)
     context: dict[str, Any] = {
         "household": opened.household, "form": form, "search": search, "services": found,
         "searched": bool(request.GET.get("q") or request.GET.get("need")), "selected": str(selected),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "basis_block": block,
     }
     return render(request, "referrals/new.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess) -> Any:
+def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, consents: list[Consent],
+          records: list[LegalBasisRecord]) -> Any:
     data = form.cleaned_data
     service = services_visible_to(request.user).filter(pk=data["service"]).first()
     if service is None:
         form.add_error("service", _("Cerca e scegli un servizio."))
         return None
     people = list(people_of(opened).filter(pk__in=[int(pk) for pk in data["people"]]))
+    chosen = form.chosen_basis()
+    consent = next((c for c in consents if chosen == ("consent", c.pk)), None)
+    legal_basis = next((r for r in records if chosen == ("legal_basis", r.pk)), None)
     send = request.POST.get("action") == "send"
     try:
         with transaction.atomic():
             referral = services.referral_create(
                 household=opened.household, by=user_of(request), people=people, service=service,
-                reason=data["reason"], categories=data["categories"], urgency=data["urgency"])
+                reason=data["reason"], categories=data["categories"], urgency=data["urgency"],
+                consent=consent, legal_basis=legal_basis)
             if send:
                 services.referral_send(referral=referral, by=user_of(request))
     except ApplicationError as error:

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from trama.referrals.access import operator_home, outbox
-from trama.referrals.models import ReferralStatus
+from trama.referrals.access import operator_home, outbox, reader_org_ids, transfers_visible_to
+from trama.referrals.models import ReferralStatus, TransferStatus
 
 DRAFTS_SHOWN = 20
 
@@ -27,5 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "home": data, "households": list(data.households), "incoming": incoming, "outgoing": outgoing,
         "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
         "drafts": list(outbox(request.user).filter(status=ReferralStatus.DRAFT)[:DRAFTS_SHOWN]),
+        "transfers_out": list(transfers_visible_to(request.user)
+                              .filter(from_organisation_id__in=reader_org_ids(request.user),
+                                      status=TransferStatus.REQUESTED)
+                              .select_related("household", "to_organisation").order_by("requested_at")
+                              [:DRAFTS_SHOWN]),
         "today": data.now.date(),
     })
