@@ -74,7 +74,7 @@ def manager_org_ids(user: AnyUser | None) -> frozenset[int]:
 
 
 def _condition(org_ids: frozenset[int]) -> Q:
-    return Q(from_organisation_id__in=org_ids) | (Q(to_organisation_id__in=org_ids) & ~Q(status=ReferralStatus.DRAFT))
+    return Q(from_organisation_id__in=org_ids) | (Q(to_organisation_id__in=org_ids) & Q(sent_at__isnull=False))
 
 
 def referrals_visible_to(user: AnyUser | None) -> QuerySet[Referral]:
@@ -129,9 +129,9 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
     opened = OpenedReferral(
         referral=referral,
         is_sender=referral.from_organisation_id in readers,
-        is_receiver=referral.to_organisation_id in readers and referral.status != ReferralStatus.DRAFT,
+        is_receiver=referral.to_organisation_id in readers and referral.sent_at is not None,
         can_act_as_sender=referral.from_organisation_id in managers,
-        can_act_as_receiver=referral.to_organisation_id in managers and referral.status != ReferralStatus.DRAFT,
+        can_act_as_receiver=referral.to_organisation_id in managers and referral.sent_at is not None,
     )
     if write and not opened.can_act:
         _deny(user, key, object_type=OBJECT_TYPE, write=True, status=403, request=request)
@@ -220,11 +220,11 @@ def outbox(user: AnyUser | None) -> QuerySet[Referral]:
 
 
 def received(user: AnyUser | None) -> QuerySet[Referral]:
-    """Every referral addressed to the user's organisations (any status past the draft), newest first."""
+    """Every referral ever sent to the user's organisations (never its drafts, even cancelled ones), newest first."""
     org_ids = reader_org_ids(user)
     if not org_ids:
         return Referral.objects.none()
-    return (Referral.objects.filter(to_organisation_id__in=org_ids).exclude(status=ReferralStatus.DRAFT)
+    return (Referral.objects.filter(to_organisation_id__in=org_ids, sent_at__isnull=False)
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("-sent_at", "-pk"))
 

@@ -185,7 +185,7 @@ def _actions(opened: OpenedReferral) -> list[str]:
         "start": receiver and status == ReferralStatus.ACCEPTED,
         "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
         "cancel": sender and status in CANCELLABLE_STATUSES,
-        "message": opened.can_act and status != ReferralStatus.DRAFT,
+        "message": opened.can_act and opened.referral.sent_at is not None,
     }
     return [name for name, ok in allowed.items() if ok]
 

@@ -160,13 +160,15 @@ class Referral(SealedRow):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["uuid"], name="referrals_referral_uuid_unique"),
-            # Past the draft, a referral rests on exactly one basis: a consent or another legal basis.
+            # Past the draft, a referral rests on exactly one basis: a consent or another legal basis. A draft
+            # cancelled before it was ever sent shared nothing, so it needs none.
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(consent__isnull=False) | Q(legal_basis__isnull=False),
+                condition=(Q(status="draft") | Q(status="cancelled", sent_at__isnull=True)
+                           | Q(consent__isnull=False) | Q(legal_basis__isnull=False)),
                 name="referrals_referral_has_basis"),
             models.CheckConstraint(condition=Q(consent__isnull=True) | Q(legal_basis__isnull=True),
                                    name="referrals_referral_one_basis"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(sent_at__isnull=False),
+            models.CheckConstraint(condition=Q(status__in=("draft", "cancelled")) | Q(sent_at__isnull=False),
                                    name="referrals_referral_sent_at"),
             models.CheckConstraint(condition=~Q(status="declined") | ~Q(decline_reason=""),
                                    name="referrals_referral_decline_reason"),

@@ -326,7 +326,7 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
         raise ApplicationError(_("Solo le due organizzazioni della segnalazione possono scrivere nel suo filo."),
                                code="forbidden")
     _require_perm(by, organisation, _("Per scrivere serve il ruolo di gestione delle segnalazioni."))
-    if referral.status == ReferralStatus.DRAFT:
+    if referral.sent_at is None:  # a draft, or a draft cancelled before it was ever sent
         raise ApplicationError(_("La segnalazione non è ancora stata inviata."), code="draft")
     text = _clean_text(text, field="text", required_message=_("Scrivi il messaggio."))
     message = ReferralMessage(referral=referral, author=by, organisation=organisation, text=text)

@@ -271,3 +271,21 @@ def test_the_two_organisations_talk_in_the_thread_encrypted_at_rest(personas: Pe
     assert "giovedì" not in raw and "mamma" not in raw and "compiti" not in raw
     with pytest.raises(PermissionError):
         ReferralMessage.objects.all().delete()
+
+
+def test_the_sender_cancels_a_draft_that_never_had_a_basis(personas: Personas) -> None:
+    """A draft was never sent and shared nothing: cancelling it needs no consent, and nobody is notified."""
+    family = make_family(personas)
+    referral = draft(personas, family)
+    assert referral.consent_id is None and referral.legal_basis_id is None
+    services.referral_cancel(referral=referral, by=personas.proximity)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CANCELLED and referral.sent_at is None
+    assert not _notes(personas.ets_b, "referral_cancelled")
+    # The receiver never saw it, and still does not; nobody can write in its thread.
+    assert not access.referrals_visible_to(personas.proximity_b).filter(pk=referral.pk).exists()
+    assert not access.received(personas.proximity_b).filter(pk=referral.pk).exists()
+    with pytest.raises(ApplicationError) as thread:
+        services.referral_message_add(referral=referral, by=personas.proximity, organisation=personas.ets_a,
+                                      text="Ciao")
+    assert thread.value.code == "draft"

@@ -47,7 +47,7 @@ def _actions(opened: OpenedReferral) -> dict[str, bool]:
         "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
         "cancel": sender and status in CANCELLABLE_STATUSES,
         "send": sender and status == ReferralStatus.DRAFT,
-        "message": opened.can_act and status != ReferralStatus.DRAFT,
+        "message": opened.can_act and opened.referral.sent_at is not None,
     }
 
 
