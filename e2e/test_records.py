@@ -24,7 +24,7 @@ def test_a_proximity_worker_registers_a_household(demo_server: dict[str, Any], b
         page.goto(f"{base}/records/")
         page.wait_for_load_state("networkidle")
         assert page.evaluate(NO_OVERFLOW)
-        shot(page, "40-records-list-empty")
+        shot(page, "40-records-list")
 
         page.get_by_role("link", name="Nuovo nucleo").click()
         page.wait_for_url(f"{base}/records/new/")
