@@ -112,7 +112,8 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
     households = (households_visible_to(request.user).select_related("organisation", "municipio")
                   .annotate(members_count=Count("members", distinct=True)))
     if q.strip():
-        households = households.filter(Q(reference_code__icontains=q.strip()) | Q(label__icontains=q.strip()))
+        # The label is identity data: searched only among the caller's own households (as on the page).
+        households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
     if status:
         households = households.filter(status=status)
     meta, items = paginate(households.order_by("-opened_on", "-id"), page, per_page)

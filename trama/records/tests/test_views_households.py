@@ -77,6 +77,21 @@ def test_it_lists_households_shared_by_consent_as_shared(personas: Personas, fam
     assert family.reference_code not in html
 
 
+def test_a_search_by_label_does_not_find_shared_households(personas: Personas, family: Household,
+                                                          client_as) -> None:
+    """The label is identity data: Beta, with a consent that does not share identity, cannot learn by searching
+    that the household it sees is "Famiglia R."; its code still finds it."""
+    _share_with_b(personas, family, ["needs_and_plan"])
+    client = client_as(personas.proximity_b)
+    assert family.reference_code in client.get(reverse("records:household_list")).content.decode()
+    by_label = client.get(reverse("records:household_list"), {"q": "Famiglia R"}).content.decode()
+    assert family.reference_code not in by_label
+    assert family.reference_code in client.get(reverse("records:household_list"),
+                                               {"q": family.reference_code}).content.decode()
+    api = client.get("/api/households", {"q": "Famiglia R"}).json()
+    assert family.pk not in [h["id"] for h in api["results"]]
+
+
 def test_it_filters_by_code_and_status(personas: Personas, family: Household, client_as) -> None:
     other = make_household(personas, label="Famiglia K.")
     client = client_as(personas.proximity)

@@ -91,7 +91,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            households = households.filter(Q(reference_code__icontains=data["q"]) | Q(label__icontains=data["q"]))
+            # The label is identity data: it is searched only among the user's own households, or a search would
+            # tell which shared household is called so, without the identity category.
+            households = households.filter(Q(reference_code__icontains=data["q"])
+                                           | (own & Q(label__icontains=data["q"])))
         if data["status"]:
             households = households.filter(status=data["status"])
         if data["source"] == "own":
