@@ -228,6 +228,11 @@ def _staff(**query: Any) -> str:
     return "/directory/?" + urlencode(query) if query else "/directory/"
 
 
+def _box(lat: float, lon: float, half: float = 0.005) -> str:
+    """A street-level map view around a point (about 1 km by 800 m), as Leaflet's toBBoxString writes it."""
+    return f"{lon - half:.5f},{lat - half:.5f},{lon + half:.5f},{lat + half:.5f}"
+
+
 def endpoints(summary: Any, rnd: random.Random, portal: bool, pages: int) -> list[Endpoint]:
     from directory_data import COMMON_WORD, RARE_WORD
 
@@ -253,6 +258,15 @@ def endpoints(summary: Any, rnd: random.Random, portal: bool, pages: int) -> lis
                  [_staff(q="doposcuola", need="doposcuola", municipio="MI-M8", lat=lat, lon=lon, radius="2",
                          open_now="on")], SEARCH_GOAL_MS, staff=True),
         Endpoint("staff: open now, no text", [_staff(open_now="on")], SEARCH_GOAL_MS, staff=True),
+        # The search map's own URL (fetched by the page's script after the list): per-NIL areas for many places,
+        # points for few or for a street-level box.
+        Endpoint("staff map: map.json, no query (every place)", ["/directory/map.json"], SEARCH_GOAL_MS,
+                 staff=True),
+        Endpoint('staff map: map.json "doposcuola"', ["/directory/map.json?" + urlencode({"q": "doposcuola"})],
+                 SEARCH_GOAL_MS, staff=True),
+        Endpoint('staff map: "doposcuola", street-level box',
+                 ["/directory/map.json?" + urlencode({"q": "doposcuola", "bbox": _box(a, b)}) for a, b in near],
+                 SEARCH_GOAL_MS, staff=True),
         Endpoint("API: /services?page=N&per_page=50",
                  [f"/api/hsds/services?page={n}&per_page=50" for n in page_numbers], API_GOAL_MS),
         Endpoint('API: /services?search=doposcuola&page=N',
@@ -266,6 +280,8 @@ def endpoints(summary: Any, rnd: random.Random, portal: bool, pages: int) -> lis
         result += [
             Endpoint("portal: /aiuto/, no query", ["/aiuto/"], SEARCH_GOAL_MS),
             Endpoint('portal: "doposcuola"', ["/aiuto/?" + urlencode({"q": "doposcuola"})], SEARCH_GOAL_MS),
+            Endpoint('portal map: mappa.json "doposcuola"', ["/aiuto/mappa.json?" + urlencode({"q": "doposcuola"})],
+                     SEARCH_GOAL_MS),
             Endpoint('portal: "doposcuola" within 2 km',
                      ["/aiuto/?" + urlencode({"q": "doposcuola", "lat": a, "lon": b, "radius": "2"})
                       for a, b in near], SEARCH_GOAL_MS),

@@ -8,4 +8,5 @@ from trama.directory import views_search
 
 urlpatterns = [
     path("", views_search.search, name="search"),
+    path("map.json", views_search.search_map, name="search_map"),
 ]

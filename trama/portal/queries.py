@@ -28,6 +28,7 @@ from trama.directory.models import (
 )
 from trama.directory.search import SearchParams, SearchResult, run_search
 from trama.directory.search.filters import NEEDS_TAXONOMY, term_with_descendants
+from trama.directory.search.maplayer import BBox, map_layer, pk_urls
 from trama.portal import display
 from trama.territory.models import Area, AreaKind
 from trama.territory.selectors import HEAVY
@@ -36,8 +37,6 @@ from trama.territory.selectors import HEAVY
 ACCESS_POINTS_TERM = "orientamento.punti-accesso"
 # Milan's Municipi, 1 to 9: the URL number and the territory code ("MI-M8").
 MUNICIPI = tuple(range(1, 10))
-# The map shows at most this many places (the list shows every result, page by page).
-MAX_MARKERS = 1500
 _LOCATION_AREAS_HEAVY = tuple(f"location__{area}__{column}" for area in ("municipio", "nil") for column in HEAVY)
 
 
@@ -93,33 +92,23 @@ def result_rows(services: list[Service], result: SearchResult, lang: str) -> lis
     return rows
 
 
-def markers(services: QuerySet[Service], lang: str, service_url: Any) -> list[dict[str, Any]]:
-    """One marker per public place with a point, JSON-safe. Confidential places have no point for the public
-    (public_location_fields) and are never sent: the query leaves them out, and reads only the columns shown."""
-    # The services' keys first (at most MAX_MARKERS, in the results' order): a subquery here would repeat the
-    # search inside the join, which SQLite plans badly when it holds a full-text match.
-    pks = list(services.values_list("pk", flat=True)[:MAX_MARKERS])
-    rows = list(ServiceAtLocation.objects
-                .filter(service_id__in=pks, location__latitude__isnull=False, location__longitude__isnull=False,
-                        location__confidential_address=False)
-                .order_by("service__name", "service_id", "location__name", "pk")
-                .values_list("service_id", "location__name", "location__latitude", "location__longitude",
-                             "location__normalised_address", "location__address_text")[:MAX_MARKERS])
+# The places the public may see on a map: located, and not confidential (public_location_fields gives no point
+# for those). The services are public already (public_services).
+PUBLIC_POINTS = Q(location__latitude__isnull=False, location__longitude__isnull=False,
+                  location__confidential_address=False)
+
+
+def map_data(services: QuerySet[Service], lang: str, bbox: BBox | None = None) -> dict[str, Any]:
+    """The search map of these services (see trama.directory.search.maplayer): their public places as points, or
+    per-NIL counts when there are many; JSON-safe. Names in the page's language."""
+    layer = map_layer(services, visible=PUBLIC_POINTS, bbox=bbox)
     # The names in the page's language: one light row per service on the map.
     names = {service.pk: str(display.translated(service, "name", lang))
-             for service in Service.objects.filter(pk__in={row[0] for row in rows}).only("pk", "name", "translations")}
-    result: list[dict[str, Any]] = []
-    for service_id, place, latitude, longitude, normalised, address in rows:
-        # The fields public_location_fields gives for a place that is not confidential.
-        result.append({
-            "lat": round(float(latitude or 0), 6),  # never None: the query keeps located places
-            "lon": round(float(longitude or 0), 6),
-            "service": names[service_id],
-            "place": place,
-            "address": normalised or address or "",
-            "url": service_url(service_id),
-        })
-    return result
+             for service in Service.objects.filter(pk__in={row.service_id for row in layer.points})
+             .only("pk", "name", "translations")}
+    url = pk_urls("portal:service")
+    return layer.as_json(lambda row: {"lat": row.latitude, "lon": row.longitude, "service": names[row.service_id],
+                                      "place": row.place, "address": row.address, "url": url(row.service_id)})
 
 
 def need_terms() -> list[TaxonomyTerm]:

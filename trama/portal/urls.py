@@ -9,6 +9,7 @@ from trama.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("mappa.json", views.search_map, name="search_map"),
     path("servizi/<int:pk>/", views.service, name="service"),
     path("municipi/", views.municipi, name="municipi"),
     path("municipio/<int:number>/", views.access_points, name="access_points"),

@@ -2,7 +2,8 @@
 
 No login, no audit (public records only, no personal data). Reads go through trama.portal.queries, which uses
 the directory's public funnel only. A plain GET renders a whole page (works without JavaScript); an htmx request
-of the search gets only the results partial, which carries the map markers as JSON for portal.js."""
+of the search gets only the results partial. The search map's places come from `search_map` (same query string,
+same services), fetched by directory/results_map.js once the list is shown."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,15 +22,12 @@ from django.views.decorators.http import require_GET
 
 from trama.directory.models import TRANSLATABLE_FIELDS
 from trama.directory.search import SearchResult
+from trama.directory.search.maplayer import BBox
 from trama.portal import display, queries
 from trama.portal.flyer import FlyerPoint, render_flyer
 from trama.portal.forms import PortalSearchForm
 
 PAGE_SIZE = 10
-
-
-def _service_url(pk: int) -> str:
-    return reverse("portal:service", args=[pk])
 
 
 def _map_config() -> dict[str, Any]:
@@ -40,16 +38,26 @@ def _map_config() -> dict[str, Any]:
     }
 
 
+def _searched(request: HttpRequest) -> tuple[PortalSearchForm, SearchResult]:
+    """The search the page and its map share: the same query string gives the same services."""
+    form = PortalSearchForm(request.GET or None, terms=queries.need_terms())
+    if not form.is_bound:
+        return form, queries.search(None)
+    if form.is_valid():
+        return form, queries.search(None if form.is_empty else form.to_params())
+    return form, SearchResult(services=queries.public_services().none())
+
+
+def _origin(result: SearchResult) -> dict[str, Any] | None:
+    if result.origin is None:
+        return None
+    return {"lat": result.origin.latitude, "lon": result.origin.longitude, "label": result.origin.label}
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     lang = get_language()
-    form = PortalSearchForm(request.GET or None, terms=queries.need_terms())
-    if not form.is_bound:
-        result = queries.search(None)
-    elif form.is_valid():
-        result = queries.search(None if form.is_empty else form.to_params())
-    else:
-        result = SearchResult(services=queries.public_services().none())
+    form, result = _searched(request)
     page = Paginator(queries.with_places(result.services), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -58,6 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
         again = query.copy()
         again["address"] = text
         suggestions.append({"text": text, "query": again.urlencode()})
+    map_url = reverse("portal:search_map")
     context = {
         "form": form,
         "page": page,
@@ -66,10 +75,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "origin": result.origin,
         "searched": form.is_bound and not form.is_empty,
         "suggestions": suggestions,
-        "map_data": {
-            "markers": queries.markers(result.services, lang, _service_url),
-            "origin": ({"lat": result.origin.latitude, "lon": result.origin.longitude, "label": result.origin.label}
-                       if result.origin else None),
+        # What the map shows with these results: fetched by results_map.js (nothing to fetch for a wrong form).
+        "map_state": {
+            "url": (f"{map_url}?{query.urlencode()}" if query else map_url) if not form.errors else None,
+            "origin": _origin(result),
         },
         "map_config": _map_config(),
         "section": "search",
@@ -78,6 +87,19 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(request, "portal/_results.html" if partial else "portal/search.html", context)
     # The same URL answers a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def search_map(request: HttpRequest) -> JsonResponse:
+    """The map of the search with the same query string: {kind, markers, areas, truncated, origin}; `bbox`
+    (west,south,east,north) limits it to the map's view. Active public services, public places only."""
+    _form, result = _searched(request)
+    data = queries.map_data(result.services, get_language(), BBox.parse(request.GET.get("bbox")))
+    data["origin"] = _origin(result)
+    response = JsonResponse(data)
+    # The answer depends on the language (the services' names), chosen by cookie or Accept-Language.
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
 
 

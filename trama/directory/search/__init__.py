@@ -15,7 +15,6 @@ from trama.directory.search.filters import (
     SearchResult,
     filter_services,
     haversine_km,
-    map_markers,
     run_search,
 )
 from trama.directory.search.forms import SearchForm
@@ -24,6 +23,6 @@ from trama.directory.search.text import analyse, reindex_all, reindex_service, r
 
 __all__ = [
     "Point", "SearchForm", "SearchParams", "SearchResult", "analyse", "deferred_indexing", "filter_services",
-    "haversine_km", "map_markers", "reindex_all", "reindex_service", "reindex_services", "run_search",
+    "haversine_km", "reindex_all", "reindex_service", "reindex_services", "run_search",
     "search_services",
 ]

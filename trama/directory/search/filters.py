@@ -297,28 +297,3 @@ def filter_services(qs: QuerySet[Service], params: SearchParams, *, user: AnyUse
                     now: dt.datetime | None = None) -> QuerySet[Service]:
     """`run_search(...).services`: the filtered, ordered services."""
     return run_search(qs, params, user=user, now=now).services
-
-
-
-def map_markers(services: QuerySet[Service], *, user: AnyUser | None,
-                origin: Point | None = None) -> list[dict[str, Any]]:
-    """One marker per (service, location) with a point the user may see, for the search map (JSON-safe). The
-    points' visibility is decided once (`visible_point`) and only the columns shown are read."""
-    rows = (ServiceAtLocation.objects
-            .filter(visible_point(user), service__in=_service_keys(services))
-            .order_by("service__name", "service_id", "location__name", "pk")
-            .values_list("service__name", "location__name", "location__latitude", "location__longitude",
-                         "location__normalised_address", "location__address_text"))
-    markers: list[dict[str, Any]] = []
-    for service_name, location_name, latitude, longitude, normalised, address in rows[:MAX_MARKERS]:
-        marker: dict[str, Any] = {
-            "lat": round(float(latitude or 0), 6),
-            "lon": round(float(longitude or 0), 6),
-            "service": service_name,
-            "location": location_name,
-            "address": normalised or address,
-        }
-        if origin is not None:
-            marker["km"] = round(haversine_km(origin.latitude, origin.longitude, marker["lat"], marker["lon"]), 2)
-        markers.append(marker)
-    return markers

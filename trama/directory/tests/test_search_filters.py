@@ -10,7 +10,9 @@ from trama.core.testing import Personas
 from trama.directory import services
 from trama.directory.access import services_visible_to
 from trama.directory.models import LocationType, Service, TaxonomyTerm
-from trama.directory.search import Point, SearchForm, SearchParams, filter_services, map_markers, run_search
+from trama.directory.search import Point, SearchForm, SearchParams, filter_services, run_search
+from trama.directory.search.filters import visible_point
+from trama.directory.search.maplayer import map_layer
 from trama.directory.services import ScheduleSpec
 from trama.directory.tests.helpers import make_location, make_service
 from trama.lib.schedules import ROME
@@ -151,15 +153,15 @@ def test_it_keeps_confidential_points_out_of_distances_and_markers(personas: Per
         result = run_search(services_visible_to(outsider), params, user=outsider)
         assert [s.name for s in result.services] == ["Sportello accoglienza", "Casa rifugio"]  # unlocated last
         assert shelter.pk not in result.distances
-        markers = map_markers(result.services, user=outsider, origin=APPENNINI)
-        assert [m["service"] for m in markers] == ["Sportello accoglienza"]
+        layer = map_layer(result.services, visible=visible_point(outsider))
+        assert [row.service_name for row in layer.points] == ["Sportello accoglienza"]
         assert found(p, SearchParams(text="accoglienza", origin=APPENNINI, radius_km=50), user=outsider) == [
             "Sportello accoglienza"]
     for insider in (p.referent, p.coordinator):
         result = run_search(services_visible_to(insider), params, user=insider)
         assert [s.name for s in result.services] == ["Casa rifugio", "Sportello accoglienza"]
-        markers = map_markers(result.services, user=insider)
-        assert {m["service"] for m in markers} == {"Casa rifugio", "Sportello accoglienza"}
+        layer = map_layer(result.services, visible=visible_point(insider))
+        assert {row.service_name for row in layer.points} == {"Casa rifugio", "Sportello accoglienza"}
 
 
 def rome(y: int, m: int, d: int, h: int = 0) -> dt.datetime:

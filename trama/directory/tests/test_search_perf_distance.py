@@ -11,8 +11,9 @@ from trama.core.testing import Personas
 from trama.directory import services
 from trama.directory.access import services_visible_to
 from trama.directory.models import Location, ServiceAtLocation
-from trama.directory.search import Point, SearchParams, map_markers, run_search
+from trama.directory.search import Point, SearchParams, run_search
 from trama.directory.search.filters import haversine_km, shows_point, visible_point
+from trama.directory.search.maplayer import map_layer
 from trama.directory.tests.helpers import make_location, make_service
 
 APPENNINI = Point(45.502927, 9.106427, "Via Appennini 70")
@@ -46,7 +47,7 @@ def _page_queries(p: Personas, params: SearchParams) -> int:
         result = run_search(services_visible_to(p.referent), params, user=p.referent)
         page = list(result.services[:3])
         assert all(result.distances.get(s.pk) is not None for s in page)
-        map_markers(result.services, user=p.referent, origin=params.origin)
+        map_layer(result.services, visible=visible_point(p.referent))
     return len(queries)
 
 

@@ -16,10 +16,20 @@ from trama.directory.tests.helpers import make_location, make_service
 URL = reverse("directory:search")
 
 
-def _markers(html: str) -> dict[str, Any]:
-    match = re.search(r'<script id="search-markers" type="application/json">(.*?)</script>', html, re.S)
+def _state(html: str) -> dict[str, Any]:
+    match = re.search(r'<script id="search-map-state" type="application/json">(.*?)</script>', html, re.S)
     assert match is not None
     return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
+def _markers(client: Any, html: str, **extra: str) -> dict[str, Any]:
+    """The map data of a results page: the JSON its script fetches (the state's URL)."""
+    state = _state(html)
+    response = client.get(state["url"], extra)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data: dict[str, Any] = response.json()
+    assert data["origin"] == state["origin"]
+    return data
 
 
 def _data(p: Personas) -> None:
@@ -64,11 +74,13 @@ def test_it_renders_the_page_with_form_map_and_paginated_results(personas: Perso
 
 def test_it_answers_htmx_with_the_results_partial(personas: Personas, client_as: Any) -> None:
     _data(personas)
-    response = client_as(personas.referent).get(URL, {"q": "caffe"}, HTTP_HX_REQUEST="true")
+    client = client_as(personas.referent)
+    response = client.get(URL, {"q": "caffe"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html and 'id="search-map"' not in html
     assert "Caffè sospeso" in html and "Casa rifugio" not in html
-    assert [m["service"] for m in _markers(html)["markers"]] == ["Caffè sospeso"]
+    assert _state(html)["url"] == "/directory/map.json?q=caffe"
+    assert [m["service"] for m in _markers(client, html)["markers"]] == ["Caffè sospeso"]
     restore = client_as(personas.referent).get(URL, {"q": "caffe"}, HTTP_HX_REQUEST="true",
                                                 HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert "<html" in restore.content.decode()
@@ -76,22 +88,25 @@ def test_it_answers_htmx_with_the_results_partial(personas: Personas, client_as:
 
 def test_it_never_sends_a_confidential_point_to_who_may_not_see_it(personas: Personas, client_as: Any) -> None:
     _data(personas)
-    outsider = client_as(personas.referent_b).get(URL, {"q": "casa"}).content.decode()
+    b = client_as(personas.referent_b)
+    outsider = b.get(URL, {"q": "casa"}).content.decode()
     assert "Casa rifugio" in outsider and "indirizzo riservato" in outsider
     assert "Lessona" not in outsider and "45.516" not in outsider
-    assert _markers(outsider)["markers"] == []
-    near = client_as(personas.referent_b).get(URL, {"address": "Via Appennini 70", "radius": "10"}).content.decode()
+    assert _markers(b, outsider)["markers"] == []
+    near = b.get(URL, {"address": "Via Appennini 70", "radius": "10"}).content.decode()
     assert "Casa rifugio" not in near and "Caffè sospeso" in near
-    insider = client_as(personas.referent).get(URL, {"q": "casa"}).content.decode()
+    a = client_as(personas.referent)
+    insider = a.get(URL, {"q": "casa"}).content.decode()
     assert "Lessona" in insider
-    assert [m["service"] for m in _markers(insider)["markers"]] == ["Casa rifugio"]
+    assert [m["service"] for m in _markers(a, insider)["markers"]] == ["Casa rifugio"]
 
 
 def test_it_sorts_by_distance_from_an_address(personas: Personas, client_as: Any) -> None:
     _data(personas)
-    html = client_as(personas.coordinator).get(URL, {"address": "Via Appennini 70", "radius": "10"}).content.decode()
+    client = client_as(personas.coordinator)
+    html = client.get(URL, {"address": "Via Appennini 70", "radius": "10"}).content.decode()
     assert html.index("Casa rifugio") < html.index("Caffè sospeso")
-    data = _markers(html)
+    data = _markers(client, html)
     assert data["origin"]["label"].startswith("Via Appennini 70")
     assert all("km" in m for m in data["markers"])
 

@@ -18,10 +18,22 @@ from trama.portal.tests.conftest import SHELTER_ADDRESS, PortalData
 URL = reverse("portal:search")
 
 
-def _markers(html: str) -> dict[str, Any]:
-    match = re.search(r'<script id="portal-markers" type="application/json">(.*?)</script>', html, re.S)
+def _state(html: str) -> dict[str, Any]:
+    match = re.search(r'<script id="portal-map-state" type="application/json">(.*?)</script>', html, re.S)
     assert match is not None
     return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
+def _markers(client: Client, html: str) -> dict[str, Any]:
+    """The map data of a results page: the JSON its script fetches (the state's URL)."""
+    state = _state(html)
+    if state["url"] is None:
+        return {"markers": [], "areas": [], "origin": state["origin"]}
+    response = client.get(state["url"])
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data: dict[str, Any] = response.json()
+    assert data["origin"] == state["origin"]
+    return data
 
 
 def _names(html: str) -> list[str]:
@@ -37,7 +49,7 @@ def test_it_works_without_login_and_lists_only_active_public_services(client: Cl
     assert "Spazio di orientamento QuBì" in html and "Doposcuola Saponaro (demo)" in html
     for hidden in ("Doposcuola Sospeso", "Doposcuola Chiuso", "Doposcuola Interno"):
         assert hidden not in html
-    assert {m["service"] for m in _markers(html)["markers"]} == {
+    assert {m["service"] for m in _markers(client, html)["markers"]} == {
         "Spazio di orientamento QuBì Municipio 8 (sportello itinerante)", "Doposcuola Saponaro (demo)",
         "Sportello NoLo"}
 
@@ -47,7 +59,7 @@ def test_it_never_shows_a_confidential_address(client: Client, portal_data: Port
         html = client.get(URL, params).content.decode()
         assert "Casa rifugio Aurora" in html
         assert "Pascarella" not in html and SHELTER_ADDRESS not in html
-        assert all(m["place"] != "Casa Aurora" for m in _markers(html)["markers"])
+        assert all(m["place"] != "Casa Aurora" for m in _markers(client, html)["markers"])
     shelter = portal_data.shelter.service_at_locations.get().location
     assert shelter.latitude is not None
     html = client.get(URL, {"q": "casa rifugio"}).content.decode()
@@ -66,7 +78,7 @@ def test_it_searches_near_an_address_nearest_first(client: Client, portal_data: 
     names = _names(html)
     assert names[0] == "Doposcuola Saponaro (demo)"
     assert "i più vicini a Via" in html and "km" in html
-    data = _markers(html)
+    data = _markers(client, html)
     assert data["origin"]["label"] == "Via Michele Saponaro 16, Milano"
 
 
@@ -98,7 +110,7 @@ def test_it_answers_htmx_with_the_results_and_the_markers_only(client: Client, p
     html = response.content.decode()
     assert "<html" not in html and 'id="portal-map"' not in html
     assert _names(html) == ["Sportello NoLo"]
-    assert [m["service"] for m in _markers(html)["markers"]] == ["Sportello NoLo"]
+    assert [m["service"] for m in _markers(client, html)["markers"]] == ["Sportello NoLo"]
     assert "HX-Request" in response["Vary"]
 
 
@@ -106,7 +118,7 @@ def test_it_suggests_what_to_try_when_nothing_is_found(client: Client, portal_da
     html = client.get(URL, {"q": "astronave"}).content.decode()
     assert "Non abbiamo trovato servizi con questa ricerca." in html
     assert "Qualsiasi bisogno" in html and reverse("portal:municipi") in html
-    assert _markers(html)["markers"] == []
+    assert _markers(client, html)["markers"] == []
 
 
 def test_it_paginates(client: Client, personas: Personas) -> None:
