@@ -3,7 +3,9 @@
     .venv/bin/python bench/run.py [--strict] [--quick] [bench_name ...]
 
 Each bench module has `run() -> list[Measure]`. With --strict the exit status is 1 when a goal is missed. --quick
-asks the benches that support it (TRAMA_BENCH_QUICK=1) for a smaller smoke run."""
+asks the benches that support it (TRAMA_BENCH_QUICK=1) for a smaller smoke run. Naming benches runs only those,
+e.g. `bench/run.py bench_records` (social records and referrals; TRAMA_BENCH_RECORDS_LEGS=sqlite skips its
+PostgreSQL leg)."""
 
 from __future__ import annotations
 

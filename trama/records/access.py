@@ -140,10 +140,12 @@ def _own_condition(scope: Scope, user: User) -> Q:
 
 
 def _shared_household_ids(scope: Scope, at: dt.datetime) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    from trama.records.models import Consent, ConsentRecipient, LegalBasisRecord
+    from trama.records.models import ConsentRecipient, LegalBasisRecord
+    from trama.records.models.consent import consent_in_force
 
+    # Validity tested on the joined consent, so the planner starts from the recipients naming the user.
     by_consent = (ConsentRecipient.objects
-                  .filter(_recipient_condition(scope, ""), consent__in=Consent.objects.active(at=at))
+                  .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"))
                   .values("consent__household_id"))
     by_legal_basis = (LegalBasisRecord.objects.active(at=at)
                       .filter(_recipient_condition(scope, "")).values("household_id"))
@@ -156,14 +158,13 @@ def _active_referrals(scope: Scope, at: dt.datetime) -> QuerySet[Any] | None:
     (records does not depend on the referrals app: it is looked up by name)."""
     from django.apps import apps
 
-    from trama.records.models import Consent, LegalBasisRecord
+    from trama.records.models.consent import consent_in_force, legal_basis_in_force
 
     if not apps.is_installed("trama.referrals"):
         return None
     referral_model = apps.get_model("referrals", "Referral")
     return referral_model.objects.filter(
-        Q(consent__in=Consent.objects.active(at=at).values("pk"))
-        | Q(legal_basis__in=LegalBasisRecord.objects.active(at=at).values("pk")),
+        consent_in_force(at, "consent__") | legal_basis_in_force(at, "legal_basis__"),
         to_organisation_id__in=scope.reader_org_ids, status__in=("accepted", "in_progress"),
     )
 
@@ -247,7 +248,8 @@ class _Shared:
 def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
                        special_org_ids: set[int], special_network_ids: set[int] | None) -> _Shared:
     """Categories shared with the user by consents and legal-basis records, through which, and for whom."""
-    from trama.records.models import Consent, ConsentRecipient, LegalBasisRecord
+    from trama.records.models import ConsentRecipient, LegalBasisRecord
+    from trama.records.models.consent import consent_in_force
 
     shared = _Shared()
 
@@ -264,8 +266,8 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
             shared.categories.add(category)
 
     recipients = (ConsentRecipient.objects
-                  .filter(_recipient_condition(scope, ""), consent__household=household,
-                          consent__in=Consent.objects.active(at=at))
+                  .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"),
+                          consent__household=household)
                   .values_list("consent__categories", "organisation_id", "network_id", "consent__person_id"))
     for values, organisation_id, network_id, person_id in recipients:
         take(values or [], organisation_id, network_id)

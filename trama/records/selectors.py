@@ -6,9 +6,10 @@ people from the funnel, an Entitlement)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from trama.lib.codice_fiscale import normalise
 from trama.records.categories import DataCategory
@@ -105,3 +106,12 @@ def assessment_trend(household: Household, *, entitlement: Entitlement) -> dict[
     for dimension, assessed_on, score in ordered:
         trends.setdefault(dimension, Trend(dimension=dimension, series=[])).series.append((assessed_on, score))
     return {dimension: trends[dimension] for dimension in Dimension.values if dimension in trends}
+
+
+def count_members(households: Sequence[Household]) -> None:
+    """Set `members_count` on the households of one page of a list. Counting in the list query would group every
+    visible household through the members table (and again in the paginator's COUNT); this counts the page's."""
+    counts = dict(Person.objects.filter(household_id__in=[h.pk for h in households]).order_by()
+                  .values("household_id").annotate(n=Count("pk")).values_list("household_id", "n"))
+    for household in households:
+        household.members_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from trama.accounts.services import membership_grant, user_create
 from trama.core.demo import scenario, seeds
 from trama.core.demo.directory import build_directory
 from trama.core.demo.governance import build_governance
+from trama.core.demo.records import build_records
 from trama.network.models import (
     ATSMember,
     ATSRole,
@@ -111,6 +112,7 @@ class DemoBuilder:
             self._step("persone della demo", self.build_personas)
             self._step("governance", self.build_governance)
             self._step("directory", self.build_directory)
+            self._step("cartelle sociali", self.build_records)
         return self.result
 
     def _step(self, label: str, function: Callable[[], None]) -> None:
@@ -422,3 +424,8 @@ class DemoBuilder:
 
     def build_directory(self) -> None:
         build_directory(self)
+
+    # --- social records and referrals (trama.core.demo.records) ----------------------------------------
+
+    def build_records(self) -> None:
+        build_records(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -53,7 +53,7 @@ from trama.records.models import (
     ReviewOutcome,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import find_possible_duplicates
+from trama.records.selectors import count_members, find_possible_duplicates
 from trama.territory.models import Area
 
 router = Router(tags=["records"])
@@ -109,14 +109,14 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
     decryption): identity fields appear only for the caller's own households."""
     scope = scope_of(request.user)
     own = Q(organisation_id__in=scope.reader_org_ids)
-    households = (households_visible_to(request.user).select_related("organisation", "municipio")
-                  .annotate(members_count=Count("members", distinct=True)))
+    households = households_visible_to(request.user).select_related("organisation", "municipio")
     if q.strip():
         # The label is identity data: searched only among the caller's own households (as on the page).
         households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
     if status:
         households = households.filter(status=status)
     meta, items = paginate(households.order_by("-opened_on", "-id"), page, per_page)
+    count_members(items)
     own_ids = set(households.filter(own, pk__in=[h.pk for h in items]).values_list("pk", flat=True))
     results = []
     for household in items:

@@ -125,6 +125,23 @@ def _local_date(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
+def consent_in_force(at: dt.datetime, prefix: str = "") -> Q:
+    """The condition "consent in force at `at`", on Consent (prefix "") or through a relation to it (e.g.
+    "consent__"): lets a query start from the recipients naming the user and test the joined consent, instead of
+    materialising every consent in force on the platform. Never true for a missing (null) consent."""
+    day = _local_date(at)
+    return ((Q(**{f"{prefix}withdrawn_at__isnull": True}) | Q(**{f"{prefix}withdrawn_at__gt": at}))
+            & (Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day}))
+            & Q(**{f"{prefix}given_on__lte": day}))
+
+
+def legal_basis_in_force(at: dt.datetime, prefix: str = "") -> Q:
+    """The condition "legal-basis record in force at `at`", like `consent_in_force`."""
+    return ((Q(**{f"{prefix}revoked_at__isnull": True}) | Q(**{f"{prefix}revoked_at__gt": at}))
+            & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": _local_date(at)}))
+            & Q(**{f"{prefix}recorded_at__lte": at}))
+
+
 # --- Consent --------------------------------------------------------------------------------------------
 
 
@@ -138,13 +155,7 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
     def active(self, at: dt.datetime | None = None) -> ConsentQuerySet:
         """Consents in force at `at` (now by default): given on or before that day, not withdrawn by then, not
         expired (the expiry day is the last valid day)."""
-        at = at or timezone.now()
-        day = _local_date(at)
-        return self.filter(
-            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at),
-            Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-            given_on__lte=day,
-        )
+        return self.filter(consent_in_force(at or timezone.now()))
 
     def naming(self, *, organisation: Any = None, networks: Iterable[Any] = ()) -> ConsentQuerySet:
         """Consents whose recipients include `organisation` or one of `networks` (ids or objects). An EXISTS on
@@ -344,12 +355,7 @@ class LegalBasisQuerySet(models.QuerySet["LegalBasisRecord"]):
 
     def active(self, at: dt.datetime | None = None) -> LegalBasisQuerySet:
         """In force at `at`: recorded by then, not revoked by then, `valid_until` (a day, inclusive) not past."""
-        at = at or timezone.now()
-        return self.filter(
-            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=_local_date(at)),
-            recorded_at__lte=at,
-        )
+        return self.filter(legal_basis_in_force(at or timezone.now()))
 
     def naming(self, *, organisation: Any = None, networks: Iterable[Any] = ()) -> LegalBasisQuerySet:
         """Records whose recipient is `organisation` or one of `networks` (ids or objects)."""

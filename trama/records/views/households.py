@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,7 +55,7 @@ from trama.records.models import (
     StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import assessment_trend
+from trama.records.selectors import assessment_trend, count_members
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -85,8 +85,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households = (households_visible_to(request.user)
                   .select_related("organisation", "municipio")
                   .defer(*(f"municipio__{column}" for column in HEAVY))
-                  .annotate(members_count=Count("members", distinct=True),
-                            is_own=Value(False, output_field=BooleanField()) if not scope.reader_org_ids
+                  .annotate(is_own=Value(False, output_field=BooleanField()) if not scope.reader_org_ids
                             else ExpressionWrapper(own, output_field=BooleanField())))
     if form.is_valid():
         data = form.cleaned_data
@@ -102,6 +101,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         elif data["source"] == "shared":
             households = households.exclude(own)
     page, query = paginate(request, households.order_by("-opened_on", "-id"))
+    page.object_list = list(page.object_list)
+    count_members(page.object_list)
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),
         "can_break_glass": can_break_glass(request.user),
