@@ -16,6 +16,7 @@ from trama.accounts.forms import AuditFilterForm
 from trama.accounts.middleware import ACTING_FOR_SESSION_KEY
 from trama.accounts.roles import Perm, Role
 from trama.core import audit
+from trama.core.http import parse_id
 from trama.core.models import AuditEvent
 
 
@@ -39,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def acting_for(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("organisation", "")
-    organisation = organisations_for(request.user).filter(pk=raw).first() if raw.isdigit() else None
+    key = parse_id(raw)
+    organisation = organisations_for(request.user).filter(pk=key).first() if key is not None else None
     if organisation is None:
         audit.record(action="access.denied", object_type="network.organisation", object_id=raw[:64],
                      request=request, details={"what": "acting_for"})

@@ -14,3 +14,13 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from request input, or None: ASCII digits only (`str.isdigit` also accepts "²" and other
+    scripts' digits, which `int` then refuses or reads), positive and within a 64-bit integer."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number > 0 else None

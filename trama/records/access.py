@@ -139,6 +139,17 @@ def _own_condition(scope: Scope, user: User) -> Q:
     return condition
 
 
+def own_households_condition(user: AnyUser | None) -> Q:
+    """Households the user reaches as a member of the owning organisation (the source "own" of the funnel: a
+    network-scoped membership only within its network's area, or those the user created). Lists use it to decide
+    what they may show or search of a household without opening it (its label, Municipio, status)."""
+    real = _user_or_none(user)
+    scope = scope_of(real)
+    if real is None or not (scope.own_org_ids or scope.scoped_own):
+        return Q(pk__in=[])
+    return _own_condition(scope, real)
+
+
 def _shared_household_ids(scope: Scope, at: dt.datetime) -> tuple[QuerySet[Any], QuerySet[Any]]:
     from trama.records.models import ConsentRecipient, LegalBasisRecord
     from trama.records.models.consent import consent_in_force

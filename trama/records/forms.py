@@ -60,7 +60,9 @@ def _split_list(value: str) -> list[str]:
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label=_("Cerca per codice o etichetta"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Stato"), required=False,
-                               choices=[("", _("Tutti")), *HouseholdStatus.choices])
+                               choices=[("", _("Tutti")), *HouseholdStatus.choices],
+                               help_text=_("Lo stato dei nuclei condivisi si vede aprendoli: il filtro riguarda "
+                                           "i nuclei della tua organizzazione."))
     source = forms.ChoiceField(label=_("Accesso"), required=False,
                                choices=[("", _("Tutti")), ("own", _("Della mia organizzazione")),
                                         ("shared", _("Condivisi con me"))])

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from trama.directory.access import services_visible_to
 from trama.records.access import households_visible_to, open_household, people_of
 from trama.records.api.common import (
+    ObjectId,
     PageMeta,
     call_service,
     error_responses,
@@ -103,9 +104,9 @@ class ReferralOut(ReferralListItem):
 
 
 class ReferralIn(Schema):
-    household: int = Field(description="Household id (one the caller may change).")
-    people: list[int] = Field(description="Members (ids) to refer.")
-    service: int = Field(description="Directory service id.")
+    household: ObjectId = Field(description="Household id (one the caller may change).")
+    people: list[ObjectId] = Field(description="Members (ids) to refer.")
+    service: ObjectId = Field(description="Directory service id.")
     reason: str = Field(max_length=4000)
     urgency: Urgency = Urgency.ROUTINE
     categories: list[str] = Field(description="Data categories to share.")
@@ -222,7 +223,7 @@ def referral_list(request: HttpRequest, direction: Literal["in", "out"] | None =
     if direction == "out":
         referrals = referrals.filter(from_organisation_id__in=readers)
     elif direction == "in":
-        referrals = referrals.filter(to_organisation_id__in=readers).exclude(status=ReferralStatus.DRAFT)
+        referrals = referrals.filter(to_organisation_id__in=readers, sent_at__isnull=False)  # never a draft
     if status:
         referrals = referrals.filter(status=status)
     referrals = (referrals.select_related("household", "service", "from_organisation", "to_organisation")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,10 @@ from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
 from trama.core.errors import ApplicationError
+
+# An object's id in a request body: bounded, so a huge number is a 400 rather than an overflow in the database
+# driver (Django guards exact lookups against out-of-range integers, not `__in` lists).
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -219,6 +223,9 @@ class StaffSession(SessionAuth):
             return None
         if needs_second_factor(request):
             raise ApiError(403, _("Serve la verifica in due passaggi: completala dalle pagine di Trama."))
+        if _has_nul(request):
+            # PostgreSQL cannot store or compare NUL characters; no text of ours contains one.
+            raise ApiError(400, _("La richiesta contiene un carattere non ammesso (NUL)."))
         if (self.csrf and not getattr(request, "_ninja_csrf_exempt", False)
                 and check_csrf(request) is not None):
             raise ApiError(403, _("Verifica CSRF non riuscita: invia l'intestazione X-CSRFToken."))
@@ -226,6 +233,14 @@ class StaffSession(SessionAuth):
 
 
 staff_session = StaffSession()
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """A NUL character in the query string or the body (raw, or escaped in JSON as \\u0000)."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    body = request.body if request.method not in ("GET", "HEAD") else b""
+    return b"\x00" in body or b"\\u0000" in body
 
 
 def user_of(request: HttpRequest) -> User:
@@ -249,5 +264,6 @@ def paginate(queryset: QuerySet[Any] | Sequence[Any], page: int, per_page: int) 
     page = max(1, page)
     count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     start = (page - 1) * per_page
-    items = list(queryset[start:start + per_page])
+    # A page past the end is empty without asking the database for an offset it cannot hold.
+    items = list(queryset[start:start + per_page]) if start < count else []
     return {"count": count, "page": page, "per_page": per_page, "pages": max(1, math.ceil(count / per_page))}, items

@@ -26,8 +26,8 @@ from trama.records.access import (
     can_create_households,
     households_visible_to,
     open_household,
+    own_households_condition,
     people_of,
-    scope_of,
 )
 from trama.records.api import schemas as s
 from trama.records.api.common import (
@@ -107,14 +107,13 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
                    status: HouseholdStatus | None = None, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     """Households the caller may open, newest first. Like the page's list it opens none of them (no audit, no
     decryption): identity fields appear only for the caller's own households."""
-    scope = scope_of(request.user)
-    own = Q(organisation_id__in=scope.reader_org_ids)
+    own = own_households_condition(request.user)  # the funnel's "own" source, as on the page
     households = households_visible_to(request.user).select_related("organisation", "municipio")
     if q.strip():
         # The label is identity data: searched only among the caller's own households (as on the page).
         households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
-    if status:
-        households = households.filter(status=status)
+    if status:  # the status is plan data: it filters the caller's own households only
+        households = households.filter(own, status=status)
     meta, items = paginate(households.order_by("-opened_on", "-id"), page, per_page)
     count_members(items)
     own_ids = set(households.filter(own, pk__in=[h.pk for h in items]).values_list("pk", flat=True))
@@ -123,7 +122,7 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         mine = household.pk in own_ids
         results.append({
             "id": household.pk, "reference_code": household.reference_code,
-            "organisation": _ref(household.organisation), "is_own": mine, "status": household.status,
+            "organisation": _ref(household.organisation), "is_own": mine, "status": household.status if mine else None,
             "opened_on": household.opened_on if mine else None, "members_count": household.members_count,
             "label": household.label if mine else None, "municipio": _ref(household.municipio) if mine else None,
         })
@@ -314,13 +313,14 @@ def consent_add(request: HttpRequest, household_id: int, payload: s.ConsentIn) -
 @router.post("/households/{int:household_id}/consents/{int:consent_id}/withdraw",
              response={200: s.ConsentOut, **error_responses(400, 403, 404, 409)}, summary="Withdraw a consent")
 def consent_withdraw(request: HttpRequest, household_id: int, consent_id: int,
-                     payload: s.WithdrawIn | None = None) -> dict[str, Any]:
-    """Effective at once: from the next request its recipients no longer see what it shared."""
+                     payload: s.WithdrawIn) -> dict[str, Any]:
+    """Effective at once: from the next request its recipients no longer see what it shared. The body is a JSON
+    object, `{}` when no reason is given (like every POST of this API)."""
     opened = _open(request, household_id, write=True, purpose="consent_withdraw")
     consent = Consent.objects.filter(household=opened.household, pk=consent_id).first()
     if consent is None:
         raise ApiError(404, _("Non trovato."))
-    reason = payload.reason if payload is not None else ""
+    reason = payload.reason
     call_service(lambda: consent_services.consent_withdraw(consent=consent, by=user_of(request), reason=reason))
     return _consent_out(opened, _consents(opened).get(pk=consent.pk))
 

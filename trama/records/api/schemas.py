@@ -8,7 +8,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from trama.records.api.common import PageMeta
+from trama.records.api.common import ObjectId, PageMeta
 from trama.records.notice import CURRENT_NOTICE_VERSION
 
 
@@ -36,8 +36,11 @@ class HouseholdListItem(Schema):
     id: int
     reference_code: str
     organisation: Ref = Field(description="The owning organisation.")
-    is_own: bool = Field(description="The household belongs to one of the caller's organisations.")
-    status: str = Field(description="open | closed.")
+    is_own: bool = Field(description="The caller reaches the household as a member of its owning organisation "
+                                     "(a network-scoped membership: within its network's area, or households it "
+                                     "created).")
+    status: str | None = Field(description="open | closed: only for the caller's own households; null otherwise. "
+                                           "The `status` filter selects among the caller's own households.")
     opened_on: dt.date | None = Field(description="Only for the caller's own households; null otherwise.")
     members_count: int
     label: str | None = Field(description="Identity: only for the caller's own households (open the household "
@@ -121,7 +124,7 @@ class PersonIn(Schema):
     first_name_or_alias: str = Field(max_length=120)
     surname: str = Field("", max_length=120)
     birth_date: dt.date | None = None
-    birth_year: int | None = None
+    birth_year: int | None = Field(None, ge=1880, le=2100)
     sex_gender: str = ""
     fiscal_code: str = Field("", max_length=16)
     languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes.")
@@ -183,8 +186,8 @@ class ConsentIn(Schema):
                                                  "null for the whole household.")
     purposes: list[str]
     categories: list[str]
-    recipient_organisations: list[int] = Field(default_factory=list, description="Organisation ids.")
-    recipient_networks: list[int] = Field(default_factory=list,
+    recipient_organisations: list[ObjectId] = Field(default_factory=list, description="Organisation ids.")
+    recipient_networks: list[ObjectId] = Field(default_factory=list,
                                           description="Network ids, among those of the owning organisation.")
     given_by_kind: str
     given_by_name: str = Field("", max_length=200)

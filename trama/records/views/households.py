@@ -30,6 +30,7 @@ from trama.records.access import (
     can_record_legal_basis,
     household_for_break_glass,
     households_visible_to,
+    own_households_condition,
     people_of,
     scope_of,
 )
@@ -79,14 +80,16 @@ RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_gl
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
+    # "Own" is the funnel's own source, not any organisation the user reads for: a network-scoped member sees
+    # label and Municipio of its organisation's households outside that network only if they are its own.
+    own = own_households_condition(request.user)
     scope = scope_of(request.user)
-    own = Q(organisation_id__in=scope.reader_org_ids)
     # No decryption here: households carry no encrypted field, and names need opening the household.
     households = (households_visible_to(request.user)
                   .select_related("organisation", "municipio")
                   .defer(*(f"municipio__{column}" for column in HEAVY))
-                  .annotate(is_own=Value(False, output_field=BooleanField()) if not scope.reader_org_ids
-                            else ExpressionWrapper(own, output_field=BooleanField())))
+                  .annotate(is_own=ExpressionWrapper(own, output_field=BooleanField())
+                            if scope.own_org_ids or scope.scoped_own else Value(False, output_field=BooleanField())))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -94,8 +97,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             # tell which shared household is called so, without the identity category.
             households = households.filter(Q(reference_code__icontains=data["q"])
                                            | (own & Q(label__icontains=data["q"])))
-        if data["status"]:
-            households = households.filter(status=data["status"])
+        if data["status"]:  # the status is plan data: it filters one's own households only
+            households = households.filter(own, status=data["status"])
         if data["source"] == "own":
             households = households.filter(own)
         elif data["source"] == "shared":

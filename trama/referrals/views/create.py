@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from trama.core.errors import ApplicationError
+from trama.core.http import parse_id
 from trama.directory.access import services_visible_to
 from trama.directory.models import Service
 from trama.directory.search import SearchForm, run_search
@@ -61,12 +62,13 @@ def _current(data: Any, form: ReferralForm, request: HttpRequest) -> tuple[Servi
     """The service, categories, people and basis as currently filled in (bound data, or the form's initial)."""
     service_value = data.get("service") if data is not None else None
     service = None
-    if service_value and str(service_value).isdigit():
-        service = (services_visible_to(request.user).filter(pk=int(service_value)).select_related("organisation")
+    service_pk = parse_id(service_value)
+    if service_pk is not None:
+        service = (services_visible_to(request.user).filter(pk=service_pk).select_related("organisation")
                    .first())
     if data is not None:
         categories = [c for c in data.getlist("categories") if c in DataCategory.values]
-        people = [int(pk) for pk in data.getlist("people") if str(pk).isdigit()]
+        people = [pk for pk in map(parse_id, data.getlist("people")) if pk is not None]
         selected = str(data.get("basis", ""))
     else:
         categories = [str(c) for c in form.fields["categories"].initial]
@@ -101,9 +103,9 @@ def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
         referral = _save(request, form, opened, consents, records)
         if referral is not None:
             return redirect(reverse("referrals:detail", args=[referral.pk]))
-    selected = form["service"].value() or ""
-    if selected and str(selected).isdigit() and not any(str(s.pk) == str(selected) for s in found):
-        found = list(services_visible_to(request.user).filter(pk=int(selected)).select_related("organisation")) + found
+    selected = parse_id(form["service"].value())
+    if selected is not None and not any(s.pk == selected for s in found):
+        found = list(services_visible_to(request.user).filter(pk=selected).select_related("organisation")) + found
     service, categories, people, chosen = _current(request.POST if request.method == "POST" else None, form, request)
     block = basis_block(opened, service=service, categories=categories, person_ids=people, selected=chosen)
     context: dict[str, Any] = {
