@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +44,15 @@ from directory_load import (  # noqa: E402
     Endpoint,
     _free_port,
     _sessions,
-    from_json,
     hammer,
+    postgres_child,
+    postgres_leg,
     server_env,
     stop_server,
+    write_json,
 )
 
 GOAL_MS = 150.0
-PG_UNAVAILABLE = 3  # scripts/with-postgres.sh
 FULL = {"households": 150_000, "people": 400_000, "organisations": 60, "referrals": 200_000,
         "requests": 400, "seconds": 15.0, "repeat": 7, "audit_calls": 500}
 QUICK = {"households": 15_000, "people": 40_000, "organisations": 60, "referrals": 20_000,
@@ -259,30 +257,12 @@ def run_leg(label: str, *, quick: bool, reuse: bool = False) -> list[Measure]:
 # --- the legs -----------------------------------------------------------------------------------------------
 
 
-def _postgres(quick: bool) -> list[Measure]:
-    with tempfile.TemporaryDirectory(prefix="trama-bench-pg-") as tmp:
-        out = Path(tmp) / "postgres.json"
-        command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), sys.executable,
-                   str(BENCH_DIR / "bench_records.py"), "--out", str(out)]
-        if quick:
-            command.append("--quick")
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRAMA_SQLITE_PATH")}
-        status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode  # noqa: S603
-        if status == PG_UNAVAILABLE:
-            print("  [PostgreSQL] SKIPPED: PostgreSQL is not available on this machine (scripts/with-postgres.sh)")
-            return []
-        if status != 0 or not out.exists():
-            return [Ceiling("PostgreSQL: leg failed", float(status), "exit status", goal=0.0,
-                            note="see the output above")]
-        return from_json(out)
-
-
 def run() -> list[Measure]:
     quick = os.environ.get("TRAMA_BENCH_QUICK") == "1"
     legs = os.environ.get("TRAMA_BENCH_RECORDS_LEGS", "sqlite,postgresql").split(",")
     measures = run_leg("SQLite", quick=quick) if "sqlite" in legs else []
     if "postgresql" in legs:
-        measures += _postgres(quick)
+        measures += postgres_leg(BENCH_DIR / "bench_records.py", quick=quick)
     return measures
 
 
@@ -300,26 +280,9 @@ def _main() -> int:
         import django
 
         django.setup()
-        measures = run_leg("SQLite", quick=args.quick, reuse=True)
-        rows = [{**asdict(m), "ceiling": isinstance(m, Ceiling)} for m in measures]
-        Path(args.out).write_text(json.dumps(rows), encoding="utf-8")
+        write_json(run_leg("SQLite", quick=args.quick, reuse=True), args.out)
         return 0
-    if not os.environ.get("DATABASE_URL"):
-        print("bench_records.py: DATABASE_URL is not set (run it through scripts/with-postgres.sh)", file=sys.stderr)
-        return 2
-    os.environ["DJANGO_SETTINGS_MODULE"] = "trama.settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    call_command("load_milano", verbosity=0)
-    print(f"  [PostgreSQL] Milan loaded in {time.perf_counter() - start:.1f} s", flush=True)
-    measures = run_leg("PostgreSQL", quick=args.quick)
-    rows = [{**asdict(m), "ceiling": isinstance(m, Ceiling)} for m in measures]
-    Path(args.out).write_text(json.dumps(rows), encoding="utf-8")
-    return 0
+    return postgres_child(run_leg, quick=args.quick, out=args.out, name="bench_records.py")
 
 
 if __name__ == "__main__":

@@ -462,13 +462,39 @@ def run_leg(label: str, *, quick: bool) -> list[Measure]:
 # --- the PostgreSQL leg, as a script ---------------------------------------------------------------------------
 
 
-def _main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", required=True, help="where to write the figures (JSON)")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
+PG_UNAVAILABLE = 3  # the exit status of scripts/with-postgres.sh when PostgreSQL is not installed
+
+
+def write_json(measures: list[Measure], out: str) -> None:
+    rows = [{**asdict(m), "ceiling": isinstance(m, Ceiling)} for m in measures]
+    Path(out).write_text(json.dumps(rows), encoding="utf-8")
+
+
+def postgres_leg(script: Path, *, quick: bool) -> list[Measure]:
+    """Run `script --out FILE` on a throwaway PostgreSQL cluster (scripts/with-postgres.sh) in a child process and
+    read its figures back; skipped when PostgreSQL is not installed."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="trama-bench-pg-") as tmp:
+        out = Path(tmp) / "postgres.json"
+        command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, str(script), "--out", str(out)]
+        if quick:
+            command.append("--quick")
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRAMA_SQLITE_PATH")}
+        status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode  # noqa: S603
+        if status == PG_UNAVAILABLE:
+            print("  [PostgreSQL] SKIPPED: PostgreSQL is not available on this machine (scripts/with-postgres.sh)")
+            return []
+        if status != 0 or not out.exists():
+            return [Ceiling("PostgreSQL: leg failed", float(status), "exit status", goal=0.0,
+                            note="see the output above")]
+        return from_json(out)
+
+
+def postgres_child(leg: Callable[..., list[Measure]], *, quick: bool, out: str, name: str) -> int:
+    """The child side of `postgres_leg`: migrate the cluster, load Milan, run the leg, write the figures."""
     if not os.environ.get("DATABASE_URL"):
-        print("directory_load.py: DATABASE_URL is not set (run it through scripts/with-postgres.sh)", file=sys.stderr)
+        print(f"{name}: DATABASE_URL is not set (run it through scripts/with-postgres.sh)", file=sys.stderr)
         return 2
     os.environ["DJANGO_SETTINGS_MODULE"] = "trama.settings"
     import django
@@ -479,10 +505,16 @@ def _main() -> int:
     start = time.perf_counter()
     call_command("load_milano", verbosity=0)
     print(f"  [PostgreSQL] Milan loaded in {time.perf_counter() - start:.1f} s", flush=True)
-    measures = run_leg("PostgreSQL", quick=args.quick)
-    rows = [{**asdict(m), "ceiling": isinstance(m, Ceiling)} for m in measures]
-    Path(args.out).write_text(json.dumps(rows), encoding="utf-8")
+    write_json(leg("PostgreSQL", quick=quick), out)
     return 0
+
+
+def _main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", required=True, help="where to write the figures (JSON)")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    return postgres_child(run_leg, quick=args.quick, out=args.out, name="directory_load.py")
 
 
 def from_json(path: Path) -> list[Measure]:
