@@ -21,7 +21,6 @@ started through scripts/with-postgres.sh, which runs this file as a script:
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from directory_load import (  # noqa: E402
     postgres_leg,
     server_env,
     stop_server,
+    wait_until_serving,
     write_json,
 )
 
@@ -71,20 +71,7 @@ def start_server(*, audit: bool = True) -> tuple[subprocess.Popen[bytes], int]:
          "--timeout", "300", "--log-level", "warning", "--chdir", str(ROOT), "--pythonpath", str(BENCH_DIR)],
         env=env, cwd=ROOT, start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/api/hsds/")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process, port
-        except OSError:
-            time.sleep(0.3)
-    stop_server(process)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    return wait_until_serving(process, port)
 
 
 def endpoints(sample: list[int]) -> list[Endpoint]:

@@ -187,14 +187,8 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(  # noqa: S603 - fixed command line
-        [str(gunicorn), "trama.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "300", "--log-level", "warning", "--chdir", str(ROOT)],
-        env=server_env(), cwd=ROOT, start_new_session=True,
-    )
+def wait_until_serving(process: subprocess.Popen[bytes], port: int) -> tuple[subprocess.Popen[bytes], int]:
+    """Wait (60 s at most) until the gunicorn just started answers on `port`; stop it and fail otherwise."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -209,6 +203,17 @@ def start_server() -> tuple[subprocess.Popen[bytes], int]:
             time.sleep(0.3)
     stop_server(process)
     raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(  # noqa: S603 - fixed command line
+        [str(gunicorn), "trama.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "300", "--log-level", "warning", "--chdir", str(ROOT)],
+        env=server_env(), cwd=ROOT, start_new_session=True,
+    )
+    return wait_until_serving(process, port)
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
