@@ -281,7 +281,7 @@ def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
     # The actions due are few, the households the user may open many: check visibility for the households of the
     # actions due only, rather than filter the actions by the whole visible set (a subquery over every household).
     candidates = set(due.values_list("goal__plan__household_id", flat=True))
-    visible = list(households_visible_to(real).filter(pk__in=candidates).values_list("pk", flat=True)
+    visible = list(households_visible_to(real, among=candidates).values_list("pk", flat=True)
                    ) if candidates else []
     return (due.filter(goal__plan__household_id__in=visible)
             .select_related("goal__plan__household").order_by("due_date", "pk"))

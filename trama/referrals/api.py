@@ -167,7 +167,7 @@ def _list_item(referral: Referral, readers: frozenset[int]) -> dict[str, Any]:
 def _members(request: HttpRequest, referral: Referral) -> tuple[list[str] | None, bool]:
     """As the page: names only when the caller may open the household (opened, so audited, through the records
     funnel) with the identity category."""
-    if not households_visible_to(request.user).filter(pk=referral.household_id).exists():
+    if not households_visible_to(request.user, among=[referral.household_id]).exists():
         return None, False
     household = open_household(request.user, referral.household_id, request=request)
     if DataCategory.IDENTITY not in household.categories:

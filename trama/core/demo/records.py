@@ -280,7 +280,7 @@ class RecordsBuilder:
         # The Comune's community social worker sees the household through the network's consent and records
         # the social-care duty that lets the Comune hold the minor's legal position.
         sara = self.user("social_worker")
-        if households_visible_to(sara).filter(pk=household.pk).exists():
+        if households_visible_to(sara, among=[household.pk]).exists():
             consent_services.legal_basis_record(
                 household=household, by=sara, basis=SharingBasis.PUBLIC_TASK,
                 reference="L. 47/2017 e L. 328/2000 art. 22 (demo)",

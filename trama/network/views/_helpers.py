@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
@@ -19,9 +19,9 @@ T = TypeVar("T")
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
 ) -> tuple[Page[Any], str]:
-    """A page of the queryset and the other query parameters, for core/includes/pagination.html."""
+    """A page of the queryset (or list) and the other query parameters, for core/includes/pagination.html."""
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -45,6 +45,7 @@ from trama.records.models import (
     Consent,
     ConsentRecipient,
     Dimension,
+    Household,
     HouseholdStatus,
     Person,
     PlanAction,
@@ -53,7 +54,7 @@ from trama.records.models import (
     ReviewOutcome,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import count_members, find_possible_duplicates
+from trama.records.selectors import count_members, find_possible_duplicates, households_in_order
 from trama.territory.models import Area
 
 router = Router(tags=["records"])
@@ -108,15 +109,17 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
     """Households the caller may open, newest first. Like the page's list it opens none of them (no audit, no
     decryption): identity fields appear only for the caller's own households."""
     own = own_households_condition(request.user)  # the funnel's "own" source, as on the page
-    households = households_visible_to(request.user).select_related("organisation", "municipio")
+    households = households_visible_to(request.user)
     if q.strip():
         # The label is identity data: searched only among the caller's own households (as on the page).
         households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
     if status:  # the status is plan data: it filters the caller's own households only
         households = households.filter(own, status=status)
-    meta, items = paginate(households.order_by("-opened_on", "-id"), page, per_page)
+    # As on the page: the ordered ids in one query give the count and the page (the funnel's sources once).
+    meta, ids = paginate(list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)), page, per_page)
+    items: list[Any] = households_in_order(Household.objects.select_related("organisation", "municipio"), ids)
     count_members(items)
-    own_ids = set(households.filter(own, pk__in=[h.pk for h in items]).values_list("pk", flat=True))
+    own_ids = set(Household.objects.filter(own, pk__in=ids).values_list("pk", flat=True))
     results = []
     for household in items:
         mine = household.pk in own_ids

@@ -184,12 +184,25 @@ def test_lists_and_openings_agree_for_every_persona(personas: Personas) -> None:
     networked = make_household(personas)
     _consent(personas, networked, categories=[C.IDENTITY], networks=(personas.network8,))
     other = make_household(personas, organisation=personas.ets_other)
+    by_law = make_household(personas)
+    consent.legal_basis_record(household=by_law, by=personas.social_worker, basis="public_task",
+                               reference="L. 328/2000 art. 22", reason="Presa in carico del servizio sociale.",
+                               categories=[C.IDENTITY], organisation=personas.comune)
+    urgent = make_household(personas, organisation=personas.ets_other)
+    consent.break_glass_open(user=personas.admin, household=urgent,
+                             reason="Richiesta urgente della Procura per un minore in pericolo.")
     Membership.objects.create(user=personas.nobody, organisation=personas.ets_b, role=Role.EVALUATOR,
                               valid_from=dt.date(2024, 5, 8))
+    households = (own, shared, networked, other, by_law, urgent)
     for name, user in personas.users.items():
+        # The list collects the sources as one UNION of ids; a few rows are tested with an OR of conditions.
         listed = set(access.households_visible_to(user))
-        for household in (own, shared, networked, other):
+        among = set(access.households_visible_to(user, among=[h.pk for h in households]))
+        assert listed & set(households) == among, name
+        for household in households:
             assert (household in listed) == _opens(user, household), (name, household.reference_code)
+    assert {h for h in households if h in set(access.households_visible_to(personas.admin))} == {urgent}
+    assert by_law in set(access.households_visible_to(personas.social_worker))
 
 
 def test_a_consent_given_for_one_member_shows_that_member_only(personas: Personas) -> None:

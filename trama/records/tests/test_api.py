@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -167,6 +168,17 @@ def test_the_list_filters_and_caps_the_page_size(personas: Personas, family: Hou
     assert body["per_page"] == 100 and body["page"] == 1 and body["pages"] == 1
     wrong = client.get("/api/households?status=maybe")
     assert wrong.status_code == 400 and "status" in _body(wrong)["errors"]
+
+
+def test_the_list_is_newest_first_across_pages(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    days = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(5)]
+    ids = {day: make_household(personas, opened_on=day).pk for day in days}
+    client = client_as(personas.proximity)
+    first = _body(client.get("/api/households?per_page=3"))
+    second = _body(client.get("/api/households?per_page=3&page=2"))
+    listed = [row["id"] for row in first["results"] + second["results"]]
+    assert first["count"] == 6 and first["pages"] == 2
+    assert listed == [family.pk] + [ids[day] for day in reversed(days)]  # the family was opened today
 
 
 def test_a_shared_household_in_the_list_has_no_identity(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]

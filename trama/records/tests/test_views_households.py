@@ -58,6 +58,21 @@ def test_it_lists_my_households_without_names(personas: Personas, family: Househ
     assert "Nuovo nucleo" in html
 
 
+def test_the_list_is_newest_first_across_pages(personas: Personas, client_as) -> None:
+    opened = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(30)]
+    codes = {day: make_household(personas, opened_on=day, label=f"Nucleo {day:%m%d}").reference_code
+             for day in opened}
+    client = client_as(personas.proximity)
+    first = client.get(reverse("records:household_list")).content.decode()
+    second = client.get(reverse("records:household_list") + "?page=2").content.decode()
+    newest_first = [codes[day] for day in reversed(opened)]
+    shown = [code for code in newest_first if code in first]
+    assert shown == newest_first[:25]
+    assert [first.index(code) for code in shown] == sorted(first.index(code) for code in shown)
+    assert [code for code in newest_first if code in second] == newest_first[25:]
+    assert "Pagina 2 di 2" in second
+
+
 def test_it_requires_login_for_the_list(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get(reverse("records:household_list"))
     assert response.status_code == 302 and "/account/login" in response["Location"]

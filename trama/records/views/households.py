@@ -42,6 +42,7 @@ from trama.records.models import (
     Consent,
     ConsentRecipient,
     Dimension,
+    Household,
     HouseholdStatus,
     LegalBasisRecord,
     Note,
@@ -56,7 +57,7 @@ from trama.records.models import (
     StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import assessment_trend, count_members
+from trama.records.selectors import assessment_trend, count_members, households_in_order
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -84,12 +85,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # label and Municipio of its organisation's households outside that network only if they are its own.
     own = own_households_condition(request.user)
     scope = scope_of(request.user)
-    # No decryption here: households carry no encrypted field, and names need opening the household.
-    households = (households_visible_to(request.user)
-                  .select_related("organisation", "municipio")
-                  .defer(*(f"municipio__{column}" for column in HEAVY))
-                  .annotate(is_own=ExpressionWrapper(own, output_field=BooleanField())
-                            if scope.own_org_ids or scope.scoped_own else Value(False, output_field=BooleanField())))
+    households = households_visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -103,8 +99,16 @@ def household_list(request: HttpRequest) -> HttpResponse:
             households = households.filter(own)
         elif data["source"] == "shared":
             households = households.exclude(own)
-    page, query = paginate(request, households.order_by("-opened_on", "-id"))
-    page.object_list = list(page.object_list)
+    # The ordered ids of every matching household in one query give the page count and the page, so the funnel's
+    # sources are collected once per request instead of twice (for a COUNT and again for the page).
+    page, query = paginate(request, list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)))
+    # No decryption here: households carry no encrypted field, and names need opening the household.
+    page.object_list = households_in_order(
+        Household.objects.select_related("organisation", "municipio")
+        .defer(*(f"municipio__{column}" for column in HEAVY))
+        .annotate(is_own=ExpressionWrapper(own, output_field=BooleanField())
+                  if scope.own_org_ids or scope.scoped_own else Value(False, output_field=BooleanField())),
+        list(page.object_list))
     count_members(page.object_list)
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),

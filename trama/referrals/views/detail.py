@@ -28,7 +28,7 @@ def _members(request: HttpRequest, opened: OpenedReferral) -> tuple[list[str] | 
     count; whether the viewer may open the household (opened through the records funnel only then)."""
     referral = opened.referral
     count = referral.people.count()
-    if not households_visible_to(request.user).filter(pk=referral.household_id).exists():
+    if not households_visible_to(request.user, among=[referral.household_id]).exists():
         return None, count, False
     household = open_household(request.user, referral.household_id, request=request)
     if DataCategory.IDENTITY not in household.categories:
