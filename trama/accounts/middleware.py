@@ -18,6 +18,10 @@ from trama.accounts.access import organisations_for, requires_two_factor, start_
 from trama.core.middleware import PUBLIC_PREFIXES, is_staff_api
 
 _LAST_SEEN = "trama_last_seen"
+# The last-seen time is written at most once a minute: writing it on every request cost a session UPDATE per page
+# (a write transaction, serialised on SQLite) for a clock that counts in minutes. A session may therefore be
+# closed up to a minute before its idle time is fully spent, never after.
+TOUCH_EVERY_SECONDS = 60
 ACTING_FOR_SESSION_KEY = "trama_acting_for"
 
 
@@ -71,7 +75,8 @@ class IdleTimeoutMiddleware:
                     return _api_error(401, _("La sessione è scaduta per inattività: accedi di nuovo."))
                 query = urlencode({"next": request.get_full_path(), "timeout": "1"})
                 return redirect(f"{reverse('accounts:login')}?{query}")
-            request.session[_LAST_SEEN] = now
+            if last is None or now - int(last) >= TOUCH_EVERY_SECONDS:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -6,7 +6,9 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trama.core.models import AuditEvent
@@ -76,6 +78,19 @@ def test_it_logs_out_idle_sessions(client: Client, personas: Personas, settings:
     assert response.status_code == 302
     assert "timeout=1" in response.url
     assert AuditEvent.objects.filter(action="auth.idle_logout").exists()
+
+
+def test_it_writes_the_last_seen_time_at_most_once_a_minute(client: Client, personas: Personas) -> None:
+    client.force_login(personas.proximity)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:profile")).status_code == 200
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    session = client.session
+    session["trama_last_seen"] = int(time.time()) - 61
+    session.save()
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert int(time.time()) - client.session["trama_last_seen"] < 5
 
 
 def test_it_shows_the_profile_with_roles(client: Client, personas: Personas) -> None:
