@@ -302,12 +302,16 @@ class OperatorHome:
 
 def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | None = None) -> OperatorHome:
     """What the operator's home page shows: their open households (most recently changed first), referrals in
-    and out with waiting times, plan actions due, case transfers waiting for them."""
-    from trama.records.access import households_visible_to
-    from trama.records.models import HouseholdStatus
+    and out with waiting times, plan actions due, case transfers waiting for them.
+
+    "Their" households are those of the funnel's own source (their organisation's, within a scoped membership's
+    area): the page shows each one's label, which is identity data, and households shared with them are reached
+    from the list of households and from the referrals."""
+    from trama.records.access import own_households_condition
+    from trama.records.models import Household, HouseholdStatus
 
     now = now or timezone.now()
-    households = (households_visible_to(user).filter(status=HouseholdStatus.OPEN)
+    households = (Household.objects.filter(own_households_condition(user), status=HouseholdStatus.OPEN)
                   .select_related("organisation").order_by("-updated_at", "-pk")[:limit])
     outgoing = (outbox(user).filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED,
                                                 ReferralStatus.IN_PROGRESS])[:limit])

@@ -102,6 +102,8 @@ def test_operator_home_lists_households_referrals_and_actions_due(personas: Pers
 
     other = access.operator_home(p.proximity_b)
     assert other.incoming == [outgoing]
+    # Shared with Beta by consent, but not Beta's household: not on its home page (which shows labels).
+    assert list(other.households) == []
     assert other.waiting(outgoing) is not None
     assert list(other.actions_due) == []  # assigned to Alfa, and Beta cannot open the plan's household anyway
     assert list(access.operator_home(p.nobody).households) == []
