@@ -128,6 +128,7 @@ def test_the_list_runs_a_bounded_number_of_queries(personas: Personas, client_as
 
     household = make_household(personas)
     make_person(personas, household)
+    count()  # the first request also writes the session's last-seen time (at most once a minute)
     few = count()
     for _n in range(6):
         make_person(personas, make_household(personas))
