@@ -1,5 +1,5 @@
 """Forms of the network pages. They validate input only: writes go through trama.network.services, whose
-ApplicationError becomes a form error (see `apply_error`)."""
+ApplicationError becomes a form error (`trama.core.pages.apply_error`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trama.core.errors import ApplicationError
 from trama.lib.codice_fiscale import normalise as normalise_fiscal_code
 from trama.network.models import (
     ActionItem,
@@ -40,12 +39,6 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def apply_error(form: forms.BaseForm, error: ApplicationError) -> None:
-    """Show a service's ApplicationError on the field it names, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class InputModelForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from trama.core.http import safe_next
+from trama.core.pages import paginate, run_service, user_of
 from trama.directory.access import can_create_records
 from trama.network.access import require_perm
-from trama.network.views._helpers import paginate, run_service, user_of
 
 __all__ = ["paginate", "require_creator", "run_service", "safe_next", "service_url", "user_of"]
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from trama.accounts.models import User
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.pages import apply_error
 from trama.directory import access, services
 from trama.directory.forms import (
     ACTION_LINES_TAXONOMY,
@@ -55,7 +56,6 @@ from trama.directory.models import (
     ServiceAtLocation,
 )
 from trama.directory.views._helpers import service_url, user_of
-from trama.network.forms import apply_error
 
 
 @dataclass(frozen=True)

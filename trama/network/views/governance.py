@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trama.accounts.access import can_manage_governance
 from trama.core.errors import ApplicationError
 from trama.core.http import safe_next
+from trama.core.pages import paginate, run_service, user_of
 from trama.network import services
 from trama.network.access import (
     action_items_visible_to,
@@ -48,7 +49,6 @@ from trama.network.models import (
     Meeting,
 )
 from trama.network.selectors import active_body_members, member_organisations, member_people, owner_candidates
-from trama.network.views._helpers import paginate, run_service, user_of
 
 # --- Bodies ---------------------------------------------------------------------------------------
 

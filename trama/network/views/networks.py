@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from trama.accounts.access import can_configure_networks, can_manage_governance
 from trama.core.errors import ApplicationError
+from trama.core.pages import paginate, run_service, user_of
 from trama.network import services
 from trama.network.access import (
     get_network_for,
@@ -27,7 +28,6 @@ from trama.network.access import (
 from trama.network.forms import EndForm, MembershipForm, NetworkFilterForm, NetworkForm
 from trama.network.models import NetworkRole, OrganisationAddress
 from trama.network.selectors import active_memberships, map_geometry, map_points, network_tree
-from trama.network.views._helpers import paginate, run_service, user_of
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from trama.accounts.access import can_edit_organisation, has_perm
 from trama.accounts.roles import Perm
 from trama.core.errors import ApplicationError
+from trama.core.pages import paginate, run_service, user_of
 from trama.network import services
 from trama.network.access import (
     can_create_organisations,
@@ -40,7 +41,6 @@ from trama.network.selectors import (
     map_points,
     municipi_for_map,
 )
-from trama.network.views._helpers import paginate, run_service, user_of
 from trama.territory.selectors import HEAVY
 
 

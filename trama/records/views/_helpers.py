@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from trama.network.views._helpers import paginate, run_service, user_of
+from trama.core.pages import paginate, run_service, user_of
 from trama.records.access import HouseholdAccess, Via, open_household
 from trama.records.categories import DataCategory
 from trama.records.models import Dimension

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from trama.core.errors import ApplicationError
 from trama.core.http import parse_id
+from trama.core.pages import apply_error, user_of
 from trama.directory.access import services_visible_to
 from trama.directory.models import Service
 from trama.directory.search import SearchForm, run_search
-from trama.network.forms import apply_error
-from trama.network.views._helpers import user_of
 from trama.records.access import HouseholdAccess, households_editable_by, open_household, people_of
 from trama.records.categories import DataCategory
 from trama.records.models import Consent, LegalBasisRecord

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.network.views._helpers import run_service, user_of
+from trama.core.pages import run_service, user_of
 from trama.records.access import households_visible_to, open_household, people_of
 from trama.records.categories import DataCategory
 from trama.referrals import services

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_POST
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
+from trama.core.pages import run_service, user_of
 from trama.network.models import Organisation
-from trama.network.views._helpers import run_service, user_of
 from trama.records.access import HouseholdAccess, households_editable_by, open_household
 from trama.records.models import Household
 from trama.referrals import services

@@ -1,3 +1,5 @@
+"""Helpers shared by the staff pages of every app: pagination, calling a service from a form, the logged-in user."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -9,13 +11,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from trama.core.errors import ApplicationError
-from trama.network.forms import apply_error
 
 if TYPE_CHECKING:
     from trama.accounts.models import User
 
 PAGE_SIZE = 25
 T = TypeVar("T")
+
+
+def apply_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Show a service's ApplicationError on the field it names, or above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
 def paginate(
