@@ -20,7 +20,7 @@ from trama.core.middleware import PUBLIC_PREFIXES, is_staff_api
 _LAST_SEEN = "trama_last_seen"
 # The last-seen time is written at most once a minute: writing it on every request cost a session UPDATE per page
 # (a write transaction, serialised on SQLite) for a clock that counts in minutes. A session may therefore be
-# closed up to a minute before its idle time is fully spent, never after.
+# closed up to a minute (a tenth of a shorter timeout) before its idle time is fully spent, never after.
 TOUCH_EVERY_SECONDS = 60
 ACTING_FOR_SESSION_KEY = "trama_acting_for"
 
@@ -75,7 +75,7 @@ class IdleTimeoutMiddleware:
                     return _api_error(401, _("La sessione è scaduta per inattività: accedi di nuovo."))
                 query = urlencode({"next": request.get_full_path(), "timeout": "1"})
                 return redirect(f"{reverse('accounts:login')}?{query}")
-            if last is None or now - int(last) >= TOUCH_EVERY_SECONDS:
+            if last is None or now - int(last) >= min(TOUCH_EVERY_SECONDS, limit // 10):
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -1,5 +1,5 @@
 """Forms of the directory's staff pages. They validate input only: writes go through trama.directory.services,
-whose ApplicationError becomes a form error (`trama.network.forms.apply_error`)."""
+whose ApplicationError becomes a form error (`trama.core.pages.apply_error`)."""
 
 from __future__ import annotations
 

@@ -217,8 +217,10 @@ def _visible_ids(scope: Scope, user: User, at: dt.datetime) -> QuerySet[Any]:
             branches.append(referrals.values("household_id"))
     if scope.break_glass:
         branches.append(_break_glass_household_ids(user, at))
+    if not branches:
+        return Household.objects.none().values("pk")
     branches = [branch.order_by() for branch in branches]  # a compound statement's parts take no ORDER BY
-    return branches[0].union(*branches[1:])
+    return branches[0].union(*branches[1:], all=True)  # IN ignores duplicates: no need to remove them first
 
 
 def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None,

@@ -1,5 +1,5 @@
 """Forms of the social-record pages. They validate input only: writes go through trama.records.services and
-trama.records.consent, whose ApplicationError becomes a form error (trama.network.forms.apply_error)."""
+trama.records.consent, whose ApplicationError becomes a form error (trama.core.pages.apply_error)."""
 
 from __future__ import annotations
 

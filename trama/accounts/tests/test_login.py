@@ -93,6 +93,16 @@ def test_it_writes_the_last_seen_time_at_most_once_a_minute(client: Client, pers
     assert int(time.time()) - client.session["trama_last_seen"] < 5
 
 
+def test_a_short_timeout_keeps_the_last_seen_time_finer(client: Client, personas: Personas, settings: object) -> None:
+    settings.TRAMA_IDLE_TIMEOUT_MINUTES = 1  # type: ignore[attr-defined]
+    client.force_login(personas.proximity)
+    session = client.session
+    session["trama_last_seen"] = int(time.time()) - 10  # a tenth of the minute has passed
+    session.save()
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert int(time.time()) - client.session["trama_last_seen"] < 5
+
+
 def test_it_shows_the_profile_with_roles(client: Client, personas: Personas) -> None:
     client.force_login(personas.referent)
     content = client.get(reverse("accounts:profile")).content.decode()

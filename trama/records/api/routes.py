@@ -117,7 +117,8 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         households = households.filter(own, status=status)
     # As on the page: the ordered ids in one query give the count and the page (the funnel's sources once).
     meta, ids = paginate(list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)), page, per_page)
-    items: list[Any] = households_in_order(Household.objects.select_related("organisation", "municipio"), ids)
+    items: list[Any] = households_in_order(
+        households_visible_to(request.user, among=ids).select_related("organisation", "municipio"), ids)
     count_members(items)
     own_ids = set(Household.objects.filter(own, pk__in=ids).values_list("pk", flat=True))
     results = []

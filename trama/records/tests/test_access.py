@@ -161,6 +161,8 @@ def test_a_scoped_membership_sees_its_own_organisations_households_in_its_area_o
     mine = services.household_create(organisation=personas.comune, by=worker)
     visible = set(access.households_visible_to(worker))
     assert in_m8 in visible and mine in visible and in_m1 not in visible
+    among = access.households_visible_to(worker, among=[in_m8.pk, in_m1.pk, mine.pk])
+    assert set(among) == {in_m8, mine}
     assert not _opens(worker, in_m1)
 
 
@@ -202,6 +204,12 @@ def test_lists_and_openings_agree_for_every_persona(personas: Personas) -> None:
         for household in households:
             assert (household in listed) == _opens(user, household), (name, household.reference_code)
     assert {h for h in households if h in set(access.households_visible_to(personas.admin))} == {urgent}
+    # At a later time (the break-glass access has expired) both forms still agree.
+    later = timezone.now() + dt.timedelta(hours=2)
+    for name, user in personas.users.items():
+        listed = set(access.households_visible_to(user, at=later)) & set(households)
+        assert listed == set(access.households_visible_to(user, at=later, among=[h.pk for h in households])), name
+    assert urgent not in set(access.households_visible_to(personas.admin, at=later))
     assert by_law in set(access.households_visible_to(personas.social_worker))
 
 

@@ -42,7 +42,6 @@ from trama.records.models import (
     Consent,
     ConsentRecipient,
     Dimension,
-    Household,
     HouseholdStatus,
     LegalBasisRecord,
     Note,
@@ -102,13 +101,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # The ordered ids of every matching household in one query give the page count and the page, so the funnel's
     # sources are collected once per request instead of twice (for a COUNT and again for the page).
     page, query = paginate(request, list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)))
-    # No decryption here: households carry no encrypted field, and names need opening the household.
+    # The page's rows come through the funnel again (tested on those rows only). No decryption here: households
+    # carry no encrypted field, and names need opening the household.
+    ids = list(page.object_list)
     page.object_list = households_in_order(
-        Household.objects.select_related("organisation", "municipio")
+        households_visible_to(request.user, among=ids).select_related("organisation", "municipio")
         .defer(*(f"municipio__{column}" for column in HEAVY))
         .annotate(is_own=ExpressionWrapper(own, output_field=BooleanField())
                   if scope.own_org_ids or scope.scoped_own else Value(False, output_field=BooleanField())),
-        list(page.object_list))
+        ids)
     count_members(page.object_list)
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),

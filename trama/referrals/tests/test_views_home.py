@@ -55,7 +55,7 @@ def test_empty_states_and_login(personas: Personas, client, client_as) -> None: 
     assert client.get(reverse("referrals:home")).status_code == 302
     body = client_as(personas.nobody).get(reverse("referrals:home")).content.decode()
     assert "Nessuna segnalazione in attesa di risposta." in body
-    assert "Non ci sono nuclei aperti che puoi vedere." in body
+    assert "La tua organizzazione non ha nuclei aperti." in body
     assert "Nessun passaggio in attesa." in body
 
 
