@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -151,19 +151,6 @@ def own_households_condition(user: AnyUser | None) -> Q:
     return _own_condition(scope, real)
 
 
-def _shared_household_ids(scope: Scope, at: dt.datetime) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    from trama.records.models import ConsentRecipient, LegalBasisRecord
-    from trama.records.models.consent import consent_in_force
-
-    # Validity tested on the joined consent, so the planner starts from the recipients naming the user.
-    by_consent = (ConsentRecipient.objects
-                  .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"))
-                  .values("consent__household_id"))
-    by_legal_basis = (LegalBasisRecord.objects.active(at=at)
-                      .filter(_recipient_condition(scope, "")).values("household_id"))
-    return by_consent, by_legal_basis
-
-
 def _active_referrals(scope: Scope, at: dt.datetime) -> QuerySet[Any] | None:
     """Referrals giving access (source "referral"): addressed to one of the user's organisations, accepted or in
     progress, resting on a consent or legal-basis record still in force. None when referrals are not installed
@@ -187,19 +174,36 @@ def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
     return BreakGlassAccess.objects.active(at=at).filter(user=user).values("household_id")
 
 
+def _shared_sources(scope: Scope, user: User, at: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
+    """Every source other than "own", each as (its rows naming the user, their household-id column)."""
+    from trama.records.models import BreakGlassAccess, ConsentRecipient, LegalBasisRecord
+    from trama.records.models.consent import consent_in_force
+
+    sources: list[tuple[QuerySet[Any], str]] = []
+    if scope.reader_org_ids:
+        # Validity tested on the joined consent, so the planner starts from the recipients naming the user.
+        sources.append((ConsentRecipient.objects.filter(_recipient_condition(scope, ""),
+                                                        consent_in_force(at, "consent__")),
+                        "consent__household_id"))
+        sources.append((LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, "")),
+                        "household_id"))
+        referrals = _active_referrals(scope, at)
+        if referrals is not None:
+            sources.append((referrals, "household_id"))
+    if scope.break_glass:
+        sources.append((BreakGlassAccess.objects.active(at=at).filter(user=user), "household_id"))
+    return sources
+
+
 def _visible_condition(scope: Scope, user: User, at: dt.datetime) -> Q:
-    """The sources as one OR of conditions on Household: cheap on a few rows (each source tested on them)."""
+    """The sources as one OR of conditions on Household, each shared source a correlated EXISTS: cheap on a few
+    rows (each source looked up by household through its index). An IN-subquery here would make PostgreSQL hash
+    every row of the source (every consent in force naming the user) to test one household."""
     condition = Q(pk__in=[])
     if scope.own_org_ids or scope.scoped_own:
         condition |= _own_condition(scope, user)
-    if scope.reader_org_ids:
-        by_consent, by_legal_basis = _shared_household_ids(scope, at)
-        condition |= Q(pk__in=by_consent) | Q(pk__in=by_legal_basis)
-        referrals = _active_referrals(scope, at)
-        if referrals is not None:
-            condition |= Q(pk__in=referrals.values("household_id"))
-    if scope.break_glass:
-        condition |= Q(pk__in=_break_glass_household_ids(user, at))
+    for rows, column in _shared_sources(scope, user, at):
+        condition |= Q(Exists(rows.filter(**{column: OuterRef("pk")})))
     return condition
 
 
@@ -210,13 +214,7 @@ def _visible_ids(scope: Scope, user: User, at: dt.datetime) -> QuerySet[Any]:
     branches: list[QuerySet[Any]] = []
     if scope.own_org_ids or scope.scoped_own:
         branches.append(Household.objects.filter(_own_condition(scope, user)).values("pk"))
-    if scope.reader_org_ids:
-        branches.extend(_shared_household_ids(scope, at))
-        referrals = _active_referrals(scope, at)
-        if referrals is not None:
-            branches.append(referrals.values("household_id"))
-    if scope.break_glass:
-        branches.append(_break_glass_household_ids(user, at))
+    branches.extend(rows.values(column) for rows, column in _shared_sources(scope, user, at))
     if not branches:
         return Household.objects.none().values("pk")
     branches = [branch.order_by() for branch in branches]  # a compound statement's parts take no ORDER BY
