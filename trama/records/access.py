@@ -26,12 +26,12 @@ on the next request because nothing here is cached beyond one request.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -176,7 +176,7 @@ def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
 
 def _shared_sources(scope: Scope, user: User, at: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
     """Every source other than "own", each as (its rows naming the user, their household-id column)."""
-    from trama.records.models import BreakGlassAccess, ConsentRecipient, LegalBasisRecord
+    from trama.records.models import ConsentRecipient, LegalBasisRecord
     from trama.records.models.consent import consent_in_force
 
     sources: list[tuple[QuerySet[Any], str]] = []
@@ -191,7 +191,7 @@ def _shared_sources(scope: Scope, user: User, at: dt.datetime) -> list[tuple[Que
         if referrals is not None:
             sources.append((referrals, "household_id"))
     if scope.break_glass:
-        sources.append((BreakGlassAccess.objects.active(at=at).filter(user=user), "household_id"))
+        sources.append((_break_glass_household_ids(user, at), "household_id"))
     return sources
 
 
@@ -233,6 +233,23 @@ def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None
     if among is not None:
         return Household.objects.filter(_visible_condition(scope, real, at), pk__in=list(among))
     return Household.objects.filter(pk__in=_visible_ids(scope, real, at))
+
+
+def households_listed(user: AnyUser | None, ids: Sequence[int]) -> list[Household]:
+    """The rows of one page of a household list, in the order of `ids` (a page of `households_visible_to` ids):
+    tested again through the funnel on those rows only, without opening them (no audit, no decryption), each with
+    `is_own` — whether the user reaches it through the "own" source, the only one under which a list may show its
+    label, Municipio and status."""
+    from trama.territory.selectors import HEAVY
+
+    rows = (households_visible_to(user, among=ids).select_related("organisation", "municipio")
+            .defer(*(f"municipio__{column}" for column in HEAVY))
+            # CASE rather than the bare condition: SQL's three-valued logic gives NULL, not false, where a scoped
+            # membership's area test meets a household without a Municipio.
+            .annotate(is_own=Case(When(own_households_condition(user), then=Value(True)), default=Value(False),
+                                  output_field=BooleanField())))
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda household: position[household.pk])
 
 
 def households_editable_by(user: AnyUser | None) -> QuerySet[Household]:

@@ -116,10 +116,3 @@ def count_members(households: Sequence[Household]) -> None:
     for household in households:
         household.members_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]
 
-
-def households_in_order(queryset: QuerySet[Household], ids: Sequence[int]) -> list[Household]:
-    """The households of `ids` from `queryset`, in the order of `ids`. Lists paginate the ordered ids of every
-    visible household (one query gives the count and the page, so the funnel's sources are collected once) and
-    fetch the rows of one page with this, from `households_visible_to(user, among=ids)`."""
-    position = {pk: index for index, pk in enumerate(ids)}
-    return sorted(queryset.filter(pk__in=ids), key=lambda household: position[household.pk])

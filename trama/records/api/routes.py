@@ -24,6 +24,7 @@ from trama.records.access import (
     OBJECT_TYPE,
     HouseholdAccess,
     can_create_households,
+    households_listed,
     households_visible_to,
     open_household,
     own_households_condition,
@@ -45,7 +46,6 @@ from trama.records.models import (
     Consent,
     ConsentRecipient,
     Dimension,
-    Household,
     HouseholdStatus,
     Person,
     PlanAction,
@@ -54,7 +54,7 @@ from trama.records.models import (
     ReviewOutcome,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import count_members, find_possible_duplicates, households_in_order
+from trama.records.selectors import count_members, find_possible_duplicates
 from trama.territory.models import Area
 
 router = Router(tags=["records"])
@@ -117,13 +117,11 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         households = households.filter(own, status=status)
     # As on the page: the ordered ids in one query give the count and the page (the funnel's sources once).
     meta, ids = paginate(list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)), page, per_page)
-    items: list[Any] = households_in_order(
-        households_visible_to(request.user, among=ids).select_related("organisation", "municipio"), ids)
+    items: list[Any] = households_listed(request.user, ids)
     count_members(items)
-    own_ids = set(Household.objects.filter(own, pk__in=ids).values_list("pk", flat=True))
     results = []
     for household in items:
-        mine = household.pk in own_ids
+        mine = household.is_own
         results.append({
             "id": household.pk, "reference_code": household.reference_code,
             "organisation": _ref(household.organisation), "is_own": mine, "status": household.status if mine else None,

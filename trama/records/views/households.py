@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Value
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +29,10 @@ from trama.records.access import (
     can_create_households,
     can_record_legal_basis,
     household_for_break_glass,
+    households_listed,
     households_visible_to,
     own_households_condition,
     people_of,
-    scope_of,
 )
 from trama.records.categories import DataCategory
 from trama.records.forms import BreakGlassForm, CloseForm, HouseholdFilterForm, HouseholdForm, ReopenForm
@@ -56,7 +56,7 @@ from trama.records.models import (
     StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import assessment_trend, count_members, households_in_order
+from trama.records.selectors import assessment_trend, count_members
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -68,7 +68,6 @@ from trama.records.views._helpers import (
 )
 from trama.records.views.display import member_rows
 from trama.records.views.gdpr import household_gdpr
-from trama.territory.selectors import HEAVY
 
 ACCESS_LOG_PAGE = 50
 RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.")
@@ -83,7 +82,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # "Own" is the funnel's own source, not any organisation the user reads for: a network-scoped member sees
     # label and Municipio of its organisation's households outside that network only if they are its own.
     own = own_households_condition(request.user)
-    scope = scope_of(request.user)
     households = households_visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -101,15 +99,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # The ordered ids of every matching household in one query give the page count and the page, so the funnel's
     # sources are collected once per request instead of twice (for a COUNT and again for the page).
     page, query = paginate(request, list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)))
-    # The page's rows come through the funnel again (tested on those rows only). No decryption here: households
-    # carry no encrypted field, and names need opening the household.
-    ids = list(page.object_list)
-    page.object_list = households_in_order(
-        households_visible_to(request.user, among=ids).select_related("organisation", "municipio")
-        .defer(*(f"municipio__{column}" for column in HEAVY))
-        .annotate(is_own=ExpressionWrapper(own, output_field=BooleanField())
-                  if scope.own_org_ids or scope.scoped_own else Value(False, output_field=BooleanField())),
-        ids)
+    page.object_list = households_listed(request.user, list(page.object_list))
     count_members(page.object_list)
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),
