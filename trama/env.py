@@ -71,4 +71,11 @@ def database_from_url(url: str) -> dict[str, object]:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
+    if str(config["ENGINE"]).endswith("postgresql"):
+        options = config.setdefault("OPTIONS", {})
+        assert isinstance(options, dict)
+        # Trama's queries are short (pages, one household, an index-driven list): PostgreSQL's JIT compiler, which
+        # starts on any query the planner costs high, spent more time compiling than the query ran. A URL's own
+        # ?options=… replaces this default.
+        options.setdefault("options", "-c jit=off")
     return config

@@ -43,6 +43,10 @@ def test_it_accepts_only_postgresql_or_sqlite_urls() -> None:
     config = database_from_url("postgresql://user:pw@db.example:5432/trama")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "trama"
+    assert config["OPTIONS"] == {"options": "-c jit=off"}  # short queries: no JIT compilation
+    assert database_from_url("sqlite:///tmp/x.sqlite3").get("OPTIONS") in (None, {})
+    custom = database_from_url("postgresql://u@/trama?host=/run/pg&options=-c%20statement_timeout%3D5000")
+    assert custom["OPTIONS"] == {"host": "/run/pg", "options": "-c statement_timeout=5000"}  # the URL's own wins
     with pytest.raises(ImproperlyConfigured, match="must start with"):
         database_from_url("mysql://u:p@h/db")
 
