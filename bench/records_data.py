@@ -301,14 +301,16 @@ def generate(*, households: int, people: int, organisations: int, referrals: int
                 withdrawn_by_id=user.pk if withdrawn else None)
             consent_of[household_id] = consent_id
             for to_id in sorted(to_ids):
-                recipients_in.add(consent_id=consent_id, organisation_id=to_id)
+                recipients_in.add(consent_id=consent_id, organisation_id=to_id, household_id=household_id,
+                                  given_on=opened)
         network_purposes = [ConsentPurpose.SERVICES_IN_NETWORK, ConsentPurpose.SHARE_MUNICIPAL_NETWORK]
         for household_id, org_id, opened, _open in made:
             if rnd.random() < NETWORK_CONSENT_SHARE:
                 consent_id = consents_in.add(
                     household_id=household_id, purposes=network_purposes, categories=CATEGORIES,
                     notice_version="2026-11", notice_language="it", given_on=opened, recorded_for_id=org_id)
-                recipients_in.add(consent_id=consent_id, network_id=network_of[org_id].pk)
+                recipients_in.add(consent_id=consent_id, network_id=network_of[org_id].pk,
+                                  household_id=household_id, given_on=opened)
         summary.consents = consents_in.close()
         summary.recipients = recipients_in.close()
 

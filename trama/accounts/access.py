@@ -126,12 +126,19 @@ def organisations_for(user: AnyUser | None, *, perm: str | None = None) -> Query
     """Organisations the user acts for (optionally: through a role granting `perm`)."""
     from trama.network.models import Organisation
 
-    ids = {
-        grant.organisation_id
-        for grant in grants_of(user)
-        if perm is None or perm in grant.permissions
-    }
-    return Organisation.objects.filter(pk__in=ids)
+    return Organisation.objects.filter(pk__in=organisation_ids_for(user, perm=perm))
+
+
+def organisation_ids_for(user: AnyUser | None, *, perm: str | None = None) -> frozenset[int]:
+    """The ids of `organisations_for(user, perm=perm)`, from the memoised memberships (no query)."""
+    return frozenset(grant.organisation_id for grant in grants_of(user) if perm is None or perm in grant.permissions)
+
+
+def acting_organisations(user: AnyUser | None) -> list[Organisation]:
+    """`organisations_for(user)` by name, fetched once per request: the header's switch lists them and
+    `request.acting_for` is one of them."""
+    return _cached(user, ("acting_organisations",),  # type: ignore[no-any-return]
+                   lambda: list(organisations_for(user).order_by("name")))
 
 
 def _descendant_ids(roots: set[int]) -> set[int]:
@@ -169,14 +176,13 @@ def network_ids_for(user: AnyUser | None, *, perm: str | None = None, on: dt.dat
     if has_perm(user, Perm.CITY_WIDE, on=on):
         return None
 
-    def compute() -> set[int]:
-        day = on or timezone.localdate()
-        grants = [g for g in grants_of(user, on=on) if perm is None or perm in g.permissions]
-        scoped = {g.network_id for g in grants if g.network_id is not None}
-        unscoped_orgs = {g.organisation_id for g in grants if g.network_id is None}
-        return _descendant_ids(scoped | _member_network_ids(unscoped_orgs, day))
-
-    return _cached(user, ("networks", perm, on), compute)  # type: ignore[no-any-return]
+    day = on or timezone.localdate()
+    grants = [g for g in grants_of(user, on=on) if perm is None or perm in g.permissions]
+    scoped = frozenset(g.network_id for g in grants if g.network_id is not None)
+    unscoped_orgs = frozenset(g.organisation_id for g in grants if g.network_id is None)
+    # Keyed by what the answer depends on: permissions granted by the same memberships share one computation.
+    return set(_cached(user, ("networks", scoped, unscoped_orgs, day),
+                       lambda: _descendant_ids(set(scoped) | _member_network_ids(set(unscoped_orgs), day))))
 
 
 def networks_for(user: AnyUser | None, *, perm: str | None = None, on: dt.date | None = None) -> QuerySet[Network]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from trama.accounts.access import organisations_for
+from trama.accounts.access import acting_organisations
 
 
 def acting(request: HttpRequest) -> dict[str, Any]:
@@ -12,4 +12,4 @@ def acting(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"acting_choices": []}
-    return {"acting_choices": list(organisations_for(user).order_by("name"))}
+    return {"acting_choices": acting_organisations(user)}

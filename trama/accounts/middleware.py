@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from trama.accounts.access import organisations_for, requires_two_factor, start_request_cache
+from trama.accounts.access import acting_organisations, requires_two_factor, start_request_cache
 from trama.core.middleware import PUBLIC_PREFIXES, is_staff_api
 
 _LAST_SEEN = "trama_last_seen"
@@ -33,13 +33,13 @@ def _api_error(status: int, detail: str) -> HttpResponse:
 def _acting_for(request: HttpRequest) -> object:
     if not request.user.is_authenticated:
         return None
-    organisations = organisations_for(request.user).order_by("name")
+    organisations = acting_organisations(request.user)
     chosen = request.session.get(ACTING_FOR_SESSION_KEY)
     if chosen is not None:
-        organisation = organisations.filter(pk=chosen).first()
-        if organisation is not None:
-            return organisation
-    return organisations.first()
+        for organisation in organisations:
+            if organisation.pk == chosen:
+                return organisation
+    return organisations[0] if organisations else None
 
 
 class AccessMiddleware:

@@ -174,17 +174,39 @@ def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
     return BreakGlassAccess.objects.active(at=at).filter(user=user).values("household_id")
 
 
-def _shared_sources(scope: Scope, user: User, at: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
-    """Every source other than "own", each as (its rows naming the user, their household-id column)."""
+def _shared_sources(scope: Scope, user: User, at: dt.datetime, *,
+                    whole: bool) -> list[tuple[QuerySet[Any], str]]:
+    """Every source other than "own", each as (its rows naming the user, their household-id column): for the
+    whole city (`whole`, a list's UNION) or to be tested household by household (an EXISTS each). Built once per
+    request and instant (a list's ids and then its page's rows use them): callers only derive new querysets."""
+    return accounts_access.memoised(user, ("records.shared_sources", at, whole),  # type: ignore[no-any-return]
+                                    lambda: _build_shared_sources(scope, user, at, whole=whole))
+
+
+def _build_shared_sources(scope: Scope, user: User, at: dt.datetime, *,
+                          whole: bool) -> list[tuple[QuerySet[Any], str]]:
     from trama.records.models import ConsentRecipient, LegalBasisRecord
-    from trama.records.models.consent import consent_in_force
+    from trama.records.models.consent import consent_in_force, recipient_consent_in_force
 
     sources: list[tuple[QuerySet[Any], str]] = []
-    if scope.reader_org_ids:
-        # Validity tested on the joined consent, so the planner starts from the recipients naming the user.
+    if scope.reader_org_ids and whole:
+        # The recipients naming the user's organisations, then those naming its networks, with their copies of
+        # the consent's household and dates: each read from one covering index, where an OR of the two would
+        # fetch every row and a join would look up every consent (only the withdrawn ones are looked up).
+        in_force = recipient_consent_in_force(at)
+        sources.append((ConsentRecipient.objects.filter(in_force, organisation_id__in=scope.reader_org_ids),
+                        "household_id"))
+        if scope.network_ids is None:
+            sources.append((ConsentRecipient.objects.filter(in_force, network_id__isnull=False), "household_id"))
+        elif scope.network_ids:
+            sources.append((ConsentRecipient.objects.filter(in_force, network_id__in=scope.network_ids),
+                            "household_id"))
+    elif scope.reader_org_ids:
+        # One household's recipients (through their household index), then their consent by key: the test of
+        # withdrawal above would make PostgreSQL collect the whole source instead of probing each household.
         sources.append((ConsentRecipient.objects.filter(_recipient_condition(scope, ""),
-                                                        consent_in_force(at, "consent__")),
-                        "consent__household_id"))
+                                                        consent_in_force(at, "consent__")), "household_id"))
+    if scope.reader_org_ids:
         sources.append((LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, "")),
                         "household_id"))
         referrals = _active_referrals(scope, at)
@@ -202,7 +224,7 @@ def _visible_condition(scope: Scope, user: User, at: dt.datetime) -> Q:
     condition = Q(pk__in=[])
     if scope.own_org_ids or scope.scoped_own:
         condition |= _own_condition(scope, user)
-    for rows, column in _shared_sources(scope, user, at):
+    for rows, column in _shared_sources(scope, user, at, whole=False):
         condition |= Q(Exists(rows.filter(**{column: OuterRef("pk")})))
     return condition
 
@@ -214,7 +236,7 @@ def _visible_ids(scope: Scope, user: User, at: dt.datetime) -> QuerySet[Any]:
     branches: list[QuerySet[Any]] = []
     if scope.own_org_ids or scope.scoped_own:
         branches.append(Household.objects.filter(_own_condition(scope, user)).values("pk"))
-    branches.extend(rows.values(column) for rows, column in _shared_sources(scope, user, at))
+    branches.extend(rows.values(column) for rows, column in _shared_sources(scope, user, at, whole=True))
     if not branches:
         return Household.objects.none().values("pk")
     branches = [branch.order_by() for branch in branches]  # a compound statement's parts take no ORDER BY
@@ -235,38 +257,49 @@ def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None
     return Household.objects.filter(pk__in=_visible_ids(scope, real, at))
 
 
-def households_listed(user: AnyUser | None, ids: Sequence[int]) -> list[Household]:
+def households_listed(user: AnyUser | None, ids: Sequence[int], *, at: dt.datetime | None = None) -> list[Household]:
     """The rows of one page of a household list, in the order of `ids` (a page of `households_visible_to` ids):
     tested again through the funnel on those rows only, without opening them (no audit, no decryption), each with
     `is_own` — whether the user reaches it through the "own" source, the only one under which a list may show its
     label, Municipio and status."""
     from trama.territory.selectors import HEAVY
 
-    rows = (households_visible_to(user, among=ids).select_related("organisation", "municipio")
+    rows = (households_visible_to(user, at=at, among=ids).select_related("organisation", "municipio")
             .defer(*(f"municipio__{column}" for column in HEAVY))
-            # CASE rather than the bare condition: SQL's three-valued logic gives NULL, not false, where a scoped
-            # membership's area test meets a household without a Municipio.
-            .annotate(is_own=Case(When(own_households_condition(user), then=Value(True)), default=Value(False),
-                                  output_field=BooleanField())))
+            .annotate(is_own=_flag(own_households_condition(user))))
     position = {pk: index for index, pk in enumerate(ids)}
     return sorted(rows, key=lambda household: position[household.pk])
 
 
-def households_editable_by(user: AnyUser | None) -> QuerySet[Household]:
-    """Households the user may change: their own organisation's, with records.edit."""
-    real = _user_or_none(user)
-    if real is None:
-        return Household.objects.none()
-    editors = {g.organisation_id for g in accounts_access.grants_of(real) if Perm.RECORDS_EDIT in g.permissions}
-    scope = scope_of(real)
+def _editable_condition(user: User | None) -> Q | None:
+    """The condition of `households_editable_by` (None: no household)."""
+    if user is None:
+        return None
+    editors = accounts_access.organisation_ids_for(user, perm=Perm.RECORDS_EDIT)
+    scope = scope_of(user)
     restricted = Scope(
         own_org_ids=scope.own_org_ids & editors,
         scoped_own=tuple((org, areas) for org, areas in scope.scoped_own if org in editors),
         reader_org_ids=frozenset(), network_ids=frozenset(), break_glass=False,
     )
     if not (restricted.own_org_ids or restricted.scoped_own):
-        return Household.objects.none()
-    return Household.objects.filter(_own_condition(restricted, real))
+        return None
+    return _own_condition(restricted, user)
+
+
+def households_editable_by(user: AnyUser | None) -> QuerySet[Household]:
+    """Households the user may change: their own organisation's, with records.edit."""
+    condition = _editable_condition(_user_or_none(user))
+    return Household.objects.none() if condition is None else Household.objects.filter(condition)
+
+
+def _flag(condition: Q | None) -> Case:
+    """A strict boolean column for `condition` (None: false). CASE rather than the bare condition: SQL's
+    three-valued logic gives NULL, not false, where a scoped membership's area test meets a household without a
+    Municipio."""
+    if condition is None:
+        return Case(default=Value(False), output_field=BooleanField())
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 # --- One household -------------------------------------------------------------------------------
@@ -369,11 +402,14 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     except ValueError:
         _deny(user, pk, write=write, status=404, request=request)
         raise Http404() from None
-    household = households_visible_to(real, at=at, among=[key]).select_related("organisation").first()
+    # Whether the user reaches it as its own and may change it come with the row (one query, not three).
+    household = (households_visible_to(real, at=at, among=[key]).select_related("organisation")
+                 .annotate(opened_as_own=_flag(own_households_condition(real)),
+                           opened_editable=_flag(_editable_condition(real))).first())
     if household is None or real is None:
         _deny(user, key, write=write, status=404, request=request)
         raise Http404()
-    can_edit = households_editable_by(real).filter(pk=household.pk).exists()
+    can_edit = bool(household.opened_editable)  # type: ignore[attr-defined]
     if write and not can_edit:
         _deny(user, key, write=True, status=403, request=request)
         raise PermissionDenied()
@@ -383,16 +419,14 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     via: list[str] = []
     sensitive_notes = False
     organisation_id = household.organisation_id
-    if (scope.own_org_ids or scope.scoped_own) and Household.objects.filter(
-            _own_condition(scope, real), pk=household.pk).exists():
+    if household.opened_as_own:  # type: ignore[attr-defined]
         via.append(Via.OWN)
         categories |= ALL_CATEGORIES - SPECIAL_CATEGORIES
         owner = household.organisation
         if accounts_access.has_perm(real, Perm.RECORDS_SPECIAL, organisation=owner):
             categories |= SPECIAL_CATEGORIES
         sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
-    special_orgs = set(accounts_access.organisations_for(real, perm=Perm.RECORDS_SPECIAL)
-                       .values_list("pk", flat=True))
+    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
     special_networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_SPECIAL)
     shared = _categories_shared(scope, household, at, special_orgs, special_networks)
     categories |= shared.categories

@@ -124,8 +124,10 @@ FIELD_CATEGORIES: Mapping[str, Mapping[str, DataCategory | None]] = {
         "recorded_by": STRUCTURAL, "recorded_at": STRUCTURAL,
         "given_by_name": C.IDENTITY, "guardian_evidence": C.IDENTITY, "withdrawal_reason": C.NEEDS_AND_PLAN,
     },
+    # The household and dates are copies of the consent's (for the funnel's lists), as structural as those.
     "records.consentrecipient": {"id": STRUCTURAL, "consent": STRUCTURAL, "organisation": STRUCTURAL,
-                                 "network": STRUCTURAL},
+                                 "network": STRUCTURAL, "household": STRUCTURAL, "given_on": STRUCTURAL,
+                                 "expires_on": STRUCTURAL},
     "records.consentevent": {"id": STRUCTURAL, "consent": STRUCTURAL, "kind": STRUCTURAL, "by": STRUCTURAL,
                              "at": STRUCTURAL, "detail": STRUCTURAL},
     "records.legalbasisrecord": {

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -109,7 +110,8 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
     """Households the caller may open, newest first. Like the page's list it opens none of them (no audit, no
     decryption): identity fields appear only for the caller's own households."""
     own = own_households_condition(request.user)  # the funnel's "own" source, as on the page
-    households = households_visible_to(request.user)
+    at = timezone.now()  # one instant for the ids and the page's rows, as on the page
+    households = households_visible_to(request.user, at=at)
     if q.strip():
         # The label is identity data: searched only among the caller's own households (as on the page).
         households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
@@ -117,7 +119,7 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         households = households.filter(own, status=status)
     # As on the page: the ordered ids in one query give the count and the page (the funnel's sources once).
     meta, ids = paginate(list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)), page, per_page)
-    items: list[Any] = households_listed(request.user, ids)
+    items: list[Any] = households_listed(request.user, ids, at=at)
     count_members(items)
     results = []
     for household in items:

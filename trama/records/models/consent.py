@@ -135,6 +135,15 @@ def consent_in_force(at: dt.datetime, prefix: str = "") -> Q:
             & Q(**{f"{prefix}given_on__lte": day}))
 
 
+def recipient_consent_in_force(at: dt.datetime) -> Q:
+    """`consent_in_force` on ConsentRecipient, from its copies of the consent's dates: the consent itself is
+    looked up only among the withdrawn ones (an index of a few rows)."""
+    day = _local_date(at)
+    withdrawn = Consent.objects.filter(withdrawn_at__isnull=False, withdrawn_at__lte=at).values("pk")
+    return ((Q(expires_on__isnull=True) | Q(expires_on__gte=day)) & Q(given_on__lte=day)
+            & ~Q(consent_id__in=withdrawn))
+
+
 def legal_basis_in_force(at: dt.datetime, prefix: str = "") -> Q:
     """The condition "legal-basis record in force at `at`", like `consent_in_force`."""
     return ((Q(**{f"{prefix}revoked_at__isnull": True}) | Q(**{f"{prefix}revoked_at__gt": at}))
@@ -230,6 +239,10 @@ class Consent(SealedRow):
             # the "consents expiring soon / expired to note" list
             models.Index(fields=["expires_on"], name="records_consent_expires",
                          condition=Q(expires_on__isnull=False, withdrawn_at__isnull=True)),
+            # the few withdrawn consents, read from this index alone to discard them from the funnel's lists (which
+            # read the recipients' copies of the consent, ConsentRecipient)
+            models.Index(fields=["id", "withdrawn_at"], name="records_consent_withdrawn",
+                         condition=Q(withdrawn_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +293,13 @@ class ConsentRecipient(ImmutableModel):
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     network = models.ForeignKey("network.Network", verbose_name=_("rete"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
+    # Copies of the consent's household and dates, which never change once given (save() fills them): the
+    # funnel's list of households shared with an organisation reads them from the recipients naming it, in
+    # one index, instead of joining every one of those consents (only the few withdrawn ones are looked up).
+    household = models.ForeignKey("records.Household", verbose_name=_("nucleo"), on_delete=models.PROTECT,
+                                  related_name="+", editable=False)
+    given_on = models.DateField(_("dato il"), editable=False)
+    expires_on = models.DateField(_("scade il"), null=True, blank=True, editable=False)
 
     objects = ConsentRecipientQuerySet.as_manager()
 
@@ -298,17 +318,24 @@ class ConsentRecipient(ImmutableModel):
                                     name="records_consentrecipient_net_unique"),
         ]
         indexes = [
-            # The funnel: "consents naming organisation O" (households shared with O; then Consent.active by pk)
-            models.Index(fields=["organisation", "consent"], name="records_crecip_org",
-                         condition=Q(organisation__isnull=False)),
-            # The funnel: "consents naming one of networks N" (the networks O belongs to)
-            models.Index(fields=["network", "consent"], name="records_crecip_net",
-                         condition=Q(network__isnull=False)),
+            # The funnel: "households shared with organisation O / one of networks N by a consent in force", read
+            # from the index alone (the consent is looked up only to discard a withdrawn one)
+            models.Index(fields=["organisation", "given_on", "expires_on", "household", "consent"],
+                         name="records_crecip_org_hh", condition=Q(organisation__isnull=False)),
+            models.Index(fields=["network", "given_on", "expires_on", "household", "consent"],
+                         name="records_crecip_net_hh", condition=Q(network__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return f"{self.consent_id} → org {self.organisation_id}" if self.organisation_id \
             else f"{self.consent_id} → net {self.network_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.household_id = self.consent.household_id
+            self.given_on = self.consent.given_on
+            self.expires_on = self.consent.expires_on
+        super().save(*args, **kwargs)
 
 
 class ConsentEventQuerySet(ImmutableQuerySet["ConsentEvent"]):

@@ -68,6 +68,24 @@ def test_it_records_a_household_consent_with_its_recipients_and_history(personas
     assert "Amina" not in str(event.details)
 
 
+def test_each_recipient_carries_its_consents_household_and_dates(personas: Personas) -> None:
+    """The funnel reads the households shared with an organisation from the recipients' copies: they are
+    filled on creation, whatever the caller passes, and match the consent."""
+    household = make_household(personas)
+    expires = timezone.localdate() + dt.timedelta(days=90)
+    consent = give(personas, household, purposes=[P.SHARE_MUNICIPAL_NETWORK, P.SHARE_NAMED_ORGANISATIONS],
+                   recipient_networks=[personas.network8], expires_on=expires)
+    rows = list(ConsentRecipient.objects.filter(consent=consent).values_list("household_id", "given_on",
+                                                                              "expires_on"))
+    assert rows == [(household.pk, consent.given_on, expires)] * 2
+    other = make_household(personas)
+    extra = ConsentRecipient(consent=consent, organisation=personas.ets_other, household=other,
+                             given_on=consent.given_on - dt.timedelta(days=30))
+    extra.save()
+    extra.refresh_from_db()
+    assert (extra.household_id, extra.given_on, extra.expires_on) == (household.pk, consent.given_on, expires)
+
+
 def test_special_categories_need_a_condition_and_default_to_explicit_consent(personas: Personas) -> None:
     household = make_household(personas)
     consent = give(personas, household, categories=[C.HEALTH, C.IDENTITY])

@@ -135,6 +135,34 @@ def test_the_list_runs_a_bounded_number_of_queries(personas: Personas, client_as
     assert count() == few
 
 
+def test_the_page_runs_a_bounded_number_of_queries_whatever_the_plan(personas: Personas, family: Household,
+                                                                       client_as) -> None:
+    """Goals and actions of the plan are read in one query each: checking that each encrypted description
+    belongs to the opened household (action → goal → plan → household) used to cost a query per row."""
+    client = client_as(personas.proximity)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(family)).status_code == 200
+        return len(queries)
+
+    goal = services.plan_goal_add(household=family, by=personas.proximity, dimension="housing",
+                                  description="trovare casa")
+    services.plan_action_add(goal=goal, by=personas.proximity, description="domanda ERP",
+                             by_organisation=personas.ets_a)
+    count()  # the first request also writes the session's last-seen time (at most once a minute)
+    few = count()
+    for dimension in ("health", "income_work", "education", "relations"):
+        more = services.plan_goal_add(household=family, by=personas.proximity, dimension=dimension,
+                                      description=f"obiettivo {dimension}")
+        for n in range(3):
+            services.plan_action_add(goal=more, by=personas.proximity, description=f"azione {n}",
+                                     by_organisation=personas.ets_a)
+    html = client.get(_url(family)).content.decode()
+    assert "azione 2" in html and "obiettivo relations" in html
+    assert count() == few
+
+
 def test_the_list_is_paginated(personas: Personas, client_as) -> None:
     for _n in range(26):
         make_household(personas)

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.accounts import access as accounts_access
@@ -82,7 +83,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # "Own" is the funnel's own source, not any organisation the user reads for: a network-scoped member sees
     # label and Municipio of its organisation's households outside that network only if they are its own.
     own = own_households_condition(request.user)
-    households = households_visible_to(request.user)
+    at = timezone.now()  # one instant for the ids and the page's rows: the funnel's sources are built once
+    households = households_visible_to(request.user, at=at)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -99,7 +101,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # The ordered ids of every matching household in one query give the page count and the page, so the funnel's
     # sources are collected once per request instead of twice (for a COUNT and again for the page).
     page, query = paginate(request, list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)))
-    page.object_list = households_listed(request.user, list(page.object_list))
+    page.object_list = households_listed(request.user, list(page.object_list), at=at)
     count_members(page.object_list)
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),
@@ -172,8 +174,10 @@ def _plan(opened: HouseholdAccess) -> dict[str, Any]:
     entitlement = opened.entitlement
     household = opened.household
     labels = dict(Dimension.choices)
-    actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
-    goals = (PlanGoal.objects.filter(plan__household=household)
+    # The prefetch sets each action's goal, and each goal comes with its plan: checking that an encrypted value
+    # belongs to the opened household (goal → plan → household) then needs no query per row.
+    actions = PlanAction.objects.select_related("by_organisation", "by_operator", "by_member")
+    goals = (PlanGoal.objects.filter(plan__household=household).select_related("plan")
              .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
     if DataCategory.HEALTH not in opened.categories:
         goals = goals.exclude(dimension=Dimension.HEALTH)
@@ -214,7 +218,7 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> str:
 
 
 def own_organisation_ids(request: HttpRequest) -> set[int]:
-    return set(accounts_access.organisations_for(request.user).values_list("pk", flat=True))
+    return set(accounts_access.organisation_ids_for(request.user))
 
 
 def _notes(request: HttpRequest, opened: HouseholdAccess) -> list[dict[str, Any]]:
