@@ -59,8 +59,9 @@ def env_choice(name: str, default: str, choices: set[str], environ: Mapping[str,
     return value
 
 
-def database_from_url(url: str) -> dict[str, object]:
-    """Turn DATABASE_URL into a Django DATABASES entry; only PostgreSQL and SQLite are supported."""
+def database_from_url(url: str, *, jit_off: bool = True) -> dict[str, object]:
+    """Turn DATABASE_URL into a Django DATABASES entry; only PostgreSQL and SQLite are supported. `jit_off`: open
+    PostgreSQL connections with `-c jit=off` (a startup option, which PgBouncer refuses: see operations.md)."""
     import dj_database_url
 
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
@@ -71,7 +72,7 @@ def database_from_url(url: str) -> dict[str, object]:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
-    if str(config["ENGINE"]).endswith("postgresql"):
+    if jit_off and str(config["ENGINE"]).endswith("postgresql"):
         options = config.setdefault("OPTIONS", {})
         assert isinstance(options, dict)
         # Trama's queries are short (pages, one household, an index-driven list): PostgreSQL's JIT compiler, which

@@ -100,7 +100,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL)}
+    DATABASES = {"default": database_from_url(DATABASE_URL, jit_off=env_bool("TRAMA_PG_JIT_OFF", True))}
 else:
     if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL (postgresql://…) is required with TRAMA_PROFILE=production.")

@@ -177,14 +177,7 @@ def _break_glass_household_ids(user: User, at: dt.datetime) -> QuerySet[Any]:
 def _shared_sources(scope: Scope, user: User, at: dt.datetime, *,
                     whole: bool) -> list[tuple[QuerySet[Any], str]]:
     """Every source other than "own", each as (its rows naming the user, their household-id column): for the
-    whole city (`whole`, a list's UNION) or to be tested household by household (an EXISTS each). Built once per
-    request and instant (a list's ids and then its page's rows use them): callers only derive new querysets."""
-    return accounts_access.memoised(user, ("records.shared_sources", at, whole),  # type: ignore[no-any-return]
-                                    lambda: _build_shared_sources(scope, user, at, whole=whole))
-
-
-def _build_shared_sources(scope: Scope, user: User, at: dt.datetime, *,
-                          whole: bool) -> list[tuple[QuerySet[Any], str]]:
+    whole city (`whole`, a list's UNION) or to be tested household by household (an EXISTS each)."""
     from trama.records.models import ConsentRecipient, LegalBasisRecord
     from trama.records.models.consent import consent_in_force, recipient_consent_in_force
 

@@ -47,6 +47,8 @@ def test_it_accepts_only_postgresql_or_sqlite_urls() -> None:
     assert database_from_url("sqlite:///tmp/x.sqlite3").get("OPTIONS") in (None, {})
     custom = database_from_url("postgresql://u@/trama?host=/run/pg&options=-c%20statement_timeout%3D5000")
     assert custom["OPTIONS"] == {"host": "/run/pg", "options": "-c statement_timeout=5000"}  # the URL's own wins
+    pooled = database_from_url("postgresql://u@pgbouncer:6432/trama", jit_off=False)  # PgBouncer refuses options
+    assert pooled.get("OPTIONS") in (None, {})
     with pytest.raises(ImproperlyConfigured, match="must start with"):
         database_from_url("mysql://u:p@h/db")
 

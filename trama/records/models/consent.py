@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,9 +139,10 @@ def recipient_consent_in_force(at: dt.datetime) -> Q:
     """`consent_in_force` on ConsentRecipient, from its copies of the consent's dates: the consent itself is
     looked up only among the withdrawn ones (an index of a few rows)."""
     day = _local_date(at)
-    withdrawn = Consent.objects.filter(withdrawn_at__isnull=False, withdrawn_at__lte=at).values("pk")
-    return ((Q(expires_on__isnull=True) | Q(expires_on__gte=day)) & Q(given_on__lte=day)
-            & ~Q(consent_id__in=withdrawn))
+    # NOT EXISTS (an anti-join), not NOT IN: the withdrawn consents only grow, and PostgreSQL hashes a NOT IN list
+    # only while it fits in memory.
+    withdrawn = Consent.objects.filter(pk=OuterRef("consent_id"), withdrawn_at__isnull=False, withdrawn_at__lte=at)
+    return (Q(expires_on__isnull=True) | Q(expires_on__gte=day)) & Q(given_on__lte=day) & ~Q(Exists(withdrawn))
 
 
 def legal_basis_in_force(at: dt.datetime, prefix: str = "") -> Q:

@@ -4,6 +4,7 @@ lists and single openings agree for every persona."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -211,6 +212,36 @@ def test_lists_and_openings_agree_for_every_persona(personas: Personas) -> None:
         assert listed == set(access.households_visible_to(user, at=later, among=[h.pk for h in households])), name
     assert urgent not in set(access.households_visible_to(personas.admin, at=later))
     assert by_law in set(access.households_visible_to(personas.social_worker))
+
+
+def test_lists_and_openings_agree_on_a_consents_dates(personas: Personas) -> None:
+    """A list reads the recipients' copies of the consent's dates and skips withdrawn consents; a few rows are
+    tested on the consent itself: both agree before the consent is given, on its last day, after it expires, and
+    before and after a withdrawal, for an organisation and for a network recipient."""
+    today = timezone.localdate()
+    expiring = make_household(personas)
+    _consent(personas, expiring, categories=[C.IDENTITY], networks=(personas.network8,), expires_on=today)
+    withdrawn = make_household(personas)
+    given = _consent(personas, withdrawn, categories=[C.IDENTITY], organisations=(personas.ets_b,),
+                     networks=(personas.network8,))
+    before_withdrawal = timezone.now()
+    consent.consent_withdraw(consent=given, by=personas.proximity)  # type: ignore[arg-type]
+    households = [expiring, withdrawn]
+    rome = ZoneInfo("Europe/Rome")
+    instants = {
+        "before given": dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), tzinfo=rome),
+        "before withdrawal": before_withdrawal,
+        "now": timezone.now(),
+        "last day": dt.datetime.combine(today, dt.time(23, 30), tzinfo=rome),
+        "expired": dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 30), tzinfo=rome),
+    }
+    expected = {"before given": set(), "before withdrawal": {expiring, withdrawn}, "now": {expiring},
+                "last day": {expiring}, "expired": set()}
+    for label, at in instants.items():
+        listed = set(access.households_visible_to(personas.proximity_b, at=at)) & set(households)
+        among = set(access.households_visible_to(personas.proximity_b, at=at, among=[h.pk for h in households]))
+        assert listed == among == expected[label], label
+    assert not _opens(personas.proximity_b, withdrawn) and _opens(personas.proximity_b, expiring)
 
 
 def test_a_consent_given_for_one_member_shows_that_member_only(personas: Personas) -> None:

@@ -83,7 +83,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # "Own" is the funnel's own source, not any organisation the user reads for: a network-scoped member sees
     # label and Municipio of its organisation's households outside that network only if they are its own.
     own = own_households_condition(request.user)
-    at = timezone.now()  # one instant for the ids and the page's rows: the funnel's sources are built once
+    at = timezone.now()  # one instant for the ids and for the page's rows
     households = households_visible_to(request.user, at=at)
     if form.is_valid():
         data = form.cleaned_data
