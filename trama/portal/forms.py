@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.widgets import QuickSelect
 from trama.directory.models import TaxonomyTerm
 from trama.directory.search import Point, SearchParams
 from trama.portal.queries import MUNICIPI, municipio_code
@@ -41,14 +42,14 @@ class PortalSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("es. doposcuola, spesa, corso di italiano"),
                                       "autocomplete": "off"}),
     )
-    need = forms.ChoiceField(label=_("Di che cosa hai bisogno?"), required=False)
+    need = forms.ChoiceField(label=_("Di che cosa hai bisogno?"), required=False, widget=QuickSelect)
     address = forms.CharField(
         label=_("Vicino a quale indirizzo?"), max_length=300, required=False,
         help_text=_("Via e numero civico a Milano. Mostriamo prima i servizi più vicini."),
         widget=forms.TextInput(attrs={"placeholder": _("es. Via Saponaro 16"), "autocomplete": "street-address",
                                       "aria-describedby": "id_address-help"}),
     )
-    municipio = forms.ChoiceField(label=_("In quale Municipio?"), required=False)
+    municipio = forms.ChoiceField(label=_("In quale Municipio?"), required=False, widget=QuickSelect)
     free = forms.BooleanField(label=_("Gratis"), required=False)
     no_residency = forms.BooleanField(label=_("Senza residenza"), required=False)
     no_documents = forms.BooleanField(label=_("Senza documenti"), required=False)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.widgets import QuickSelect
 from trama.directory.models import Language, TaxonomyTerm, Weekday
 from trama.directory.search.filters import NEEDS_TAXONOMY, Point, SearchParams
 from trama.territory.geocoder import GeocodeError, geocode
@@ -57,9 +58,9 @@ def _language_choices() -> list[tuple[str, str]]:
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Cerca"), max_length=200, required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("es. doposcuola, caffè")}))
-    need = forms.ChoiceField(label=_("Bisogno"), required=False)
-    municipio = forms.ChoiceField(label=_("Municipio"), required=False)
-    nil = forms.ChoiceField(label=_("NIL (quartiere)"), required=False)
+    need = forms.ChoiceField(label=_("Bisogno"), required=False, widget=QuickSelect)
+    municipio = forms.ChoiceField(label=_("Municipio"), required=False, widget=QuickSelect)
+    nil = forms.ChoiceField(label=_("NIL (quartiere)"), required=False, widget=QuickSelect)
     address = forms.CharField(label=_("Vicino all'indirizzo"), max_length=300, required=False,
                               widget=forms.TextInput(attrs={"placeholder": _("es. Via Saponaro 16")}))
     lat = forms.FloatField(label=_("Latitudine"), required=False, min_value=-90, max_value=90,
@@ -67,10 +68,10 @@ class SearchForm(forms.Form):
     lon = forms.FloatField(label=_("Longitudine"), required=False, min_value=-180, max_value=180,
                            widget=forms.HiddenInput)
     radius = forms.TypedChoiceField(label=_("Entro"), choices=RADIUS_CHOICES, coerce=float, empty_value=None,
-                                    required=False)
+                                    required=False, widget=QuickSelect)
     age = forms.IntegerField(label=_("Età della persona"), min_value=0, max_value=120, required=False)
-    language = forms.ChoiceField(label=_("Lingua parlata"), required=False)
-    weekday = forms.ChoiceField(label=_("Aperto di"), required=False,
+    language = forms.ChoiceField(label=_("Lingua parlata"), required=False, widget=QuickSelect)
+    weekday = forms.ChoiceField(label=_("Aperto di"), required=False, widget=QuickSelect,
                                 help_text=_("Il prossimo giorno indicato, oggi compreso."))
     open_now = forms.BooleanField(label=_("Aperto ora"), required=False)
     no_residency = forms.BooleanField(label=_("Senza residenza"), required=False)
