@@ -69,8 +69,7 @@ def manager_org_ids(user: AnyUser | None) -> frozenset[int]:
     real = _user_or_none(user)
     if real is None:
         return frozenset()
-    return frozenset(g.organisation_id for g in accounts_access.grants_of(real)
-                     if Perm.REFERRALS_MANAGE in g.permissions)
+    return accounts_access.organisation_ids_for(real, perm=Perm.REFERRALS_MANAGE)
 
 
 def _condition(org_ids: frozenset[int]) -> Q:
@@ -262,6 +261,13 @@ def pending_transfers_in(user: AnyUser | None) -> QuerySet[CaseTransfer]:
             .select_related("household", "from_organisation", "to_organisation").order_by("requested_at"))
 
 
+def pending_transfers_out(user: AnyUser | None) -> QuerySet[CaseTransfer]:
+    """Transfers the user's organisations asked for, still waiting for an answer, oldest first."""
+    return (transfers_visible_to(user).filter(from_organisation_id__in=reader_org_ids(user),
+                                              status=TransferStatus.REQUESTED)
+            .select_related("household", "from_organisation", "to_organisation").order_by("requested_at"))
+
+
 def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
                      on: dt.date | None = None) -> QuerySet[PlanAction]:
     """Open plan actions (to do or in progress) due within `within_days` (overdue ones included), assigned to
@@ -274,7 +280,7 @@ def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
     if real is None:
         return PlanAction.objects.none()
     day = on or timezone.localdate()
-    org_ids = {g.organisation_id for g in accounts_access.grants_of(real)}
+    org_ids = accounts_access.organisation_ids_for(real)
     due = PlanAction.objects.filter(Q(by_operator=real) | Q(by_organisation_id__in=org_ids),
                                     status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
                                     due_date__isnull=False, due_date__lte=day + dt.timedelta(days=within_days))
@@ -289,9 +295,9 @@ def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
 
 # What the home page shows of each row: loading only these (not every column of the referral, its household,
 # service and organisations, with their dates to convert) halves the page's time.
-HOME_REFERRAL_FIELDS = ("status", "urgency", "sent_at", "created_at", "household__reference_code", "service__name",
+_HOME_REFERRAL_FIELDS = ("status", "urgency", "sent_at", "created_at", "household__reference_code", "service__name",
                         "from_organisation__name", "to_organisation__name")
-HOME_TRANSFER_FIELDS = ("requested_at", "household__reference_code", "from_organisation__name",
+_HOME_TRANSFER_FIELDS = ("requested_at", "household__reference_code", "from_organisation__name",
                         "to_organisation__name")
 
 
@@ -302,6 +308,8 @@ class OperatorHome:
     outgoing: QuerySet[Referral]  # sent by the user's organisations, still open (sent, accepted, in progress)
     actions_due: QuerySet[PlanAction]
     transfers_in: QuerySet[CaseTransfer]
+    drafts: QuerySet[Referral]  # not yet sent, newest first
+    transfers_out: QuerySet[CaseTransfer]  # asked by the user's organisations, waiting for an answer
     now: dt.datetime
 
     def waiting(self, referral: Referral) -> dt.timedelta | None:
@@ -310,7 +318,7 @@ class OperatorHome:
 
 def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | None = None) -> OperatorHome:
     """What the operator's home page shows: their open households (most recently changed first), referrals in
-    and out with waiting times, plan actions due, case transfers waiting for them.
+    and out with waiting times, drafts, plan actions due, case transfers waiting for them or asked by them.
 
     "Their" households are those of the funnel's own source (their organisation's, within a scoped membership's
     area): the page shows each one's label, which is identity data, and households shared with them are reached
@@ -322,13 +330,15 @@ def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | N
     households = (Household.objects.filter(own_households_condition(user), status=HouseholdStatus.OPEN)
                   .only("reference_code", "label").order_by("-updated_at", "-pk")[:limit])
     outgoing = (outbox(user).filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED,
-                                                ReferralStatus.IN_PROGRESS]).only(*HOME_REFERRAL_FIELDS)[:limit])
+                                                ReferralStatus.IN_PROGRESS]).only(*_HOME_REFERRAL_FIELDS)[:limit])
     return OperatorHome(
         households=households,
-        incoming=by_urgency(list(inbox(user).only(*HOME_REFERRAL_FIELDS)[:limit])),
+        incoming=by_urgency(list(inbox(user).only(*_HOME_REFERRAL_FIELDS)[:limit])),
         outgoing=outgoing,
         actions_due=plan_actions_due(user, on=timezone.localtime(now).date())
         .only("due_date", "goal__plan__household__reference_code")[:limit],
-        transfers_in=pending_transfers_in(user).only(*HOME_TRANSFER_FIELDS)[:limit],
+        transfers_in=pending_transfers_in(user).only(*_HOME_TRANSFER_FIELDS)[:limit],
+        drafts=outbox(user).filter(status=ReferralStatus.DRAFT).only(*_HOME_REFERRAL_FIELDS)[:limit],
+        transfers_out=pending_transfers_out(user).only(*_HOME_TRANSFER_FIELDS)[:limit],
         now=now,
     )
