@@ -1,13 +1,15 @@
-"""Reads on social records that the access funnel builds on: possible duplicates and assessment trends.
+"""Reads on social records that the access funnel builds on: possible duplicates, assessment trends, the plan's
+dimensions and assignees.
 
-Neither function decides who may see what: the caller passes what the user may already see (a QuerySet of
+None of these functions decides who may see what: the caller passes what the user may already see (a QuerySet of
 people from the funnel, an Entitlement)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -15,6 +17,10 @@ from trama.lib.codice_fiscale import normalise
 from trama.records.categories import DataCategory
 from trama.records.models import AssessmentScore, Dimension, Household, Person, name_key
 from trama.records.protection import Entitlement, NotEntitled
+
+if TYPE_CHECKING:
+    from trama.accounts.models import User
+    from trama.network.models import Organisation
 
 DUPLICATE_LIMIT = 10
 
@@ -116,3 +122,33 @@ def count_members(households: Sequence[Household]) -> None:
     for household in households:
         household.members_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]
 
+
+
+def plan_dimensions(categories: Iterable[DataCategory]) -> list[str]:
+    """The assessment and plan dimensions a user with these data categories may read and write: health only with
+    the health category (pages and API alike)."""
+    health = DataCategory.HEALTH in set(categories)
+    return [code for code in Dimension.values if code != Dimension.HEALTH or health]
+
+
+@dataclass(frozen=True)
+class Assignees:
+    """Who may be put in charge of a plan action of a household: any active organisation, an active operator of
+    the owning organisation, or a member of the household the user may see."""
+
+    organisations: QuerySet[Organisation]
+    operators: QuerySet[User]
+    people: QuerySet[Person]
+
+
+def action_assignees(household: Household, people: QuerySet[Person]) -> Assignees:
+    """`people`: the household's members the user may see (`access.people_of`)."""
+    from trama.accounts.models import User
+    from trama.network.models import Organisation
+
+    return Assignees(
+        organisations=Organisation.objects.filter(is_active=True).order_by("name"),
+        operators=(User.objects.filter(is_active=True, memberships__organisation=household.organisation_id)
+                   .distinct().order_by("full_name")),
+        people=people.order_by("id"),
+    )

@@ -55,7 +55,7 @@ from trama.records.models import (
     ReviewOutcome,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import count_members, find_possible_duplicates
+from trama.records.selectors import action_assignees, count_members, find_possible_duplicates, plan_dimensions
 from trama.territory.models import Area
 
 router = Router(tags=["records"])
@@ -346,42 +346,59 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> dict[str, str]:
     return {"kind": "member", "name": _("Un familiare")}
 
 
+def _action_out(opened: HouseholdAccess, action: PlanAction) -> dict[str, Any]:
+    return {"id": action.pk, "status": action.status, "due_date": action.due_date,
+            "description": reveal_if_entitled(action, "description", entitlement=opened.entitlement) or "",
+            "assignee": _assignee(action, opened)}
+
+
+def _goal_out(opened: HouseholdAccess, goal: PlanGoal) -> dict[str, Any]:
+    """`goal.actions` prefetched with their assignees, in order."""
+    return {"id": goal.pk, "dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
+            "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or "",
+            "actions": [_action_out(opened, action) for action in goal.actions.all()]}
+
+
+def _review_out(opened: HouseholdAccess, review: PlanReview) -> dict[str, Any]:
+    """`review.outcomes` prefetched, without the health dimension unless the caller has that category."""
+    return {"id": review.pk, "kind": review.kind, "reviewed_on": review.reviewed_on,
+            "outcomes": [{"dimension": o.dimension, "result": o.result,
+                          "evidence": reveal_if_entitled(o, "evidence", entitlement=opened.entitlement) or ""}
+                         for o in review.outcomes.all()]}
+
+
+def _goals(opened: HouseholdAccess) -> Any:
+    """The household's goals the caller may read, with their actions."""
+    actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
+    goals = (PlanGoal.objects.filter(plan__household=opened.household).select_related("plan")
+             .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
+    if DataCategory.HEALTH not in opened.categories:
+        goals = goals.exclude(dimension=Dimension.HEALTH)
+    return goals
+
+
+def _reviews(opened: HouseholdAccess) -> Any:
+    outcomes = ReviewOutcome.objects.select_related("review")
+    if DataCategory.HEALTH not in opened.categories:
+        outcomes = outcomes.exclude(dimension=Dimension.HEALTH)
+    return (PlanReview.objects.filter(household=opened.household)
+            .prefetch_related(Prefetch("outcomes", queryset=outcomes)).order_by("-reviewed_on", "-id"))
+
+
 def _plan_out(opened: HouseholdAccess) -> dict[str, Any]:
     household = opened.household
     entitlement = opened.entitlement
-    health = DataCategory.HEALTH in opened.categories
-    actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
-    goals = (PlanGoal.objects.filter(plan__household=household)
-             .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
-    outcomes = ReviewOutcome.objects.select_related("review")
     scores = AssessmentScore.objects.select_related("assessment")
-    if not health:
-        goals = goals.exclude(dimension=Dimension.HEALTH)
-        outcomes = outcomes.exclude(dimension=Dimension.HEALTH)
+    if DataCategory.HEALTH not in opened.categories:
         scores = scores.exclude(dimension=Dimension.HEALTH)
-    reviews = (PlanReview.objects.filter(household=household)
-               .prefetch_related(Prefetch("outcomes", queryset=outcomes)).order_by("-reviewed_on", "-id"))
     latest = (Assessment.objects.filter(household=household)
               .prefetch_related(Prefetch("scores", queryset=scores)).order_by("-assessed_on", "-id").first())
     plan = getattr(household, "plan", None)  # a household without goals has no plan yet
     return {
         "household_id": household.pk, "shared": True,
         "version": plan.version if plan is not None else 0,
-        "goals": [{
-            "id": goal.pk, "dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
-            "description": reveal_if_entitled(goal, "description", entitlement=entitlement) or "",
-            "actions": [{
-                "id": action.pk, "status": action.status, "due_date": action.due_date,
-                "description": reveal_if_entitled(action, "description", entitlement=entitlement) or "",
-                "assignee": _assignee(action, opened),
-            } for action in goal.actions.all()],
-        } for goal in goals.order_by("dimension", "id")],
-        "reviews": [{
-            "id": review.pk, "kind": review.kind, "reviewed_on": review.reviewed_on,
-            "outcomes": [{"dimension": o.dimension, "result": o.result,
-                          "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""}
-                         for o in review.outcomes.all()],
-        } for review in reviews],
+        "goals": [_goal_out(opened, goal) for goal in _goals(opened).order_by("dimension", "id")],
+        "reviews": [_review_out(opened, review) for review in _reviews(opened)],
         "latest_assessment": None if latest is None else {
             "id": latest.pk, "assessed_on": latest.assessed_on,
             "scores": [{"dimension": score.dimension, "score": score.score,
@@ -401,3 +418,120 @@ def plan_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
         return {"household_id": opened.household.pk, "shared": False, "version": None, "goals": None,
                 "reviews": None, "latest_assessment": None}
     return _plan_out(opened)
+
+
+# Plan writes: the pages' rules (trama/records/views/plan.py). Writing needs the right to change the household
+# (403 for readers); goals and actions of the health dimension exist for the caller only with that category.
+
+
+def _writable_dimension(opened: HouseholdAccess, dimension: str, field: str) -> None:
+    if dimension not in plan_dimensions(opened.categories):
+        raise field_error(field, _("Dimensione non prevista: «%(value)s».") % {"value": dimension})
+
+
+def _goal_of(opened: HouseholdAccess, goal_id: int) -> PlanGoal:
+    goal = _goals(opened).filter(pk=goal_id).first()
+    if goal is None:
+        raise ApiError(404, _("Non trovato."))
+    return goal
+
+
+def _changes(payload: Any, required: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a PATCH sent; those in `required` may not be null."""
+    changes: dict[str, Any] = payload.dict(exclude_unset=True)
+    empty = [name for name in required if name in changes and changes[name] is None]
+    if empty:
+        raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."),
+                       {name: [_("Campo obbligatorio.")] for name in empty})
+    return changes
+
+
+@router.post("/households/{int:household_id}/plan/goals",
+             response={201: s.GoalOut, **error_responses(400, 403, 404, 409)}, summary="Add a goal to the plan")
+def goal_add(request: HttpRequest, household_id: int, payload: s.GoalIn) -> tuple[int, dict[str, Any]]:
+    opened = _open(request, household_id, write=True, purpose="plan_edit")
+    _writable_dimension(opened, payload.dimension, "dimension")
+    goal = call_service(lambda: services.plan_goal_add(
+        household=opened.household, by=user_of(request), dimension=payload.dimension,
+        description=payload.description, target_date=payload.target_date, status=payload.status))
+    return 201, _goal_out(opened, _goal_of(opened, goal.pk))
+
+
+@router.patch("/households/{int:household_id}/plan/goals/{int:goal_id}",
+              response={200: s.GoalOut, **error_responses(400, 403, 404, 409)}, summary="Change a goal")
+def goal_update(request: HttpRequest, household_id: int, goal_id: int, payload: s.GoalPatch) -> dict[str, Any]:
+    opened = _open(request, household_id, write=True, purpose="plan_edit")
+    goal = _goal_of(opened, goal_id)
+    changes = _changes(payload, ("dimension", "description", "status"))
+    if "dimension" in changes:
+        _writable_dimension(opened, changes["dimension"], "dimension")
+    if changes:
+        call_service(lambda: services.plan_goal_update(goal=goal, by=user_of(request), **changes))
+    return _goal_out(opened, _goal_of(opened, goal.pk))
+
+
+def _assignee_changes(opened: HouseholdAccess, values: dict[str, Any]) -> dict[str, Any]:
+    """The assignee ids of a body made objects, each among the choices the page offers (400 otherwise)."""
+    choices = action_assignees(opened.household, people_of(opened))
+    found: dict[str, Any] = {}
+    for name, queryset, message in (
+            ("by_organisation", choices.organisations, _("Organizzazione non disponibile: %(values)s.")),
+            ("by_operator", choices.operators, _("Operatore non disponibile: %(values)s.")),
+            ("by_member", choices.people, _("La persona non fa parte di questo nucleo."))):
+        if name in values:
+            found[name] = None if values[name] is None else _by_ids(queryset, [values[name]], name, message)[0]
+    return found
+
+
+def _action_of(opened: HouseholdAccess, action_id: int) -> PlanAction:
+    actions = PlanAction.objects.filter(goal__plan__household=opened.household, pk=action_id)
+    if DataCategory.HEALTH not in opened.categories:
+        actions = actions.exclude(goal__dimension=Dimension.HEALTH)
+    action = actions.select_related("goal", "goal__plan", "by_organisation", "by_operator", "by_member").first()
+    if action is None:
+        raise ApiError(404, _("Non trovato."))
+    return action
+
+
+@router.post("/households/{int:household_id}/plan/goals/{int:goal_id}/actions",
+             response={201: s.ActionOut, **error_responses(400, 403, 404, 409)}, summary="Add an action to a goal")
+def action_add(request: HttpRequest, household_id: int, goal_id: int,
+               payload: s.ActionIn) -> tuple[int, dict[str, Any]]:
+    opened = _open(request, household_id, write=True, purpose="plan_edit")
+    goal = _goal_of(opened, goal_id)
+    assignees = _assignee_changes(opened, payload.dict(include={"by_organisation", "by_operator", "by_member"}))
+    action = call_service(lambda: services.plan_action_add(
+        goal=goal, by=user_of(request), description=payload.description, due_date=payload.due_date, **assignees))
+    return 201, _action_out(opened, _action_of(opened, action.pk))
+
+
+@router.patch("/households/{int:household_id}/plan/actions/{int:action_id}",
+              response={200: s.ActionOut, **error_responses(400, 403, 404, 409)}, summary="Change an action")
+def action_update(request: HttpRequest, household_id: int, action_id: int,
+                  payload: s.ActionPatch) -> dict[str, Any]:
+    opened = _open(request, household_id, write=True, purpose="plan_edit")
+    action = _action_of(opened, action_id)
+    changes = _changes(payload, ("description", "status"))
+    assignee_fields = ("by_organisation", "by_operator", "by_member")
+    if any(name in changes for name in assignee_fields):
+        # One assignee of three: the two not sent are cleared, like the page does.
+        sent = {name: changes.get(name) for name in assignee_fields}
+        changes.update(_assignee_changes(opened, sent))
+    if changes:
+        call_service(lambda: services.plan_action_update(action=action, by=user_of(request), **changes))
+    return _action_out(opened, _action_of(opened, action.pk))
+
+
+@router.post("/households/{int:household_id}/plan/reviews",
+             response={201: s.ReviewOut, **error_responses(400, 403, 404, 409)},
+             summary="Record a periodic review of the plan")
+def review_add(request: HttpRequest, household_id: int, payload: s.ReviewIn) -> tuple[int, dict[str, Any]]:
+    """Per dimension: improved, unchanged or worsened, with the evidence (the ESF+ "situazione migliorativa")."""
+    opened = _open(request, household_id, write=True, purpose="plan_review")
+    for dimension in payload.outcomes:
+        _writable_dimension(opened, dimension, "outcomes")
+    outcomes = {dimension: services.DimensionOutcome(result=outcome.result, evidence=outcome.evidence)
+                for dimension, outcome in payload.outcomes.items()}
+    review = call_service(lambda: services.plan_review_record(
+        household=opened.household, by=user_of(request), reviewed_on=payload.reviewed_on, outcomes=outcomes))
+    return 201, _review_out(opened, _reviews(opened).get(pk=review.pk))

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from trama.records.api.common import ObjectId, PageMeta
 from trama.records.notice import CURRENT_NOTICE_VERSION
+from trama.records.services import MAX_TEXT
 
 
 def needs(category: str, what: str = "") -> str:
@@ -238,6 +239,56 @@ class ReviewOut(Schema):
     kind: str
     reviewed_on: dt.date
     outcomes: list[OutcomeOut]
+
+
+class GoalIn(Schema):
+    dimension: str = Field(description="housing | income_work | education | health | relations | "
+                                       "participation | parenting (health only with the `health` category).")
+    description: str = Field(max_length=MAX_TEXT)
+    target_date: dt.date | None = None
+    status: str = Field("planned", description="planned | in_progress | achieved | not_achieved | dropped.")
+
+
+class GoalPatch(Schema):
+    """Only the fields sent change; `target_date` may be null."""
+
+    dimension: str | None = None
+    description: str | None = Field(None, max_length=MAX_TEXT)
+    target_date: dt.date | None = None
+    status: str | None = None
+
+
+class ActionIn(Schema):
+    """Exactly one of `by_organisation`, `by_operator` and `by_member` says who does it: any active organisation,
+    an active operator of the owning organisation, or a member of the household the caller may see."""
+
+    description: str = Field(max_length=MAX_TEXT)
+    by_organisation: ObjectId | None = Field(None, description="Organisation id.")
+    by_operator: ObjectId | None = Field(None, description="User id.")
+    by_member: ObjectId | None = Field(None, description="Person id.")
+    due_date: dt.date | None = None
+
+
+class ActionPatch(Schema):
+    """Only the fields sent change. Sending any of the three assignee fields replaces the assignee: the two not
+    sent are cleared."""
+
+    description: str | None = Field(None, max_length=MAX_TEXT)
+    by_organisation: ObjectId | None = None
+    by_operator: ObjectId | None = None
+    by_member: ObjectId | None = None
+    due_date: dt.date | None = None
+    status: str | None = Field(None, description="planned | in_progress | done | cancelled.")
+
+
+class OutcomeIn(Schema):
+    result: str = Field(description="improved | unchanged | worsened.")
+    evidence: str = Field("", max_length=MAX_TEXT)
+
+
+class ReviewIn(Schema):
+    reviewed_on: dt.date
+    outcomes: dict[str, OutcomeIn] = Field(description="Per dimension (at least one), like the goals' `dimension`.")
 
 
 class ScoreOut(Schema):

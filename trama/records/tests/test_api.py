@@ -37,7 +37,8 @@ def _patterns() -> list[URLPattern]:
 
 
 def _url(pattern: URLPattern) -> str:
-    # Every path parameter of the API is an int id (household_id, person_id, consent_id, referral_id).
+    # Every path parameter of the API is an int id (household_id, person_id, consent_id, goal_id, action_id,
+    # referral_id).
     route = re.sub(r"<(?:\w+:)?\w+>", "1", str(pattern.pattern))
     return f"/api/{route}"
 
@@ -105,10 +106,15 @@ def test_the_openapi_document_lists_the_paths(client: Client) -> None:
     for path in ("/api/households", "/api/households/{household_id}", "/api/households/{household_id}/people",
                  "/api/households/{household_id}/people/{person_id}", "/api/households/{household_id}/consents",
                  "/api/households/{household_id}/consents/{consent_id}/withdraw",
-                 "/api/households/{household_id}/plan", "/api/referrals", "/api/referrals/{referral_id}",
+                 "/api/households/{household_id}/plan", "/api/households/{household_id}/plan/goals",
+                 "/api/households/{household_id}/plan/goals/{goal_id}",
+                 "/api/households/{household_id}/plan/goals/{goal_id}/actions",
+                 "/api/households/{household_id}/plan/actions/{action_id}",
+                 "/api/households/{household_id}/plan/reviews", "/api/referrals", "/api/referrals/{referral_id}",
                  "/api/referrals/{referral_id}/decline", "/api/referrals/{referral_id}/messages"):
         assert path in paths, path
     assert set(paths["/api/households"]) == {"get", "post"}
+    assert set(paths["/api/households/{household_id}/plan/goals/{goal_id}"]) == {"patch"}
     person = document["components"]["schemas"]["PersonOut"]["properties"]
     assert "health" in person["health_notes"]["description"]
 
@@ -443,3 +449,128 @@ def test_without_needs_and_plan_the_plan_is_null(personas: Personas, family: Hou
                                "reviews": None, "latest_assessment": None}
     assert AuditEvent.objects.filter(action="records.household.view", object_id=str(family.pk),
                                      actor=p.proximity_b).exists()
+
+
+# --- Plan writes ----------------------------------------------------------------------------------------
+
+
+def _patch(client: Client, url: str, data: dict[str, Any]) -> Any:
+    return client.patch(url, data=json.dumps(data), content_type="application/json")
+
+
+def test_the_owner_writes_the_plan_through_the_api(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    base = f"/api/households/{family.pk}/plan"
+    created = _post(client, f"{base}/goals", {"dimension": "housing", "description": "Trovare una casa",
+                                              "target_date": "2027-06-30"})
+    assert created.status_code == 201, created.content
+    goal = _body(created)
+    assert goal["description"] == "Trovare una casa" and goal["status"] == "planned" and goal["actions"] == []
+
+    changed = _patch(client, f"{base}/goals/{goal['id']}", {"status": "in_progress", "target_date": None})
+    assert changed.status_code == 200, changed.content
+    assert _body(changed)["status"] == "in_progress" and _body(changed)["target_date"] is None
+    assert _body(changed)["description"] == "Trovare una casa"  # not sent: unchanged
+
+    amina = family.members.get(first_name_or_alias="Amina")
+    action = _post(client, f"{base}/goals/{goal['id']}/actions",
+                   {"description": "Domanda casa popolare", "by_organisation": p.ets_b.pk, "due_date": "2027-01-15"})
+    assert action.status_code == 201, action.content
+    action_id = _body(action)["id"]
+    assert _body(action)["assignee"] == {"kind": "organisation", "name": str(p.ets_b)}
+    # Sending one assignee replaces the other: the organisation is cleared.
+    moved = _patch(client, f"{base}/actions/{action_id}", {"by_member": amina.pk, "status": "in_progress"})
+    assert moved.status_code == 200, moved.content
+    assert _body(moved)["assignee"] == {"kind": "member", "name": amina.display_name}
+    assert _body(moved)["status"] == "in_progress"
+
+    review = _post(client, f"{base}/reviews", {"reviewed_on": timezone.localdate().isoformat(),
+                                               "outcomes": {"housing": {"result": "improved",
+                                                                        "evidence": "Domanda accolta"}}})
+    assert review.status_code == 201, review.content
+    assert _body(review)["outcomes"] == [{"dimension": "housing", "result": "improved",
+                                          "evidence": "Domanda accolta"}]
+
+    plan = _body(client.get(base))
+    assert plan["version"] == 4  # goal added, goal changed, action added, action changed
+    assert [g["id"] for g in plan["goals"]] == [goal["id"]]
+    assert plan["goals"][0]["actions"][0]["assignee"]["kind"] == "member"
+    assert [r["id"] for r in plan["reviews"]] == [_body(review)["id"]]
+    actions = list(AuditEvent.objects.filter(actor=p.proximity, action__startswith="records.plan.")
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["records.plan.goal_add", "records.plan.goal_update", "records.plan.action_add",
+                       "records.plan.action_update", "records.plan.review"]
+
+
+def test_plan_writes_are_validated_in_italian_and_save_nothing_when_refused(  # type: ignore[no-untyped-def]
+        personas: Personas, family: Household, client_as) -> None:
+    p = personas
+    client = client_as(p.proximity)
+    base = f"/api/households/{family.pk}/plan"
+    goal = services.plan_goal_add(household=family, by=p.proximity, dimension=Dimension.HOUSING,
+                                  description="Trovare una casa")
+    other = make_household(p, label="Altra famiglia")
+    stranger = make_person(p, other, first_name_or_alias="Omar")
+    cases: list[tuple[str, dict[str, Any], str, str]] = [
+        (f"{base}/goals", {"dimension": "weather", "description": "x"}, "dimension", "Dimensione non prevista"),
+        (f"{base}/goals", {"dimension": "housing", "description": "   "}, "description", "Descrivi l'obiettivo"),
+        (f"{base}/goals", {"dimension": "housing", "description": "x", "status": "maybe"}, "status",
+         "Stato dell'obiettivo"),
+        (f"{base}/goals", {"dimension": "housing"}, "description", "Campo obbligatorio"),
+        (f"{base}/goals/{goal.pk}/actions", {"description": "x"}, "by_organisation", "Indica chi se ne occupa"),
+        (f"{base}/goals/{goal.pk}/actions", {"description": "x", "by_organisation": p.ets_b.pk,
+                                             "by_operator": p.proximity.pk}, "by_organisation",
+         "Indica chi se ne occupa"),
+        (f"{base}/goals/{goal.pk}/actions", {"description": "x", "by_operator": p.proximity_b.pk}, "by_operator",
+         "Operatore non disponibile"),
+        (f"{base}/goals/{goal.pk}/actions", {"description": "x", "by_member": stranger.pk}, "by_member",
+         "non fa parte di questo nucleo"),
+        (f"{base}/reviews", {"reviewed_on": "2999-01-01", "outcomes": {"housing": {"result": "improved"}}},
+         "reviewed_on", "futuro"),
+        (f"{base}/reviews", {"reviewed_on": "2026-01-01", "outcomes": {"housing": {"result": "better"}}},
+         "outcomes", "Esito non previsto"),
+        (f"{base}/reviews", {"reviewed_on": "2026-01-01", "outcomes": {}}, "outcomes", "almeno una dimensione"),
+    ]
+    for url, data, field, text in cases:
+        response = _post(client, url, data)
+        assert response.status_code == 400, (data, response.content)
+        body = _body(response)
+        assert any(text in message for message in body["errors"][field]), (data, body)
+    response = _patch(client, f"{base}/goals/{goal.pk}", {"description": None})
+    assert response.status_code == 400 and _body(response)["errors"] == {"description": ["Campo obbligatorio."]}
+    goal.refresh_from_db()
+    assert goal.plan.goals.count() == 1 and not goal.actions.exists() and not family.reviews.exists()
+    assert goal.plan.version == 1
+
+
+def test_plan_writes_follow_the_funnel(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    goal = services.plan_goal_add(household=family, by=p.proximity, dimension=Dimension.HOUSING,
+                                  description="Trovare una casa")
+    base = f"/api/households/{family.pk}/plan"
+    # A recipient of the plan reads it but may not change it: 403, audited as a denial.
+    _consent(p, family, [C.IDENTITY, C.NEEDS_AND_PLAN])
+    shared = client_as(p.proximity_b)
+    assert shared.get(base).status_code == 200
+    response = _patch(shared, f"{base}/goals/{goal.pk}", {"status": "achieved"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=p.proximity_b, object_id=str(family.pk),
+                                     details__status=403).exists()
+    # Another organisation without consent: 404, as if the household did not exist.
+    assert _post(client_as(p.referent_other), f"{base}/goals",
+                 {"dimension": "housing", "description": "x"}).status_code == 404
+    # A goal of another household is not found through this one.
+    other = make_household(p, label="Altra famiglia")
+    foreign = services.plan_goal_add(household=other, by=p.proximity, dimension=Dimension.HOUSING,
+                                     description="Altro")
+    owner = client_as(p.proximity)
+    assert _patch(owner, f"{base}/goals/{foreign.pk}", {"status": "achieved"}).status_code == 404
+    assert _post(owner, f"{base}/goals/{foreign.pk}/actions",
+                 {"description": "x", "by_organisation": p.ets_a.pk}).status_code == 404
+    goal.refresh_from_db()
+    assert goal.status == "planned"
+    # A closed household's plan is final: 409.
+    services.household_close(household=family, by=p.proximity, reason="moved_away")
+    response = _post(owner, f"{base}/goals", {"dimension": "housing", "description": "Nuovo"})
+    assert response.status_code == 409, response.content

@@ -166,7 +166,7 @@ KNOWN_KWARGS = {
                 "action_pk": "action"},
     "referrals": {"pk": "referral", "household_pk": "household", "transfer_pk": "transfer"},
     "api": {"household_id": "household", "person_id": "person", "consent_id": "consent",
-            "referral_id": "referral"},
+            "referral_id": "referral", "goal_id": "goal", "action_id": "action"},
 }
 
 

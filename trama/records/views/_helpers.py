@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from trama.core.pages import paginate, run_service, user_of
 from trama.records.access import HouseholdAccess, Via, open_household
-from trama.records.categories import DataCategory
 from trama.records.models import Dimension
+from trama.records.selectors import plan_dimensions
 
 __all__ = ["dimensions_for", "household_url", "open_for", "page_context", "paginate", "run_service", "user_of"]
 
@@ -22,8 +22,8 @@ def open_for(request: HttpRequest, pk: int, *, write: bool = False, purpose: str
 
 def dimensions_for(opened: HouseholdAccess) -> list[tuple[str, str]]:
     """The assessment/plan dimensions this user may read (health only with the health category)."""
-    return [(code, str(label)) for code, label in Dimension.choices
-            if code != Dimension.HEALTH or DataCategory.HEALTH in opened.categories]
+    allowed = plan_dimensions(opened.categories)
+    return [(code, str(label)) for code, label in Dimension.choices if code in allowed]
 
 
 def household_url(pk: int, section: str = "") -> str:

@@ -10,14 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from trama.accounts.models import User
-from trama.network.models import Organisation
 from trama.records import services
 from trama.records.access import HouseholdAccess, people_of
 from trama.records.categories import DataCategory
 from trama.records.forms import ActionForm, AssessmentForm, GoalForm, NoteForm, ReviewForm, StatementForm
 from trama.records.models import Dimension, PlanAction, PlanGoal
 from trama.records.protection import reveal_if_entitled
+from trama.records.selectors import action_assignees
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -111,12 +110,9 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 
 def _action_form(request: HttpRequest, opened: HouseholdAccess, **kwargs: Any) -> ActionForm:
-    household = opened.household
-    operators = (User.objects.filter(is_active=True, memberships__organisation=household.organisation)
-                 .distinct().order_by("full_name"))
-    organisations = Organisation.objects.filter(is_active=True).order_by("name")
-    return ActionForm(request.POST or None, organisations=organisations, operators=operators,
-                      people=people_of(opened).order_by("id"), **kwargs)
+    choices = action_assignees(opened.household, people_of(opened))
+    return ActionForm(request.POST or None, organisations=choices.organisations, operators=choices.operators,
+                      people=choices.people, **kwargs)
 
 
 @login_required
