@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -214,6 +215,15 @@ def _duplicates(request: HttpRequest, values: dict[str, Any]) -> list[dict[str, 
     return [{"household": m.person.household.reference_code, "reasons": list(m.reasons)} for m in matches]
 
 
+def _refuse_hidden_categories(opened: HouseholdAccess, names: list[str]) -> None:
+    """A write may not touch a field of a category the caller may not read (400 naming each)."""
+    refused = {name: [_("Non puoi inserire dati di questa categoria.")] for name in names
+               if field_category(PERSON_LABEL, name) is not None
+               and field_category(PERSON_LABEL, name) not in opened.categories}
+    if refused:
+        raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
+
+
 @router.post("/households/{int:household_id}/people",
              response={201: s.PersonOut, **error_responses(400, 403, 404, 409)}, summary="Add a member")
 def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> tuple[int, dict[str, Any]]:
@@ -221,11 +231,7 @@ def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> 
     people the caller may see gives 409 with `duplicates` until `confirm_duplicate` is true."""
     opened = _open(request, household_id, write=True, purpose="person_add")
     values = payload.dict(exclude={"confirm_duplicate"})
-    refused = {name: [_("Non puoi inserire dati di questa categoria.")] for name, value in values.items()
-               if value not in (None, "", []) and field_category(PERSON_LABEL, name) is not None
-               and field_category(PERSON_LABEL, name) not in opened.categories}
-    if refused:
-        raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
+    _refuse_hidden_categories(opened, [name for name, value in values.items() if value not in (None, "", [])])
     duplicates = _duplicates(request, values)
     if duplicates and not payload.confirm_duplicate:
         message = _("Potrebbe essere una persona già registrata. Se è una persona diversa, conferma e invia di "
@@ -237,6 +243,27 @@ def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> 
         household=opened.household, by=user_of(request), role_in_household=role, first_name_or_alias=name,
         **{k: v for k, v in values.items() if v not in (None, "", [])}))
     return 201, _person_out(opened, person)
+
+
+@router.patch("/households/{int:household_id}/people/{int:person_id}",
+              response={200: s.PersonOut, **error_responses(400, 403, 404, 409)}, summary="Change a member")
+def person_update(request: HttpRequest, household_id: int, person_id: int, payload: s.PersonPatch) -> dict[str, Any]:
+    """Like the page: only the fields sent change, null clears an optional one. Sending a field of a category the
+    caller may not read is refused, even to clear it."""
+    opened = _open(request, household_id, write=True, purpose="person_edit")
+    person = people_of(opened).filter(pk=person_id).first()
+    if person is None:
+        raise ApiError(404, _("Non trovato."))
+    changes = _changes(payload, ("role_in_household", "first_name_or_alias"))
+    _refuse_hidden_categories(opened, list(changes))
+    for name, value in changes.items():
+        if value is None:  # cleared: the column's empty value
+            column = Person._meta.get_field(name)
+            assert isinstance(column, models.Field)
+            changes[name] = None if column.null else column.get_default()
+    if changes:
+        call_service(lambda: services.person_update(person=person, by=user_of(request), **changes))
+    return _person_out(opened, people_of(opened).get(pk=person.pk))
 
 
 # --- Consents -------------------------------------------------------------------------------------------
@@ -535,3 +562,32 @@ def review_add(request: HttpRequest, household_id: int, payload: s.ReviewIn) -> 
     review = call_service(lambda: services.plan_review_record(
         household=opened.household, by=user_of(request), reviewed_on=payload.reviewed_on, outcomes=outcomes))
     return 201, _review_out(opened, _reviews(opened).get(pk=review.pk))
+
+
+# --- Closing and reopening ------------------------------------------------------------------------------
+
+
+@router.post("/households/{int:household_id}/close",
+             response={200: s.HouseholdOut, **error_responses(400, 403, 404, 409)}, summary="Close a household")
+def household_close(request: HttpRequest, household_id: int, payload: s.CloseIn) -> dict[str, Any]:
+    """With a reason and, per dimension, the outcome at closure (the ESF+ "situazione migliorativa")."""
+    opened = _open(request, household_id, write=True, purpose="close")
+    for dimension in payload.outcomes:
+        _writable_dimension(opened, dimension, "outcomes")
+    outcomes = {dimension: services.DimensionOutcome(result=outcome.result, evidence=outcome.evidence)
+                for dimension, outcome in payload.outcomes.items()}
+    call_service(lambda: services.household_close(
+        household=opened.household, by=user_of(request), reason=payload.reason, note=payload.note,
+        outcomes=outcomes, closed_on=payload.closed_on))
+    opened.household.refresh_from_db()
+    return _household_out(opened)
+
+
+@router.post("/households/{int:household_id}/reopen",
+             response={200: s.HouseholdOut, **error_responses(400, 403, 404, 409)}, summary="Reopen a household")
+def household_reopen(request: HttpRequest, household_id: int, payload: s.ReopenIn) -> dict[str, Any]:
+    opened = _open(request, household_id, write=True, purpose="reopen")
+    call_service(lambda: services.household_reopen(household=opened.household, by=user_of(request),
+                                                   note=payload.note))
+    opened.household.refresh_from_db()
+    return _household_out(opened)

@@ -147,6 +147,34 @@ class PersonIn(Schema):
                                                        "the person anyway.")
 
 
+class PersonPatch(Schema):
+    """Only the fields sent change; null clears an optional field. Fields of a category the caller may not read
+    are refused, like on creation, even to clear them."""
+
+    role_in_household: str | None = None
+    first_name_or_alias: str | None = Field(None, max_length=120)
+    surname: str | None = Field(None, max_length=120)
+    birth_date: dt.date | None = None
+    birth_year: int | None = Field(None, ge=1880, le=2100)
+    sex_gender: str | None = None
+    fiscal_code: str | None = Field(None, max_length=16)
+    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
+    interpreter_needed: bool | None = None
+    phones: list[str] | None = None
+    emails: list[str] | None = None
+    housing_situation: str | None = None
+    labour_status: str | None = None
+    education_level: str | None = None
+    citizenship: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    country_of_birth: str | None = None
+    mother_country_of_birth: str | None = None
+    father_country_of_birth: str | None = None
+    documents_status: str | None = None
+    residency_status: str | None = None
+    disability: str | None = None
+    health_notes: str | None = Field(None, max_length=20_000)
+
+
 # --- Consents -------------------------------------------------------------------------------------------
 
 
@@ -289,6 +317,19 @@ class OutcomeIn(Schema):
 class ReviewIn(Schema):
     reviewed_on: dt.date
     outcomes: dict[str, OutcomeIn] = Field(description="Per dimension (at least one), like the goals' `dimension`.")
+
+
+class CloseIn(Schema):
+    reason: str = Field(description="goals_achieved | moved_away | unreachable | transferred | declined | other "
+                                    "(`other` needs a note; `goals_achieved` at least one outcome).")
+    note: str = Field("", max_length=MAX_TEXT)
+    closed_on: dt.date | None = Field(None, description="Today when absent; never in the future.")
+    outcomes: dict[str, OutcomeIn] = Field(default_factory=dict, description="Per dimension, the outcome at "
+                                                                             "closure.")
+
+
+class ReopenIn(Schema):
+    note: str = Field(max_length=MAX_TEXT, description="Why the household is reopened.")
 
 
 class ScoreOut(Schema):

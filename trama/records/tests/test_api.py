@@ -110,11 +110,13 @@ def test_the_openapi_document_lists_the_paths(client: Client) -> None:
                  "/api/households/{household_id}/plan/goals/{goal_id}",
                  "/api/households/{household_id}/plan/goals/{goal_id}/actions",
                  "/api/households/{household_id}/plan/actions/{action_id}",
-                 "/api/households/{household_id}/plan/reviews", "/api/referrals", "/api/referrals/{referral_id}",
+                 "/api/households/{household_id}/plan/reviews", "/api/households/{household_id}/close",
+                 "/api/households/{household_id}/reopen", "/api/referrals", "/api/referrals/{referral_id}",
                  "/api/referrals/{referral_id}/decline", "/api/referrals/{referral_id}/messages"):
         assert path in paths, path
     assert set(paths["/api/households"]) == {"get", "post"}
     assert set(paths["/api/households/{household_id}/plan/goals/{goal_id}"]) == {"patch"}
+    assert set(paths["/api/households/{household_id}/people/{person_id}"]) == {"get", "patch"}
     person = document["components"]["schemas"]["PersonOut"]["properties"]
     assert "health" in person["health_notes"]["description"]
 
@@ -574,3 +576,71 @@ def test_plan_writes_follow_the_funnel(personas: Personas, family: Household, cl
     services.household_close(household=family, by=p.proximity, reason="moved_away")
     response = _post(owner, f"{base}/goals", {"dimension": "housing", "description": "Nuovo"})
     assert response.status_code == 409, response.content
+
+
+# --- Changing a member; closing and reopening --------------------------------------------------------------
+
+
+def test_the_owner_changes_a_member_through_the_api(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    amina = family.members.get(first_name_or_alias="Amina")
+    url = f"/api/households/{family.pk}/people/{amina.pk}"
+    client = client_as(p.proximity)
+    response = _patch(client, url, {"surname": "Rossi", "phones": None, "health_notes": "asma lieve"})
+    assert response.status_code == 200, response.content
+    body = _body(response)
+    assert body["surname"] == "Rossi" and body["phones"] == [] and body["health_notes"] == "asma lieve"
+    assert body["first_name_or_alias"] == "Amina" and body["documents_status"] == "none"  # not sent: unchanged
+    amina.refresh_from_db()
+    assert amina.surname == "Rossi" and amina.phones == []
+    event = AuditEvent.objects.filter(action="records.person.update", object_id=str(amina.pk)).get()
+    assert sorted(event.details["fields"]) == ["health_notes", "phones", "surname"]
+
+    for data, field in (({"first_name_or_alias": None}, "first_name_or_alias"),
+                        ({"first_name_or_alias": "   "}, "first_name_or_alias"),
+                        ({"fiscal_code": "RSSMRA80A01F205Z"}, "fiscal_code"),
+                        ({"birth_date": "2999-01-01"}, "birth_date")):
+        refused = _patch(client, url, data)
+        assert refused.status_code == 400, (data, refused.content)
+        assert field in _body(refused)["errors"], (data, _body(refused))
+    amina.refresh_from_db()
+    assert amina.first_name_or_alias == "Amina" and amina.fiscal_code == ""
+
+    # A recipient may read the member but not change it; a member of another household is not found here.
+    _consent(p, family, [C.IDENTITY])
+    assert _patch(client_as(p.proximity_b), url, {"surname": "X"}).status_code == 403
+    other = make_household(p, label="Altra famiglia")
+    omar = make_person(p, other, first_name_or_alias="Omar")
+    assert _patch(client_as(p.proximity), f"/api/households/{family.pk}/people/{omar.pk}",
+                  {"surname": "X"}).status_code == 404
+
+
+def test_closing_and_reopening_through_the_api(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    client = client_as(p.proximity)
+    base = f"/api/households/{family.pk}"
+    refused = _post(client, f"{base}/close", {"reason": "other"})
+    assert refused.status_code == 400 and "note" in _body(refused)["errors"]
+    refused = _post(client, f"{base}/close", {"reason": "goals_achieved"})
+    assert refused.status_code == 400 and "outcomes" in _body(refused)["errors"]
+    assert _post(client_as(p.volunteer), f"{base}/close", {"reason": "moved_away"}).status_code == 404
+    client = client_as(p.proximity)  # one test client, signed in again
+    closed = _post(client, f"{base}/close", {"reason": "goals_achieved", "note": "Casa trovata",
+                                             "outcomes": {"housing": {"result": "improved", "evidence": "Contratto"}}})
+    assert closed.status_code == 200, closed.content
+    assert _body(closed)["status"] == "closed" and _body(closed)["closure_reason"] == "goals_achieved"
+    review = family.reviews.get()
+    assert review.kind == "closure" and review.outcomes.get().result == "improved"
+    assert _post(client, f"{base}/close", {"reason": "moved_away"}).status_code == 409
+    # Closed: the record is final until reopened.
+    amina = family.members.get(first_name_or_alias="Amina")
+    assert _patch(client, f"{base}/people/{amina.pk}", {"surname": "X"}).status_code == 409
+
+    assert _post(client, f"{base}/reopen", {"note": ""}).status_code == 400
+    reopened = _post(client, f"{base}/reopen", {"note": "La famiglia è tornata"})
+    assert reopened.status_code == 200, reopened.content
+    assert _body(reopened)["status"] == "open" and _body(reopened)["closed_on"] is None
+    assert _post(client, f"{base}/reopen", {"note": "di nuovo"}).status_code == 409
+    # The service's events (each opening is audited too, under the same action with its purpose).
+    assert AuditEvent.objects.filter(action="records.household.close", details__reason="goals_achieved").count() == 1
+    assert [e.kind for e in family.events.order_by("id")][-2:] == ["closed", "reopened"]
