@@ -133,8 +133,8 @@ def plan_dimensions(categories: Iterable[DataCategory]) -> list[str]:
 
 @dataclass(frozen=True)
 class Assignees:
-    """Who may be put in charge of a plan action of a household: any active organisation, an active operator of
-    the owning organisation, or a member of the household the user may see."""
+    """Who may be put in charge of a plan action of a household: any active organisation, an operator with a
+    membership of the owning organisation in force today, or a member of the household the user may see."""
 
     organisations: QuerySet[Organisation]
     operators: QuerySet[User]
@@ -143,12 +143,12 @@ class Assignees:
 
 def action_assignees(household: Household, people: QuerySet[Person]) -> Assignees:
     """`people`: the household's members the user may see (`access.people_of`)."""
-    from trama.accounts.models import User
+    from trama.accounts.models import Membership, User
     from trama.network.models import Organisation
 
+    members = Membership.objects.active().filter(organisation=household.organisation_id).values("user_id")
     return Assignees(
         organisations=Organisation.objects.filter(is_active=True).order_by("name"),
-        operators=(User.objects.filter(is_active=True, memberships__organisation=household.organisation_id)
-                   .distinct().order_by("full_name")),
+        operators=User.objects.filter(is_active=True, pk__in=members).order_by("full_name"),
         people=people.order_by("id"),
     )

@@ -133,6 +133,8 @@ def _validation_message(kind: str) -> str:
         return _("Testo troppo lungo.")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return _("Valore fuori dall'intervallo ammesso.")
+    if kind == "extra_forbidden":
+        return _("Campo non previsto.")
     if kind in ("list_type", "list"):
         return _("Serve un elenco.")
     return _("Valore non valido.")

@@ -254,7 +254,7 @@ def person_update(request: HttpRequest, household_id: int, person_id: int, paylo
     person = people_of(opened).filter(pk=person_id).first()
     if person is None:
         raise ApiError(404, _("Non trovato."))
-    changes = _changes(payload, ("role_in_household", "first_name_or_alias"))
+    changes = _changes(request, payload, ("role_in_household", "first_name_or_alias"))
     _refuse_hidden_categories(opened, list(changes))
     for name, value in changes.items():
         if value is None:  # cleared: the column's empty value
@@ -463,8 +463,10 @@ def _goal_of(opened: HouseholdAccess, goal_id: int) -> PlanGoal:
     return goal
 
 
-def _changes(payload: Any, required: tuple[str, ...]) -> dict[str, Any]:
-    """The fields a PATCH sent; those in `required` may not be null."""
+def _changes(request: HttpRequest, payload: Any, required: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a PATCH sent (its schema refuses unknown ones); those in `required` may not be null."""
+    if not request.body.lstrip().startswith(b"{"):
+        raise ApiError(400, _("Richiesta non valida: il corpo deve essere un oggetto JSON."))
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     empty = [name for name in required if name in changes and changes[name] is None]
     if empty:
@@ -489,7 +491,7 @@ def goal_add(request: HttpRequest, household_id: int, payload: s.GoalIn) -> tupl
 def goal_update(request: HttpRequest, household_id: int, goal_id: int, payload: s.GoalPatch) -> dict[str, Any]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
     goal = _goal_of(opened, goal_id)
-    changes = _changes(payload, ("dimension", "description", "status"))
+    changes = _changes(request, payload, ("dimension", "description", "status"))
     if "dimension" in changes:
         _writable_dimension(opened, changes["dimension"], "dimension")
     if changes:
@@ -538,12 +540,17 @@ def action_update(request: HttpRequest, household_id: int, action_id: int,
                   payload: s.ActionPatch) -> dict[str, Any]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
     action = _action_of(opened, action_id)
-    changes = _changes(payload, ("description", "status"))
+    changes = _changes(request, payload, ("description", "status"))
     assignee_fields = ("by_organisation", "by_operator", "by_member")
     if any(name in changes for name in assignee_fields):
         # One assignee of three: the two not sent are cleared, like the page does.
         sent = {name: changes.get(name) for name in assignee_fields}
         changes.update(_assignee_changes(opened, sent))
+    else:
+        # The page sends the assignee with every change, so one no longer among the choices (an operator who left)
+        # must be replaced: the same here.
+        _assignee_changes(opened, {name: getattr(action, f"{name}_id") for name in assignee_fields
+                                   if getattr(action, f"{name}_id") is not None})
     if changes:
         call_service(lambda: services.plan_action_update(action=action, by=user_of(request), **changes))
     return _action_out(opened, _action_of(opened, action.pk))
@@ -579,8 +586,7 @@ def household_close(request: HttpRequest, household_id: int, payload: s.CloseIn)
     call_service(lambda: services.household_close(
         household=opened.household, by=user_of(request), reason=payload.reason, note=payload.note,
         outcomes=outcomes, closed_on=payload.closed_on))
-    opened.household.refresh_from_db()
-    return _household_out(opened)
+    return _household_out(opened)  # the service copied the new status onto the opened household
 
 
 @router.post("/households/{int:household_id}/reopen",
@@ -589,5 +595,4 @@ def household_reopen(request: HttpRequest, household_id: int, payload: s.ReopenI
     opened = _open(request, household_id, write=True, purpose="reopen")
     call_service(lambda: services.household_reopen(household=opened.household, by=user_of(request),
                                                    note=payload.note))
-    opened.household.refresh_from_db()
     return _household_out(opened)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from trama.records.api.common import ObjectId, PageMeta
 from trama.records.notice import CURRENT_NOTICE_VERSION
@@ -147,12 +148,17 @@ class PersonIn(Schema):
                                                        "the person anyway.")
 
 
-class PersonPatch(Schema):
-    """Only the fields sent change; null clears an optional field. Fields of a category the caller may not read
-    are refused, like on creation, even to clear them."""
+NOT_NULL = "Not null: send it to change it, or leave it out."
 
-    role_in_household: str | None = None
-    first_name_or_alias: str | None = Field(None, max_length=120)
+
+class PersonPatch(Schema):
+    """Only the fields sent change; null clears an optional field; an unknown field is refused. Fields of a
+    category the caller may not read (see PersonOut) are refused, like on creation, even to clear them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role_in_household: str | None = Field(None, description=NOT_NULL)
+    first_name_or_alias: str | None = Field(None, max_length=120, description=NOT_NULL)
     surname: str | None = Field(None, max_length=120)
     birth_date: dt.date | None = None
     birth_year: int | None = Field(None, ge=1880, le=2100)
@@ -269,21 +275,28 @@ class ReviewOut(Schema):
     outcomes: list[OutcomeOut]
 
 
+DIMENSIONS = ("housing | income_work | education | health | relations | participation | parenting (health only "
+              "with the `health` category).")
+GOAL_STATUSES = "planned | in_progress | achieved | not_achieved | dropped."
+ACTION_STATUSES = "planned | in_progress | done | cancelled."
+
+
 class GoalIn(Schema):
-    dimension: str = Field(description="housing | income_work | education | health | relations | "
-                                       "participation | parenting (health only with the `health` category).")
+    dimension: str = Field(description=DIMENSIONS)
     description: str = Field(max_length=MAX_TEXT)
     target_date: dt.date | None = None
-    status: str = Field("planned", description="planned | in_progress | achieved | not_achieved | dropped.")
+    status: str = Field("planned", description=GOAL_STATUSES)
 
 
 class GoalPatch(Schema):
-    """Only the fields sent change; `target_date` may be null."""
+    """Only the fields sent change; `target_date` may be null; an unknown field is refused."""
 
-    dimension: str | None = None
-    description: str | None = Field(None, max_length=MAX_TEXT)
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str | None = Field(None, description=f"{DIMENSIONS} {NOT_NULL}")
+    description: str | None = Field(None, max_length=MAX_TEXT, description=NOT_NULL)
     target_date: dt.date | None = None
-    status: str | None = None
+    status: str | None = Field(None, description=f"{GOAL_STATUSES} {NOT_NULL}")
 
 
 class ActionIn(Schema):
@@ -298,15 +311,18 @@ class ActionIn(Schema):
 
 
 class ActionPatch(Schema):
-    """Only the fields sent change. Sending any of the three assignee fields replaces the assignee: the two not
-    sent are cleared."""
+    """Only the fields sent change; an unknown field is refused. Sending any of the three assignee fields replaces
+    the assignee: the two not sent are cleared. An assignee no longer among the choices (an operator who left the
+    organisation) must be replaced before any other change."""
 
-    description: str | None = Field(None, max_length=MAX_TEXT)
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(None, max_length=MAX_TEXT, description=NOT_NULL)
     by_organisation: ObjectId | None = None
     by_operator: ObjectId | None = None
     by_member: ObjectId | None = None
     due_date: dt.date | None = None
-    status: str | None = Field(None, description="planned | in_progress | done | cancelled.")
+    status: str | None = Field(None, description=f"{ACTION_STATUSES} {NOT_NULL}")
 
 
 class OutcomeIn(Schema):

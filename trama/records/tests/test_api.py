@@ -644,3 +644,99 @@ def test_closing_and_reopening_through_the_api(personas: Personas, family: House
     # The service's events (each opening is audited too, under the same action with its purpose).
     assert AuditEvent.objects.filter(action="records.household.close", details__reason="goals_achieved").count() == 1
     assert [e.kind for e in family.events.order_by("id")][-2:] == ["closed", "reopened"]
+
+
+def test_patches_refuse_unknown_fields_and_bodies_that_are_not_objects(  # type: ignore[no-untyped-def]
+        personas: Personas, family: Household, client_as) -> None:
+    p = personas
+    goal = services.plan_goal_add(household=family, by=p.proximity, dimension=Dimension.HOUSING,
+                                  description="Trovare una casa")
+    amina = family.members.get(first_name_or_alias="Amina")
+    client = client_as(p.proximity)
+    url = f"/api/households/{family.pk}/plan/goals/{goal.pk}"
+    typo = _patch(client, url, {"target": "2027-01-01"})
+    assert typo.status_code == 400 and _body(typo)["errors"] == {"target": ["Campo non previsto."]}
+    for raw in ("[]", "null", '"x"', "5"):
+        response = client.patch(url, data=raw, content_type="application/json")
+        assert response.status_code == 400, (raw, response.content)
+    person = _patch(client, f"/api/households/{family.pk}/people/{amina.pk}", {"nickname": "A"})
+    assert person.status_code == 400 and "nickname" in _body(person)["errors"]
+    # Null clears an optional field, encrypted or not; fields not sent stay.
+    cleared = _patch(client, f"/api/households/{family.pk}/people/{amina.pk}",
+                     {"documents_status": None, "birth_year": None, "interpreter_needed": None})
+    assert cleared.status_code == 200, cleared.content
+    body = _body(cleared)
+    assert body["documents_status"] in ("", None) and body["birth_year"] is None and body["interpreter_needed"] is None
+    assert body["health_notes"] == "asma"
+
+
+def test_action_patches_check_the_assignee_like_the_page(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
+    from trama.accounts.models import Membership
+    from trama.accounts.roles import Role
+
+    p = personas
+    today = timezone.localdate()
+    goal = services.plan_goal_add(household=family, by=p.proximity, dimension=Dimension.HOUSING,
+                                  description="Trovare una casa")
+    action = services.plan_action_add(goal=goal, by=p.proximity, description="Domanda", by_operator=p.facilitator)
+    base = f"/api/households/{family.pk}/plan"
+    client = client_as(p.proximity)
+    other = make_household(p, label="Altra famiglia")
+    omar = make_person(p, other, first_name_or_alias="Omar")
+    for data, field in (({"by_member": omar.pk}, "by_member"), ({"by_operator": p.proximity_b.pk}, "by_operator"),
+                        ({"by_organisation": None}, "by_organisation")):
+        response = _patch(client, f"{base}/actions/{action.pk}", data)
+        assert response.status_code == 400 and field in _body(response)["errors"], (data, response.content)
+    # An action of another household is not found through this one.
+    foreign_goal = services.plan_goal_add(household=other, by=p.proximity, dimension=Dimension.HOUSING,
+                                          description="Altro")
+    foreign = services.plan_action_add(goal=foreign_goal, by=p.proximity, description="x", by_organisation=p.ets_a)
+    assert _patch(client, f"{base}/actions/{foreign.pk}", {"status": "done"}).status_code == 404
+
+    # The operator leaves the organisation: they can no longer be chosen, and the action must be reassigned
+    # before any other change (the page's form would refuse it too).
+    Membership.objects.filter(user=p.facilitator).update(valid_until=today - dt.timedelta(days=1))
+    stale = _patch(client, f"{base}/actions/{action.pk}", {"status": "done"})
+    assert stale.status_code == 400 and "by_operator" in _body(stale)["errors"], stale.content
+    assert _post(client, f"{base}/goals/{goal.pk}/actions",
+                 {"description": "x", "by_operator": p.facilitator.pk}).status_code == 400
+    moved = _patch(client, f"{base}/actions/{action.pk}", {"by_operator": p.referent.pk, "status": "done"})
+    assert moved.status_code == 200, moved.content
+    assert _body(moved)["assignee"]["name"] == p.referent.full_name and _body(moved)["status"] == "done"
+    # A membership ending in the future still counts.
+    Membership.objects.create(user=p.facilitator, organisation=p.ets_a, role=Role.LAB_FACILITATOR,
+                              valid_from=today - dt.timedelta(days=1), valid_until=today + dt.timedelta(days=30))
+    assert _patch(client, f"{base}/actions/{action.pk}", {"by_operator": p.facilitator.pk}).status_code == 200
+
+
+def test_without_the_health_category_an_editor_cannot_touch_health(  # type: ignore[no-untyped-def]
+        personas: Personas, family: Household, client_as, monkeypatch) -> None:
+    from trama.accounts.roles import ROLE_PERMISSIONS, Perm, Role
+
+    p = personas
+    health_goal = services.plan_goal_add(household=family, by=p.proximity, dimension=Dimension.HEALTH,
+                                         description="Visita medica")
+    health_action = services.plan_action_add(goal=health_goal, by=p.proximity, description="Prenotare",
+                                             by_organisation=p.ets_a)
+    amina = family.members.get(first_name_or_alias="Amina")
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.PROXIMITY_WORKER,
+                        ROLE_PERMISSIONS[Role.PROXIMITY_WORKER] - {Perm.RECORDS_SPECIAL})
+    client = client_as(p.proximity)
+    base = f"/api/households/{family.pk}"
+    assert _patch(client, f"{base}/plan/goals/{health_goal.pk}", {"status": "achieved"}).status_code == 404
+    assert _patch(client, f"{base}/plan/actions/{health_action.pk}", {"status": "done"}).status_code == 404
+    for url, data, field in (
+            (f"{base}/plan/goals", {"dimension": "health", "description": "x"}, "dimension"),
+            (f"{base}/plan/reviews", {"reviewed_on": "2026-01-01", "outcomes": {"health": {"result": "improved"}}},
+             "outcomes"),
+            (f"{base}/close", {"reason": "moved_away", "outcomes": {"health": {"result": "improved"}}}, "outcomes")):
+        response = _post(client, url, data)
+        assert response.status_code == 400 and field in _body(response)["errors"], (url, response.content)
+    for hidden in ({"health_notes": None}, {"citizenship": "IT"}):
+        response = _patch(client, f"{base}/people/{amina.pk}", hidden)
+        assert response.status_code == 400 and set(_body(response)["errors"]) == set(hidden), response.content
+    health_goal.refresh_from_db()
+    amina.refresh_from_db()
+    family.refresh_from_db()
+    assert health_goal.status == "planned" and family.status == "open"
+    assert services.protection.unseal_for_copy(amina, "health_notes") == "asma"
