@@ -93,8 +93,46 @@ def browser() -> Iterator[Any]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"],
         )
-        yield browser
+        yield CheckedBrowser(browser)
         browser.close()
+
+
+# Run in every page before its own scripts (init scripts are not subject to the page's policy): a refused eval
+# throws without a console message, and htmx swallows its own errors, so both are said on the console.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy: " + e.violatedDirective + " refused " + (e.blockedURI || "inline code"));
+});
+["htmx:syntax:error", "htmx:evalDisallowedError"].forEach(function (name) {
+  document.addEventListener(name, function () { console.error("Content Security Policy: htmx needed eval"); });
+});
+"""
+
+
+class CheckedBrowser:
+    """The browser, whose every context records the Content-Security-Policy violations its pages report, and
+    uncaught page errors (a blocked script usually breaks something further on)."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("page", lambda page: page.on("pageerror", self._page_error))
+        return context
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    def _page_error(self, error: Any) -> None:
+        self.violations.append(f"uncaught error: {error}")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 @pytest.fixture
@@ -103,6 +141,17 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test fails if a page it opened reported a Content-Security-Policy violation (an inline script or handler
+    that did not run, a resource the policy refused, htmx needing eval) or an uncaught script error."""
+    yield
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        found, browser.violations[:] = list(browser.violations), []
+        assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 def shot(page: Any, name: str) -> Path:

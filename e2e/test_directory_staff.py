@@ -1,5 +1,6 @@
 """An operator of the maintaining organisation edits one of its services: a schedule window's hours, a second
-window added with the "add a row" button, then a phone added without reloading the page (htmx). The pages are
+window added with the "add a row" button, then a phone added without reloading the page (htmx); removing a place
+asks for confirmation first. The pages are
 checked on a 1280×800 laptop and on a 360 px phone for sideways scrolling."""
 
 from __future__ import annotations
@@ -104,6 +105,21 @@ def test_an_operator_edits_a_schedule_and_adds_a_phone(demo_server: dict[str, An
         assert page.evaluate(NO_OVERFLOW)
         shot(page, "26-directory-staff-place")
         page.goto(service_url)
+
+        # Removing a place asks first (data-confirm, core/trama.js, as the policy forbids inline handlers): when
+        # the question is dismissed, nothing is sent.
+        places = page.locator(".trama-place").count()
+        questions: list[str] = []
+
+        def dismiss(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.dismiss()
+
+        page.once("dialog", dismiss)
+        page.locator("button:has-text('Rimuovi sede')").first.click()
+        page.wait_for_load_state("networkidle")
+        assert questions and "Confermi?" in questions[0], questions
+        assert page.url == service_url and page.locator(".trama-place").count() == places
 
         # The same page on a phone: no sideways scrolling.
         page.set_viewport_size({"width": 360, "height": 740})

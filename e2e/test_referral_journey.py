@@ -179,6 +179,9 @@ def sender_registers_and_refers(page: Any, base: str, tag: str, secret: dict[str
     service.click()
     page.locator("input[name=people] + label", has_text="Youssef").click()
     assert page.locator("input[name=people]:checked").count() == 1  # the child only
+    # The service, the people and the categories chosen, the basis block names the consent that covers them
+    # (htmx refreshes it at each change, without eval: the policy refuses it).
+    page.locator("#basis-options", has_text="Verrà usato").wait_for(timeout=15_000)
     page.fill("textarea[name=reason]", secret["reason"])
     for category in ("identity", "needs_and_plan"):
         assert page.locator(f"input[name=categories][value={category}]").is_checked()

@@ -3,6 +3,7 @@ DATABASE_URL); a bad value stops the start-up with a message naming the variable
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trama.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,6 +262,37 @@ if TRAMA_REFERRAL_REMINDER_DAYS >= TRAMA_REFERRAL_EXPIRY_DAYS:
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _tiles_origin(url: str) -> str:
+    """The origin map tiles come from, for the policy below: a leading "{s}." subdomain placeholder becomes "*.",
+    the only wildcard a policy allows. Anything else that is not a plain host[:port] is refused at start-up."""
+    if not url:
+        return ""
+    scheme, _, rest = url.partition("://")
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if host.startswith("{s}."):
+        host = "*." + host[4:]
+    if not re.fullmatch(r"(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?", host):
+        raise ImproperlyConfigured("TRAMA_TILES_URL must name a plain host (a leading {s}. subdomain is allowed).")
+    return f"{scheme}://{host}"
+
+
+# Content-Security-Policy (trama/core/middleware.py): scripts only from our own static files, so an injected
+# <script> or on* attribute does not run; pages declare behaviour with data attributes (core/trama.js). Styles
+# allow inline ones: Leaflet and Bootstrap Italia set them, and style attributes cannot run code.
+TRAMA_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *filter(None, [_tiles_origin(TRAMA_TILES_URL)])],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("TRAMA_SSL_REDIRECT", default=True)

@@ -1,4 +1,4 @@
-"""Request-wide middleware of core: the audit context, and the language of staff pages."""
+"""Request-wide middleware of core: the audit context, the language of staff pages, the Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -19,6 +19,23 @@ API_PREFIX = "/api/"
 def is_staff_api(path: str) -> bool:
     """A path of the staff JSON API (not the public HSDS API under the same prefix)."""
     return path.startswith(API_PREFIX) and not path.startswith(PUBLIC_PREFIXES)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `settings.TRAMA_CSP` (directive → sources) as the Content-Security-Policy of every HTML response that
+    does not set its own. The header is built once, at start-up. Other responses run no script; a PDF shown in the
+    browser's viewer would be refused by `object-src 'none'`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = "; ".join(" ".join([directive, *sources]) for directive, sources in settings.TRAMA_CSP.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (self.header and "Content-Security-Policy" not in response
+                and response.get("Content-Type", "").startswith("text/html")):
+            response["Content-Security-Policy"] = self.header
+        return response
 
 
 class AuditContextMiddleware:

@@ -15,3 +15,30 @@
     window.fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
   }, 4 * 60 * 1000);
 })();
+
+/* Behaviour declared in the markup, so that no page needs inline scripts or on* attributes (the
+   Content-Security-Policy allows scripts from our own files only):
+   - <form data-confirm="question">: asks before submitting;
+   - <select data-autosubmit>: submits its form when the choice changes;
+   - <button data-print>: prints the page. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();  // nor may htmx send it
+    }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field && field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+})();
