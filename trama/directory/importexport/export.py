@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from trama.directory.access import public_services
 from trama.directory.api import ids
-from trama.directory.api.serializers import service_full_dict, service_full_queryset
+from trama.directory.api.serializers import legal_form_label, service_full_dict, service_full_queryset
 from trama.directory.forms import NEEDS_TAXONOMY
 from trama.directory.importexport.tables import TABLES, datapackage_descriptor
 from trama.directory.importexport.template import _DAY_ORDER, _DAYS, template_xlsx
@@ -188,8 +188,7 @@ def datapackage_tables() -> dict[str, list[list[str]]]:
 
     for org in Organisation.objects.filter(pk__in=organisation_pks).order_by("name", "pk"):
         tables["organization"].append([ids.organisation_id(org.pk), org.name, org.short_name, org.description,
-                                       org.email, org.website,
-                                       org.get_legal_form_display() if org.legal_form else ""])
+                                       org.email, org.website, legal_form_label(org.legal_form)])
     for program in sorted(programs.values(), key=lambda p: (p.name, p.pk)):
         tables["program"].append([program.hsds_id, ids.organisation_id(program.organisation_id), program.name,
                                   program.alternate_name, program.description])

@@ -473,3 +473,20 @@ def test_organisation_ids_are_stable_uuids_that_map_back_to_the_organisation(per
     assert ids.organisation_pk(value) == personas.ets_a.pk
     assert ids.organisation_pk("00000000-0000-4000-8000-000000000000") is None
     assert ids.derived_id(value, "phone") == ids.derived_id(value, "phone") != ids.derived_id(value, "runts")
+
+
+@pytest.mark.django_db
+def test_an_organisation_carries_its_legal_form_as_legal_status_in_the_callers_language(
+        client: Client, personas: Personas) -> None:
+    from django.utils import translation
+
+    from trama.directory.api.serializers import legal_form_label, organisation_basic_dict
+    from trama.network.models import LegalForm
+
+    assert organisation_basic_dict(personas.ets_a)["legal_status"] == "Cooperativa sociale"
+    with translation.override("en"):
+        assert legal_form_label("cooperativa_sociale") == str(LegalForm.SOCIAL_COOPERATIVE.label)
+        assert legal_form_label("cooperativa_sociale") == personas.ets_a.get_legal_form_display()
+    assert legal_form_label("") == "" and legal_form_label("retired_value") == "retired_value"
+    personas.ets_a.legal_form = ""
+    assert "legal_status" not in organisation_basic_dict(personas.ets_a)
