@@ -1,5 +1,5 @@
 """Reads on social records that the access funnel builds on: possible duplicates, assessment trends, the plan's
-dimensions and assignees.
+dimensions, goals, actions and assignees.
 
 None of these functions decides who may see what: the caller passes what the user may already see (a QuerySet of
 people from the funnel, an Entitlement)."""
@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from trama.lib.codice_fiscale import normalise
 from trama.records.categories import DataCategory
-from trama.records.models import AssessmentScore, Dimension, Household, Person, name_key
+from trama.records.models import AssessmentScore, Dimension, Household, Person, PlanAction, PlanGoal, name_key
 from trama.records.protection import Entitlement, NotEntitled
 
 if TYPE_CHECKING:
@@ -123,12 +123,27 @@ def count_members(households: Sequence[Household]) -> None:
         household.members_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]
 
 
-
 def plan_dimensions(categories: Iterable[DataCategory]) -> list[str]:
     """The assessment and plan dimensions a user with these data categories may read and write: health only with
     the health category (pages and API alike)."""
     health = DataCategory.HEALTH in set(categories)
     return [code for code in Dimension.values if code != Dimension.HEALTH or health]
+
+
+def plan_goals(household: Household, categories: Iterable[DataCategory]) -> QuerySet[PlanGoal]:
+    """The household's plan goals a user with these data categories may read (health ones with that category)."""
+    goals = PlanGoal.objects.filter(plan__household=household)
+    if DataCategory.HEALTH not in set(categories):
+        goals = goals.exclude(dimension=Dimension.HEALTH)
+    return goals
+
+
+def plan_actions(household: Household, categories: Iterable[DataCategory]) -> QuerySet[PlanAction]:
+    """The actions of `plan_goals`."""
+    actions = PlanAction.objects.filter(goal__plan__household=household)
+    if DataCategory.HEALTH not in set(categories):
+        actions = actions.exclude(goal__dimension=Dimension.HEALTH)
+    return actions
 
 
 @dataclass(frozen=True)

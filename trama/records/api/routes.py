@@ -56,7 +56,14 @@ from trama.records.models import (
     ReviewOutcome,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import action_assignees, count_members, find_possible_duplicates, plan_dimensions
+from trama.records.selectors import (
+    action_assignees,
+    count_members,
+    find_possible_duplicates,
+    plan_actions,
+    plan_dimensions,
+    plan_goals,
+)
 from trama.territory.models import Area
 
 router = Router(tags=["records"])
@@ -218,8 +225,7 @@ def _duplicates(request: HttpRequest, values: dict[str, Any]) -> list[dict[str, 
 def _refuse_hidden_categories(opened: HouseholdAccess, names: list[str]) -> None:
     """A write may not touch a field of a category the caller may not read (400 naming each)."""
     refused = {name: [_("Non puoi inserire dati di questa categoria.")] for name in names
-               if field_category(PERSON_LABEL, name) is not None
-               and field_category(PERSON_LABEL, name) not in opened.categories}
+               if field_category(PERSON_LABEL, name) not in (None, *opened.categories)}
     if refused:
         raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
 
@@ -397,11 +403,8 @@ def _review_out(opened: HouseholdAccess, review: PlanReview) -> dict[str, Any]:
 def _goals(opened: HouseholdAccess) -> Any:
     """The household's goals the caller may read, with their actions."""
     actions = PlanAction.objects.select_related("goal", "by_organisation", "by_operator", "by_member")
-    goals = (PlanGoal.objects.filter(plan__household=opened.household).select_related("plan")
-             .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
-    if DataCategory.HEALTH not in opened.categories:
-        goals = goals.exclude(dimension=Dimension.HEALTH)
-    return goals
+    return (plan_goals(opened.household, opened.categories).select_related("plan")
+            .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_date", "id"))))
 
 
 def _reviews(opened: HouseholdAccess) -> Any:
@@ -454,6 +457,14 @@ def plan_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
 def _writable_dimension(opened: HouseholdAccess, dimension: str, field: str) -> None:
     if dimension not in plan_dimensions(opened.categories):
         raise field_error(field, _("Dimensione non prevista: «%(value)s».") % {"value": dimension})
+
+
+def _outcomes(opened: HouseholdAccess, outcomes: dict[str, Any]) -> dict[str, services.DimensionOutcome]:
+    """A body's outcomes per dimension (of a review or a closure), each of a dimension the caller may write."""
+    for dimension in outcomes:
+        _writable_dimension(opened, dimension, "outcomes")
+    return {dimension: services.DimensionOutcome(result=outcome.result, evidence=outcome.evidence)
+            for dimension, outcome in outcomes.items()}
 
 
 def _goal_of(opened: HouseholdAccess, goal_id: int) -> PlanGoal:
@@ -513,10 +524,8 @@ def _assignee_changes(opened: HouseholdAccess, values: dict[str, Any]) -> dict[s
 
 
 def _action_of(opened: HouseholdAccess, action_id: int) -> PlanAction:
-    actions = PlanAction.objects.filter(goal__plan__household=opened.household, pk=action_id)
-    if DataCategory.HEALTH not in opened.categories:
-        actions = actions.exclude(goal__dimension=Dimension.HEALTH)
-    action = actions.select_related("goal", "goal__plan", "by_organisation", "by_operator", "by_member").first()
+    action = (plan_actions(opened.household, opened.categories).filter(pk=action_id)
+              .select_related("goal", "goal__plan", "by_organisation", "by_operator", "by_member").first())
     if action is None:
         raise ApiError(404, _("Non trovato."))
     return action
@@ -562,10 +571,7 @@ def action_update(request: HttpRequest, household_id: int, action_id: int,
 def review_add(request: HttpRequest, household_id: int, payload: s.ReviewIn) -> tuple[int, dict[str, Any]]:
     """Per dimension: improved, unchanged or worsened, with the evidence (the ESF+ "situazione migliorativa")."""
     opened = _open(request, household_id, write=True, purpose="plan_review")
-    for dimension in payload.outcomes:
-        _writable_dimension(opened, dimension, "outcomes")
-    outcomes = {dimension: services.DimensionOutcome(result=outcome.result, evidence=outcome.evidence)
-                for dimension, outcome in payload.outcomes.items()}
+    outcomes = _outcomes(opened, payload.outcomes)
     review = call_service(lambda: services.plan_review_record(
         household=opened.household, by=user_of(request), reviewed_on=payload.reviewed_on, outcomes=outcomes))
     return 201, _review_out(opened, _reviews(opened).get(pk=review.pk))
@@ -579,10 +585,7 @@ def review_add(request: HttpRequest, household_id: int, payload: s.ReviewIn) -> 
 def household_close(request: HttpRequest, household_id: int, payload: s.CloseIn) -> dict[str, Any]:
     """With a reason and, per dimension, the outcome at closure (the ESF+ "situazione migliorativa")."""
     opened = _open(request, household_id, write=True, purpose="close")
-    for dimension in payload.outcomes:
-        _writable_dimension(opened, dimension, "outcomes")
-    outcomes = {dimension: services.DimensionOutcome(result=outcome.result, evidence=outcome.evidence)
-                for dimension, outcome in payload.outcomes.items()}
+    outcomes = _outcomes(opened, payload.outcomes)
     call_service(lambda: services.household_close(
         household=opened.household, by=user_of(request), reason=payload.reason, note=payload.note,
         outcomes=outcomes, closed_on=payload.closed_on))

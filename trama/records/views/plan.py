@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from trama.records import services
 from trama.records.access import HouseholdAccess, people_of
-from trama.records.categories import DataCategory
 from trama.records.forms import ActionForm, AssessmentForm, GoalForm, NoteForm, ReviewForm, StatementForm
-from trama.records.models import Dimension, PlanAction, PlanGoal
+from trama.records.models import PlanGoal
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import action_assignees
+from trama.records.selectors import action_assignees, plan_actions, plan_goals
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -71,10 +70,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _goal_of(opened: HouseholdAccess, goal_pk: int) -> PlanGoal:
-    goals = PlanGoal.objects.filter(plan__household=opened.household, pk=goal_pk)
-    if DataCategory.HEALTH not in opened.categories:
-        goals = goals.exclude(dimension=Dimension.HEALTH)
-    goal = goals.select_related("plan").first()
+    goal = plan_goals(opened.household, opened.categories).filter(pk=goal_pk).select_related("plan").first()
     if goal is None:
         raise Http404
     return goal
@@ -135,10 +131,8 @@ def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
-    actions = PlanAction.objects.filter(goal__plan__household=opened.household, pk=action_pk)
-    if DataCategory.HEALTH not in opened.categories:
-        actions = actions.exclude(goal__dimension=Dimension.HEALTH)
-    action = actions.select_related("goal", "goal__plan").first()
+    action = (plan_actions(opened.household, opened.categories).filter(pk=action_pk)
+              .select_related("goal", "goal__plan").first())
     if action is None:
         raise Http404
     initial = {"description": reveal_if_entitled(action, "description", entitlement=opened.entitlement) or "",
