@@ -39,7 +39,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
-from trama.records.models import Household, Person
+from trama.records.models import Household, Note, NoteVisibility, Person, Statement
 from trama.records.protection import Entitlement
 
 if TYPE_CHECKING:
@@ -317,6 +317,37 @@ def people_of(opened: HouseholdAccess) -> QuerySet[Person]:
     if opened.person_ids is not None:
         people = people.filter(pk__in=opened.person_ids)
     return people
+
+
+def statements_of(opened: HouseholdAccess) -> QuerySet[Statement]:
+    """The needs, wishes and resources an opened household shows: none without the needs-and-plan category; those
+    of the whole household and of the members it shows."""
+    if DataCategory.NEEDS_AND_PLAN not in opened.categories:
+        return Statement.objects.none()
+    rows = Statement.objects.filter(household=opened.household)
+    if opened.person_ids is not None:
+        rows = rows.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    return rows
+
+
+def notes_of(opened: HouseholdAccess, user: AnyUser | None) -> QuerySet[Note]:
+    """The notes an opened household shows this user: shared ones with the notes category; an organisation's own
+    only to its members (to every reader under break-glass); sensitive ones only with the entitlement to them;
+    of the whole household and of the members it shows. Their text is still read through the entitlement."""
+    condition = Q(pk__in=[])
+    if DataCategory.NOTES in opened.categories:
+        condition |= Q(visibility=NoteVisibility.SHARED)
+    if Via.BREAK_GLASS in opened.via:
+        condition |= Q(visibility=NoteVisibility.ORGANISATION)
+    else:
+        condition |= Q(visibility=NoteVisibility.ORGANISATION,
+                       organisation_id__in=accounts_access.organisation_ids_for(_user_or_none(user)))
+    if opened.entitlement.sensitive_notes:
+        condition |= Q(visibility=NoteVisibility.SENSITIVE)
+    notes = Note.objects.filter(condition, household=opened.household)
+    if opened.person_ids is not None:
+        notes = notes.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    return notes
 
 
 @dataclass

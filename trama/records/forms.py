@@ -71,19 +71,28 @@ class HouseholdFilterForm(forms.Form):
 # --- Households -----------------------------------------------------------------------------------------
 
 
-class HouseholdForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organizzazione titolare"), queryset=Organisation.objects.none())
+class HouseholdEditForm(forms.Form):
+    """What may change on a household after its creation."""
+
     label = forms.CharField(label=_("Etichetta"), required=False, max_length=120,
                             help_text=_("Un nome breve per riconoscere il nucleo, ad esempio «Famiglia R.»."))
     municipio = forms.ModelChoiceField(label=_("Municipio"), required=False, queryset=Area.objects.none())
     nil = forms.ModelChoiceField(label=_("NIL"), required=False, queryset=Area.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["municipio"], _areas("municipio"))
+        limit_choices(self.fields["nil"], _areas("nil"))
+
+
+class HouseholdForm(HouseholdEditForm):
+    organisation = forms.ModelChoiceField(label=_("Organizzazione titolare"), queryset=Organisation.objects.none())
     opened_on = forms.DateField(label=_("Aperto il"), required=False, widget=DATE_WIDGET)
+    field_order = ["organisation", "label", "municipio", "nil", "opened_on"]
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self.fields["organisation"], organisations.order_by("name"))
-        limit_choices(self.fields["municipio"], _areas("municipio"))
-        limit_choices(self.fields["nil"], _areas("nil"))
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
 

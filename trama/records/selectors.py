@@ -1,5 +1,5 @@
-"""Reads on social records that the access funnel builds on: possible duplicates, assessment trends, the plan's
-dimensions, goals, actions and assignees.
+"""Reads on social records that the access funnel builds on: possible duplicates, assessment trends and scores,
+the plan's dimensions, goals, actions and assignees.
 
 None of these functions decides who may see what: the caller passes what the user may already see (a QuerySet of
 people from the funnel, an Entitlement)."""
@@ -128,6 +128,15 @@ def plan_dimensions(categories: Iterable[DataCategory]) -> list[str]:
     the health category (pages and API alike)."""
     health = DataCategory.HEALTH in set(categories)
     return [code for code in Dimension.values if code != Dimension.HEALTH or health]
+
+
+def assessment_scores(categories: Iterable[DataCategory]) -> QuerySet[AssessmentScore]:
+    """The assessment scores a user with these data categories may read (health ones with that category), for the
+    prefetch of a household's assessments."""
+    scores = AssessmentScore.objects.all()
+    if DataCategory.HEALTH not in set(categories):
+        scores = scores.exclude(dimension=Dimension.HEALTH)
+    return scores
 
 
 def plan_goals(household: Household, categories: Iterable[DataCategory]) -> QuerySet[PlanGoal]:

@@ -169,6 +169,18 @@ def _copy_status(source: Household, *, into: Household) -> None:
 
 # --- Households -----------------------------------------------------------------------------------------
 
+# What may change on a household after its creation (its status changes through closing and reopening).
+HOUSEHOLD_FIELDS = ("label", "municipio", "nil")
+
+
+def _check_areas(municipio: Area | None, nil: Area | None) -> None:
+    if municipio is not None and municipio.kind != "municipio":
+        raise ApplicationError(_("L'area scelta non è un Municipio."), field="municipio")
+    if nil is not None and nil.kind != "nil":
+        raise ApplicationError(_("L'area scelta non è un NIL."), field="nil")
+    if municipio is not None and nil is not None and nil.parent_id not in (None, municipio.pk):
+        raise ApplicationError(_("Il NIL non appartiene al Municipio scelto."), field="nil")
+
 
 @transaction.atomic
 def household_create(
@@ -177,12 +189,7 @@ def household_create(
 ) -> Household:
     opened_on = opened_on or timezone.localdate()
     _check_not_future(opened_on, field="opened_on")
-    if municipio is not None and municipio.kind != "municipio":
-        raise ApplicationError(_("L'area scelta non è un Municipio."), field="municipio")
-    if nil is not None and nil.kind != "nil":
-        raise ApplicationError(_("L'area scelta non è un NIL."), field="nil")
-    if municipio is not None and nil is not None and nil.parent_id not in (None, municipio.pk):
-        raise ApplicationError(_("Il NIL non appartiene al Municipio scelto."), field="nil")
+    _check_areas(municipio, nil)
     household = Household(organisation=organisation, label=(label or "").strip(), municipio=municipio, nil=nil,
                           opened_on=opened_on, created_by=by, reference_code=_next_reference_code(opened_on.year))
     _full_clean(household)
@@ -190,6 +197,22 @@ def household_create(
     HouseholdEvent.objects.create(household=household, kind=HouseholdEventKind.OPENED, on=opened_on, by=by)
     _record("records.household.create", by=by, obj=household, household=household,
             fields=[f for f in ("label", "municipio", "nil", "opened_on") if getattr(household, f)])
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, by: User | None, **changes: Any) -> Household:
+    """Change the label, Municipio or NIL of an open household; the audit event names the fields that changed."""
+    _require_open(household)
+    if "label" in changes:
+        changes["label"] = (changes["label"] or "").strip()
+    changed = [name for name, value in changes.items() if getattr(household, name) != value]
+    _apply(household, changes, HOUSEHOLD_FIELDS)
+    _check_areas(household.municipio, household.nil)
+    _full_clean(household)
+    if changed:
+        household.save(update_fields=sorted({*changed, "updated_at"}))
+        _record("records.household.update", by=by, obj=household, household=household, fields=changed)
     return household
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("register/", gdpr.processing_register, name="processing_register"),
     path("<int:pk>/", households.household_detail, name="household_detail"),
     path("<int:pk>/access-log/", households.household_access_log, name="access_log"),
+    path("<int:pk>/edit/", households.household_edit, name="household_edit"),
     path("<int:pk>/close/", households.household_close, name="household_close"),
     path("<int:pk>/reopen/", households.household_reopen, name="household_reopen"),
     path("<int:pk>/anonymise/", gdpr.household_anonymise, name="household_anonymise"),

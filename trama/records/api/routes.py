@@ -18,6 +18,7 @@ from ninja import Query, Router
 
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
+from trama.directory.models import TaxonomyTerm
 from trama.network.access import require_perm
 from trama.network.models import Network, Organisation
 from trama.records import consent as consent_services
@@ -28,9 +29,11 @@ from trama.records.access import (
     can_create_households,
     households_listed,
     households_visible_to,
+    notes_of,
     open_household,
     own_households_condition,
     people_of,
+    statements_of,
 )
 from trama.records.api import schemas as s
 from trama.records.api.common import (
@@ -43,21 +46,26 @@ from trama.records.api.common import (
 )
 from trama.records.categories import DataCategory, field_category
 from trama.records.models import (
+    NEEDS_TAXONOMY_CODE,
     Assessment,
-    AssessmentScore,
     Consent,
     ConsentRecipient,
     Dimension,
     HouseholdStatus,
+    Note,
+    NoteVisibility,
     Person,
     PlanAction,
     PlanGoal,
     PlanReview,
     ReviewOutcome,
+    Statement,
+    StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
 from trama.records.selectors import (
     action_assignees,
+    assessment_scores,
     count_members,
     find_possible_duplicates,
     plan_actions,
@@ -176,6 +184,126 @@ def household_create(request: HttpRequest, payload: s.HouseholdIn) -> tuple[int,
             summary="One household, with what the caller may read of it")
 def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
     return _household_out(_open(request, household_id))
+
+
+@router.patch("/households/{int:household_id}", response={200: s.HouseholdOut, **error_responses(400, 403, 404, 409)},
+              summary="Change a household's label, Municipio or NIL")
+def household_update(request: HttpRequest, household_id: int, payload: s.HouseholdPatch) -> dict[str, Any]:
+    """Like the page: only the fields sent change, null clears one; a closed household must be reopened first."""
+    opened = _open(request, household_id, write=True, purpose="edit")
+    changes = _changes(request, payload, ())
+    if "label" in changes:
+        changes["label"] = changes["label"] or ""
+    if "municipio" in changes:
+        changes["municipio"] = _area(changes["municipio"], "municipio", "municipio")
+    if "nil" in changes:
+        changes["nil"] = _area(changes["nil"], "nil", "nil")
+    call_service(lambda: services.household_update(household=opened.household, by=user_of(request), **changes))
+    return _household_out(opened)
+
+
+# --- Needs, wishes and resources; assessments -----------------------------------------------------------
+
+
+def _statement_out(statement: Statement) -> dict[str, Any]:
+    term = statement.term
+    return {"id": statement.pk, "kind": statement.kind, "text": statement.text, "person_id": statement.person_id,
+            "term": None if term is None else {"id": term.pk, "code": term.code, "name": term.label()},
+            "recorded_at": statement.recorded_at}
+
+
+@router.get("/households/{int:household_id}/statements",
+            response={200: s.StatementPage, **error_responses(404)},
+            summary="What the household needs, wishes and can count on, in its own words")
+def statement_list(request: HttpRequest, household_id: int, kind: str = "", page: int = 1,
+                   per_page: int = 25) -> dict[str, Any]:
+    """Oldest first, like the page; `kind` (need | wish | resource) filters. No results unless the caller's
+    access includes the `needs_and_plan` category."""
+    opened = _open(request, household_id)
+    if kind and kind not in StatementKind.values:
+        raise field_error("kind", _("Tipo non previsto: «%(value)s».") % {"value": kind})
+    rows = statements_of(opened).select_related("term")
+    if kind:
+        rows = rows.filter(kind=kind)
+    meta, items = paginate(rows.order_by("recorded_at", "id"), page, per_page)
+    return {**meta, "shared": DataCategory.NEEDS_AND_PLAN in opened.categories,
+            "results": [_statement_out(statement) for statement in items]}
+
+
+def _member(opened: HouseholdAccess, person_id: int | None) -> Person | None:
+    """A member of the household the caller may see (400 on `person` otherwise)."""
+    if person_id is None:
+        return None
+    person = people_of(opened).filter(pk=person_id).first()
+    if person is None:
+        raise field_error("person", _("La persona non fa parte di questo nucleo."))
+    return person
+
+
+def _require_plan_category(opened: HouseholdAccess) -> None:
+    # Writers reach the household as its own and hold every common category; the check keeps the rule explicit.
+    if DataCategory.NEEDS_AND_PLAN not in opened.categories:
+        raise ApiError(403, _("Non hai accesso a bisogni e progetto di questo nucleo."))
+
+
+@router.post("/households/{int:household_id}/statements",
+             response={201: s.StatementOut, **error_responses(400, 403, 404, 409)},
+             summary="Record a need, a wish or a resource")
+def statement_add(request: HttpRequest, household_id: int, payload: s.StatementIn) -> tuple[int, dict[str, Any]]:
+    opened = _open(request, household_id, write=True, purpose="statement_add")
+    _require_plan_category(opened)
+    person = _member(opened, payload.person)
+    term = None
+    if payload.term is not None:
+        term = TaxonomyTerm.objects.filter(pk=payload.term, taxonomy__code=NEEDS_TAXONOMY_CODE).first()
+        if term is None:
+            raise field_error("term", _("Il termine scelto non appartiene alla tassonomia dei bisogni."))
+    statement = call_service(lambda: services.statement_add(
+        household=opened.household, by=user_of(request), kind=payload.kind, text=payload.text, person=person,
+        term=term))
+    return 201, _statement_out(statement)
+
+
+def _assessment_out(opened: HouseholdAccess, assessment: Assessment) -> dict[str, Any]:
+    """`assessment.scores` prefetched from `assessment_scores`."""
+    return {"id": assessment.pk, "assessed_on": assessment.assessed_on,
+            "scores": [{"dimension": score.dimension, "score": score.score,
+                        "notes": reveal_if_entitled(score, "notes", entitlement=opened.entitlement) or ""}
+                       for score in assessment.scores.all()]}
+
+
+def _assessments(opened: HouseholdAccess) -> Any:
+    """The household's assessments, newest first, each with the scores the caller may read."""
+    scores = assessment_scores(opened.categories).select_related("assessment").order_by("dimension")
+    return (Assessment.objects.filter(household=opened.household)
+            .prefetch_related(Prefetch("scores", queryset=scores)).order_by("-assessed_on", "-id"))
+
+
+@router.get("/households/{int:household_id}/assessments",
+            response={200: s.AssessmentPage, **error_responses(404)}, summary="The household's assessments")
+def assessment_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    """On the common scale (1–5 per dimension), repeated over time: the series per dimension is the trend. No
+    results unless the caller's access includes the `needs_and_plan` category."""
+    opened = _open(request, household_id)
+    shared = DataCategory.NEEDS_AND_PLAN in opened.categories
+    rows = _assessments(opened) if shared else Assessment.objects.none()
+    meta, items = paginate(rows, page, per_page)
+    return {**meta, "shared": shared, "results": [_assessment_out(opened, assessment) for assessment in items]}
+
+
+@router.post("/households/{int:household_id}/assessments",
+             response={201: s.AssessmentOut, **error_responses(400, 403, 404, 409)},
+             summary="Record an assessment")
+def assessment_add(request: HttpRequest, household_id: int, payload: s.AssessmentIn) -> tuple[int, dict[str, Any]]:
+    opened = _open(request, household_id, write=True, purpose="assessment_add")
+    _require_plan_category(opened)
+    for dimension in payload.scores:
+        _writable_dimension(opened, dimension, "scores")
+    scores = {dimension: services.DimensionScore(score=value.score, notes=value.notes)
+              for dimension, value in payload.scores.items()}
+    assessment = call_service(lambda: services.assessment_record(
+        household=opened.household, by=user_of(request), assessed_on=payload.assessed_on, scores=scores))
+    return 201, _assessment_out(opened, _assessments(opened).get(pk=assessment.pk))
 
 
 # --- People ---------------------------------------------------------------------------------------------
@@ -417,24 +545,14 @@ def _reviews(opened: HouseholdAccess) -> Any:
 
 def _plan_out(opened: HouseholdAccess) -> dict[str, Any]:
     household = opened.household
-    entitlement = opened.entitlement
-    scores = AssessmentScore.objects.select_related("assessment")
-    if DataCategory.HEALTH not in opened.categories:
-        scores = scores.exclude(dimension=Dimension.HEALTH)
-    latest = (Assessment.objects.filter(household=household)
-              .prefetch_related(Prefetch("scores", queryset=scores)).order_by("-assessed_on", "-id").first())
+    latest = _assessments(opened).first()
     plan = getattr(household, "plan", None)  # a household without goals has no plan yet
     return {
         "household_id": household.pk, "shared": True,
         "version": plan.version if plan is not None else 0,
         "goals": [_goal_out(opened, goal) for goal in _goals(opened).order_by("dimension", "id")],
         "reviews": [_review_out(opened, review) for review in _reviews(opened)],
-        "latest_assessment": None if latest is None else {
-            "id": latest.pk, "assessed_on": latest.assessed_on,
-            "scores": [{"dimension": score.dimension, "score": score.score,
-                        "notes": reveal_if_entitled(score, "notes", entitlement=entitlement) or ""}
-                       for score in latest.scores.all()],
-        },
+        "latest_assessment": None if latest is None else _assessment_out(opened, latest),
     }
 
 
@@ -599,3 +717,48 @@ def household_reopen(request: HttpRequest, household_id: int, payload: s.ReopenI
     call_service(lambda: services.household_reopen(household=opened.household, by=user_of(request),
                                                    note=payload.note))
     return _household_out(opened)
+
+
+# --- Notes ----------------------------------------------------------------------------------------------
+
+
+def _note_out(opened: HouseholdAccess, note: Note) -> dict[str, Any] | None:
+    """None when the entitlement does not cover the note's text (the funnel's last word)."""
+    text = reveal_if_entitled(note, "text", entitlement=opened.entitlement)
+    if text is None:
+        return None
+    author = note.written_by
+    return {"id": note.pk, "visibility": note.visibility, "text": text, "person_id": note.person_id,
+            "organisation": _ref(note.organisation),
+            "written_by": (author.full_name or author.email) if author is not None else "",
+            "written_at": note.written_at}
+
+
+@router.get("/households/{int:household_id}/notes", response={200: s.NotePage, **error_responses(404)},
+            summary="The notes the caller may read")
+def note_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    """Shared notes with the `notes` category; an organisation's own notes only to its members; sensitive notes
+    only to those entitled to the owning organisation's sensitive notes."""
+    opened = _open(request, household_id)
+    notes = notes_of(opened, request.user).select_related("written_by", "organisation")
+    meta, items = paginate(notes.order_by("-written_at", "-id"), page, per_page)
+    return {**meta, "results": [out for note in items if (out := _note_out(opened, note)) is not None]}
+
+
+@router.post("/households/{int:household_id}/notes", response={201: s.NoteOut, **error_responses(400, 403, 404, 409)},
+             summary="Write a note")
+def note_add(request: HttpRequest, household_id: int, payload: s.NoteIn) -> tuple[int, dict[str, Any]]:
+    """Like the page: the note belongs to the owning organisation; `sensitive` only for those entitled to its
+    sensitive notes."""
+    opened = _open(request, household_id, write=True, purpose="note_add")
+    if payload.visibility == NoteVisibility.SENSITIVE and not opened.entitlement.sensitive_notes:
+        raise field_error("visibility", _("Non puoi scrivere note riservate per questo nucleo."))
+    person = _member(opened, payload.person)
+    household = opened.household
+    note = call_service(lambda: services.note_add(
+        household=household, by=user_of(request), organisation=household.organisation, text=payload.text,
+        visibility=payload.visibility, person=person))
+    out = _note_out(opened, notes_of(opened, request.user).select_related("written_by", "organisation")
+                    .get(pk=note.pk))
+    assert out is not None  # the writer reaches the household as its own: they read what they wrote
+    return 201, out

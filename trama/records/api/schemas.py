@@ -84,6 +84,48 @@ class HouseholdIn(Schema):
     opened_on: dt.date | None = None
 
 
+class HouseholdPatch(Schema):
+    """Only the fields sent change; null clears one; an unknown field is refused. The status changes through
+    `close` and `reopen`; the owning organisation through a case transfer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = Field(None, max_length=120)
+    municipio: int | None = Field(None, description="Area id of a Municipio.")
+    nil: int | None = Field(None, description="Area id of a NIL (of the household's Municipio, when it has one).")
+
+
+# --- Needs, wishes and resources ------------------------------------------------------------------------
+
+
+class TermOut(Schema):
+    id: int
+    code: str
+    name: str = Field(description="In the caller's language.")
+
+
+class StatementOut(Schema):
+    id: int
+    kind: str = Field(description="need | wish | resource.")
+    text: str = Field(description="In the family's own words.")
+    person_id: int | None = Field(description="Null: about the whole household.")
+    term: TermOut | None = Field(description="A term of the directory's needs taxonomy.")
+    recorded_at: dt.datetime
+
+
+class StatementPage(PageMeta):
+    shared: bool = Field(description="The caller's access includes the `needs_and_plan` category (otherwise no "
+                                     "results).")
+    results: list[StatementOut]
+
+
+class StatementIn(Schema):
+    kind: str = Field(description="need | wish | resource.")
+    text: str = Field(max_length=MAX_TEXT)
+    person: int | None = Field(None, description="A member (id) the statement is about; null: the whole household.")
+    term: int | None = Field(None, description="A term (id) of the needs taxonomy (GET /api/hsds/taxonomy_terms).")
+
+
 # --- People ---------------------------------------------------------------------------------------------
 
 
@@ -360,6 +402,24 @@ class AssessmentOut(Schema):
     scores: list[ScoreOut]
 
 
+class AssessmentPage(PageMeta):
+    shared: bool = Field(description="The caller's access includes the `needs_and_plan` category (otherwise no "
+                                     "results).")
+    results: list[AssessmentOut] = Field(description="Newest first; scores of the health dimension only with the "
+                                                     "`health` category.")
+
+
+class ScoreIn(Schema):
+    score: int = Field(description="1 (very difficult) to 5 (good).")
+    notes: str = Field("", max_length=MAX_TEXT)
+
+
+class AssessmentIn(Schema):
+    assessed_on: dt.date = Field(description="Never in the future.")
+    scores: dict[str, ScoreIn] = Field(description="Per dimension assessed (at least one), like the goals' "
+                                                   "`dimension`.")
+
+
 class PlanOut(Schema):
     """The accompaniment plan. Everything but the household's id is null unless the caller's access includes the
     `needs_and_plan` category; rows of the health dimension appear only with the `health` category."""
@@ -372,3 +432,29 @@ class PlanOut(Schema):
     reviews: list[ReviewOut] | None = Field(description=NEEDS_AND_PLAN)
     latest_assessment: AssessmentOut | None = Field(description=needs("needs_and_plan", "Also null before the "
                                                                                         "first assessment."))
+
+
+# --- Notes ----------------------------------------------------------------------------------------------
+
+NOTE_VISIBILITIES = ("organisation (the writer's organisation only) | shared (readers with the `notes` category) | "
+                     "sensitive (only those entitled to the owning organisation's sensitive notes).")
+
+
+class NoteOut(Schema):
+    id: int
+    visibility: str = Field(description=NOTE_VISIBILITIES)
+    text: str
+    person_id: int | None = Field(description="Null: about the whole household.")
+    organisation: Ref = Field(description="The organisation the note belongs to.")
+    written_by: str = Field(description="The author's name.")
+    written_at: dt.datetime
+
+
+class NotePage(PageMeta):
+    results: list[NoteOut] = Field(description="The notes the caller may read, newest first.")
+
+
+class NoteIn(Schema):
+    visibility: str = Field("organisation", description=NOTE_VISIBILITIES)
+    text: str = Field(max_length=MAX_TEXT)
+    person: int | None = Field(None, description="A member (id) the note is about; null: the whole household.")

@@ -103,6 +103,7 @@ HTML_RULES: dict[str, Rule] = {
     "records:processing_register": Rule(get="page", post=False, perms=frozenset({VIEW, GLASS})),
     "records:household_detail": Rule(get="page", post=False),
     "records:access_log": Rule(get="page", post=False, need="own"),
+    "records:household_edit": FORM,
     "records:household_close": FORM,
     "records:household_reopen": FORM,
     "records:household_anonymise": Rule(get="form", post=True, need="anonymise"),

@@ -1,4 +1,5 @@
-"""The household list, the household page and its access log, creation, closure and reopening, break-glass."""
+"""The household list, the household page and its access log, creation, changes, closure and reopening,
+break-glass."""
 
 from __future__ import annotations
 
@@ -32,32 +33,37 @@ from trama.records.access import (
     household_for_break_glass,
     households_listed,
     households_visible_to,
+    notes_of,
     own_households_condition,
     people_of,
+    statements_of,
 )
 from trama.records.categories import DataCategory
-from trama.records.forms import BreakGlassForm, CloseForm, HouseholdFilterForm, HouseholdForm, ReopenForm
+from trama.records.forms import (
+    BreakGlassForm,
+    CloseForm,
+    HouseholdEditForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    ReopenForm,
+)
 from trama.records.models import (
     Assessment,
-    AssessmentScore,
     Consent,
     ConsentRecipient,
     Dimension,
     HouseholdStatus,
     LegalBasisRecord,
-    Note,
-    NoteVisibility,
     NoticeLanguage,
     PlanAction,
     PlanGoal,
     PlanReview,
     PlanVersion,
     ReviewOutcome,
-    Statement,
     StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import assessment_trend, count_members
+from trama.records.selectors import assessment_scores, assessment_trend, count_members
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -69,6 +75,7 @@ from trama.records.views._helpers import (
 )
 from trama.records.views.display import member_rows
 from trama.records.views.gdpr import household_gdpr
+from trama.territory.models import Area
 
 ACCESS_LOG_PAGE = 50
 RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.")
@@ -135,9 +142,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 def _statements(opened: HouseholdAccess) -> list[dict[str, Any]]:
-    rows = Statement.objects.filter(household=opened.household).select_related("person", "term")
-    if opened.person_ids is not None:
-        rows = rows.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    rows = statements_of(opened).select_related("person", "term")
     groups = []
     for kind, label in StatementKind.choices:
         items = [s for s in rows if s.kind == kind]
@@ -149,9 +154,7 @@ def _assessments(opened: HouseholdAccess) -> dict[str, Any]:
     entitlement = opened.entitlement
     trends = assessment_trend(opened.household, entitlement=entitlement)
     labels = dict(Dimension.choices)
-    scores = AssessmentScore.objects.filter(assessment__household=opened.household)
-    if DataCategory.HEALTH not in opened.categories:
-        scores = scores.exclude(dimension=Dimension.HEALTH)
+    scores = assessment_scores(opened.categories)
     assessments = (Assessment.objects.filter(household=opened.household).select_related("assessed_by")
                    .prefetch_related(Prefetch("scores", queryset=scores.select_related("assessment")))
                    .order_by("-assessed_on", "-id"))
@@ -217,27 +220,9 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> str:
     return _("Un familiare")
 
 
-def own_organisation_ids(request: HttpRequest) -> set[int]:
-    return set(accounts_access.organisation_ids_for(request.user))
-
-
 def _notes(request: HttpRequest, opened: HouseholdAccess) -> list[dict[str, Any]]:
-    """Notes the user may read: shared ones with the notes category; the organisation's own only for its
-    members; sensitive ones only with the entitlement to sensitive notes."""
     entitlement = opened.entitlement
-    household = opened.household
-    condition = Q(pk__in=[])
-    if DataCategory.NOTES in opened.categories:
-        condition |= Q(visibility=NoteVisibility.SHARED)
-    if Via.BREAK_GLASS in opened.via:
-        condition |= Q(visibility=NoteVisibility.ORGANISATION)
-    else:
-        condition |= Q(visibility=NoteVisibility.ORGANISATION, organisation_id__in=own_organisation_ids(request))
-    if entitlement.sensitive_notes:
-        condition |= Q(visibility=NoteVisibility.SENSITIVE)
-    notes = Note.objects.filter(condition, household=household).select_related("written_by", "organisation", "person")
-    if opened.person_ids is not None:
-        notes = notes.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
+    notes = notes_of(opened, request.user).select_related("written_by", "organisation", "person")
     rows = []
     for note in notes.order_by("-written_at", "-id")[:200]:
         text = reveal_if_entitled(note, "text", entitlement=entitlement)
@@ -289,6 +274,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_record_legal_basis=can_record_legal_basis(request.user),
         categories=[label for code, label in DataCategory.choices if code in categories],
         via_labels=[_via_label(v) for v in opened.via],
+        area_label=_area_label(opened),
         consents=_consents(opened),
         notes=_notes(request, opened),
         notice_languages=NoticeLanguage.choices,
@@ -313,6 +299,21 @@ def _transfer_box(request: HttpRequest, opened: HouseholdAccess) -> dict[str, An
     may_request = opened.can_edit and accounts_access.has_perm(request.user, Perm.REFERRALS_MANAGE,
                                                                organisation=household.organisation)
     return {"pending": pending, "may_request": may_request and pending is None}
+
+
+def _area_label(opened: HouseholdAccess) -> str:
+    """The household's Municipio and NIL (identity data), by name only: an area row carries its boundary."""
+    household = opened.household
+    ids = [pk for pk in (household.municipio_id, household.nil_id) if pk is not None]
+    if DataCategory.IDENTITY not in opened.categories or not ids:
+        return ""
+    names = dict(Area.objects.filter(pk__in=ids).values_list("pk", "name"))
+    parts = []
+    if household.municipio_id in names:
+        parts.append(names[household.municipio_id])
+    if household.nil_id in names:
+        parts.append(_("NIL %(name)s") % {"name": names[household.nil_id]})
+    return " · ".join(parts)
 
 
 def _via_label(via: str) -> str:
@@ -398,6 +399,26 @@ def household_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(household_url(household.pk))
     return render(request, "records/form.html", page_context(
         opened, form=form, title=_("Riapri il nucleo"), cancel_href=household_url(household.pk)))
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opened = open_for(request, pk, write=True, purpose="edit")
+    household = opened.household
+    if household.status != HouseholdStatus.OPEN:
+        messages.info(request, _("Il nucleo è chiuso: riaprilo prima di modificarlo."))
+        return redirect(household_url(household.pk))
+    initial = {"label": household.label, "municipio": household.municipio_id, "nil": household.nil_id}
+    form = HouseholdEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.household_update(
+                household=household, by=user_of(request), label=data["label"], municipio=data["municipio"],
+                nil=data["nil"])) is not None:
+            messages.success(request, _("Dati del nucleo aggiornati."))
+            return redirect(household_url(household.pk))
+    return render(request, "records/form.html", page_context(
+        opened, form=form, title=_("Modifica il nucleo"), cancel_href=household_url(household.pk)))
 
 
 # --- Break-glass ----------------------------------------------------------------------------------------
