@@ -17,6 +17,9 @@ Sources of access, one condition each (DESIGN.md, issue 4 §3):
   the categories it shares. Completion, cancellation or the withdrawal of its consent ends it at the next request.
 - **break-glass**: a platform administrator's emergency access, opened with a reason (audited, the owning
   organisation is notified), for its duration: every category, read only.
+A source given for single members (a consent for one person, a referral of some members) shares its categories
+for those members' rows only (their fields, the statements and notes about them: `Entitlement.categories_for`);
+rows about the whole household (its plan, assessments, statements and notes) show every category given.
 Special categories reach a shared reader only if their role also holds `records.special_categories`; sensitive
 notes never leave the owning organisation except through break-glass. Evaluators hold no `records.view`: they
 never see identities. Every opening and every denial writes an audit event; withdrawal of a consent takes effect
@@ -310,6 +313,30 @@ class HouseholdAccess:
     # When the only sources are consents given for single members: those members; None: the whole household.
     person_ids: frozenset[int] | None = None
 
+    def categories_for(self, person_id: int | None) -> frozenset[DataCategory]:
+        """The categories readable of a row about one member (None: about the whole household)."""
+        return self.entitlement.categories_for(person_id)
+
+    def members_with(self, category: DataCategory) -> frozenset[int] | None:
+        """The members whose rows of this category are readable (None: every member shown)."""
+        return self.entitlement.members_with(category)
+
+    def shows_name_of(self, person_id: int) -> bool:
+        """Whether a member's name may be shown: a member shown, with the identity category for them."""
+        return ((self.person_ids is None or person_id in self.person_ids)
+                and DataCategory.IDENTITY in self.categories_for(person_id))
+
+
+def _about_members(opened: HouseholdAccess, category: DataCategory) -> Q:
+    """Rows (with a `person`) of this category the opened household shows: about the whole household when the
+    category is given, about a member when it is given for that member."""
+    condition = Q(person__isnull=True) if category in opened.categories else Q(pk__in=[])
+    members = opened.members_with(category)
+    if members is None:
+        members = opened.person_ids
+        return condition | (Q(person__isnull=False) if members is None else Q(person_id__in=members))
+    return condition | Q(person_id__in=members)
+
 
 def people_of(opened: HouseholdAccess) -> QuerySet[Person]:
     """The members an opened household shows: all of them, or those whose own consent shares the household."""
@@ -321,22 +348,20 @@ def people_of(opened: HouseholdAccess) -> QuerySet[Person]:
 
 def statements_of(opened: HouseholdAccess) -> QuerySet[Statement]:
     """The needs, wishes and resources an opened household shows: none without the needs-and-plan category; those
-    of the whole household and of the members it shows."""
+    of the whole household, and those of each member shown with that category for them."""
     if DataCategory.NEEDS_AND_PLAN not in opened.categories:
         return Statement.objects.none()
-    rows = Statement.objects.filter(household=opened.household)
-    if opened.person_ids is not None:
-        rows = rows.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
-    return rows
+    return Statement.objects.filter(_about_members(opened, DataCategory.NEEDS_AND_PLAN), household=opened.household)
 
 
 def notes_of(opened: HouseholdAccess, user: AnyUser | None) -> QuerySet[Note]:
     """The notes an opened household shows this user: shared ones with the notes category; an organisation's own
-    only to its members (to every reader under break-glass); sensitive ones only with the entitlement to them;
-    of the whole household and of the members it shows. Their text is still read through the entitlement."""
+    only to its members (to every reader under break-glass); sensitive ones only with the entitlement to them; a
+    shared note about a member only with the notes category for that member; only about the members shown. Their
+    text is still read through the entitlement."""
     condition = Q(pk__in=[])
     if DataCategory.NOTES in opened.categories:
-        condition |= Q(visibility=NoteVisibility.SHARED)
+        condition |= Q(_about_members(opened, DataCategory.NOTES), visibility=NoteVisibility.SHARED)
     if Via.BREAK_GLASS in opened.via:
         condition |= Q(visibility=NoteVisibility.ORGANISATION)
     else:
@@ -352,10 +377,21 @@ def notes_of(opened: HouseholdAccess, user: AnyUser | None) -> QuerySet[Note]:
 
 @dataclass
 class _Shared:
-    categories: set[DataCategory] = field(default_factory=set)
+    """What the shared sources give: categories for the whole household (household consents, legal-basis
+    records) and categories for single members (consents given for one person, referrals of some members)."""
+
+    whole: set[DataCategory] = field(default_factory=set)
+    per_person: dict[int, set[DataCategory]] = field(default_factory=dict)
     via: list[str] = field(default_factory=list)
-    person_ids: set[int] = field(default_factory=set)
     whole_household: bool = False
+
+    @property
+    def person_ids(self) -> set[int]:
+        return set(self.per_person)
+
+    @property
+    def categories(self) -> set[DataCategory]:
+        return self.whole.union(*self.per_person.values())
 
 
 def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
@@ -371,29 +407,30 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
             return organisation_id in special_org_ids
         return special_network_ids is None or network_id in special_network_ids
 
-    def take(values: Iterable[str], organisation_id: int | None, network_id: int | None) -> None:
+    def take(values: Iterable[str], organisation_id: int | None, network_id: int | None,
+             into: set[DataCategory]) -> None:
         for value in values:
             category = DataCategory(value)
             if category in SPECIAL_CATEGORIES and not special_allowed(organisation_id, network_id):
                 continue
-            shared.categories.add(category)
+            into.add(category)
 
     recipients = (ConsentRecipient.objects
                   .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"),
                           consent__household=household)
                   .values_list("consent__categories", "organisation_id", "network_id", "consent__person_id"))
     for values, organisation_id, network_id, person_id in recipients:
-        take(values or [], organisation_id, network_id)
         if person_id is None:
+            take(values or [], organisation_id, network_id, shared.whole)
             shared.whole_household = True
         else:
-            shared.person_ids.add(person_id)
+            take(values or [], organisation_id, network_id, shared.per_person.setdefault(person_id, set()))
         if Via.CONSENT not in shared.via:
             shared.via.append(Via.CONSENT)
     records = (LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, ""), household=household)
                .values_list("categories", "organisation_id", "network_id"))
     for values, organisation_id, network_id in records:
-        take(values or [], organisation_id, network_id)
+        take(values or [], organisation_id, network_id, shared.whole)
         shared.whole_household = True
         if Via.LEGAL_BASIS not in shared.via:
             shared.via.append(Via.LEGAL_BASIS)
@@ -402,9 +439,9 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
         # Only the members referred (never the whole household), only the categories shared.
         for referral_id, values, organisation_id in (referrals.filter(household=household)
                                                      .values_list("pk", "categories", "to_organisation_id")):
-            take(values or [], organisation_id, None)
-            shared.person_ids.update(referrals.model.people.through.objects.filter(referral_id=referral_id)
-                                     .values_list("person_id", flat=True))
+            referred = referrals.model.people.through.objects.filter(referral_id=referral_id)
+            for person_id in referred.values_list("person_id", flat=True):
+                take(values or [], organisation_id, None, shared.per_person.setdefault(person_id, set()))
             if Via.REFERRAL not in shared.via:
                 shared.via.append(Via.REFERRAL)
     return shared
@@ -453,7 +490,6 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
     special_networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_SPECIAL)
     shared = _categories_shared(scope, household, at, special_orgs, special_networks)
-    categories |= shared.categories
     via += shared.via
     whole = Via.OWN in via or shared.whole_household
     if scope.break_glass and _break_glass_household_ids(real, at).filter(household_id=household.pk).exists():
@@ -462,14 +498,25 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
         sensitive_notes = True
         whole = True
     person_ids = None if whole else frozenset(shared.person_ids)
+    # A member's rows (their fields, the statements and notes about them) show the categories of the sources
+    # covering the whole household, plus those of the sources given for that member only: a mother's consent to
+    # share her health data does not open the father's. Rows about the whole household show every category given.
+    base = frozenset(categories | shared.whole)
+    extra = {pk: frozenset(values - base) for pk, values in shared.per_person.items() if values - base}
+    granted = frozenset(base.union(*extra.values()))
+    member_base = base if extra else None
 
-    granted = frozenset(categories)
+    details: dict[str, Any] = {"via": via, "categories": sorted(granted), "sensitive_notes": sensitive_notes,
+                               "owner": organisation_id, "write": write,
+                               "people": sorted(person_ids) if person_ids is not None else "all"}
+    if member_base is not None:
+        details["member_categories"] = {"all": sorted(member_base),
+                                        **{str(pk): sorted(values) for pk, values in sorted(extra.items())}}
     audit.record(action=f"records.household.{purpose}", actor=real, obj=household, request=request,
-                 details={"via": via, "categories": sorted(granted), "sensitive_notes": sensitive_notes,
-                          "owner": organisation_id, "write": write,
-                          "people": sorted(person_ids) if person_ids is not None else "all"})
+                 details=details)
     entitlement = Entitlement.issue(household=household, categories=granted, user=real, purpose=purpose,
-                                    sensitive_notes=sensitive_notes, person_ids=person_ids)
+                                    sensitive_notes=sensitive_notes, person_ids=person_ids,
+                                    member_base=member_base, member_extra=extra)
     return HouseholdAccess(household=household, entitlement=entitlement, via=tuple(via), can_edit=can_edit,
                            categories=granted, person_ids=person_ids)
 

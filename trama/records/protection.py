@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,11 @@ class Entitlement:
     purpose: str
     # Only these members' rows, when every source of access is a consent given for single members; None: all.
     person_ids: frozenset[int] | None = None
+    # When some source covers single members only (a consent given for one person, a referral of some members):
+    # the categories of every member's rows (`member_base`) and those added for some members (`member_extra`).
+    # None: a member's rows have the household's `categories`.
+    member_base: frozenset[DataCategory] | None = None
+    member_extra: tuple[tuple[int, frozenset[DataCategory]], ...] = ()
     _issuer: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -90,28 +95,47 @@ class Entitlement:
     def issue(
         cls, *, household: Household, categories: Iterable[DataCategory | str], user: User | None, purpose: str,
         sensitive_notes: bool = False, person_ids: Iterable[int] | None = None,
+        member_base: Iterable[DataCategory] | None = None,
+        member_extra: Mapping[int, Iterable[DataCategory]] | None = None,
     ) -> Entitlement:
         """For trama/records/access.py only: call it after the checks and the audit event."""
         if not purpose:
             raise ValueError("An entitlement states its purpose.")
-        return cls(household_id=household.pk, categories=frozenset(DataCategory(c) for c in categories),
+        granted = frozenset(DataCategory(c) for c in categories)
+        base = frozenset(DataCategory(c) for c in member_base) if member_base is not None else None
+        extra = tuple(sorted((pk, frozenset(DataCategory(c) for c in values))
+                             for pk, values in (member_extra or {}).items()))
+        if base is not None and not (base | frozenset().union(*(v for _pk, v in extra))) <= granted:
+            raise ValueError("A member's categories are among the household's.")
+        return cls(household_id=household.pk, categories=granted,
                    sensitive_notes=sensitive_notes, user_id=user.pk if user is not None else None,
                    purpose=purpose, person_ids=frozenset(person_ids) if person_ids is not None else None,
-                   _issuer=_ISSUER)
+                   member_base=base, member_extra=extra if base is not None else (), _issuer=_ISSUER)
+
+    def categories_for(self, person_id: int | None) -> frozenset[DataCategory]:
+        """The categories readable of a row about one member (None: a row about the whole household)."""
+        if person_id is None or self.member_base is None:
+            return self.categories
+        return self.member_base | dict(self.member_extra).get(person_id, frozenset())
+
+    def members_with(self, category: DataCategory) -> frozenset[int] | None:
+        """The members whose rows of this category are readable (None: every member shown)."""
+        if self.member_base is None or category in self.member_base:
+            return None if category in self.categories else frozenset()
+        return frozenset(pk for pk, values in self.member_extra if category in values)
 
     def covers(self, obj: models.Model, field_name: str) -> bool:
         if not isinstance(obj, SealedRow) or obj.owning_household_id() != self.household_id:
             return False
         if is_sensitive_note(obj) and not self.sensitive_notes:
             return False
-        if self.person_ids is not None:
-            from trama.records.models import Person
+        from trama.records.models import Person
 
-            person_id = obj.pk if isinstance(obj, Person) else getattr(obj, "person_id", None)
-            if person_id is not None and person_id not in self.person_ids:
-                return False
+        person_id = obj.pk if isinstance(obj, Person) else getattr(obj, "person_id", None)
+        if self.person_ids is not None and person_id is not None and person_id not in self.person_ids:
+            return False
         category = category_of(obj, field_name)
-        return category is None or category in self.categories
+        return category is None or category in self.categories_for(person_id)
 
 
 def _encrypted_field(obj: models.Model, field_name: str) -> EncryptedField:

@@ -173,7 +173,7 @@ def _members(request: HttpRequest, referral: Referral) -> tuple[list[str] | None
     if DataCategory.IDENTITY not in household.categories:
         return None, True
     people = people_of(household).filter(pk__in=referral.people.values("pk")).order_by("pk")
-    return [p.display_name for p in people], True
+    return [p.display_name for p in people if household.shows_name_of(p.pk)], True
 
 
 def _actions(opened: OpenedReferral) -> list[str]:

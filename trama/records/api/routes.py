@@ -310,7 +310,7 @@ def assessment_add(request: HttpRequest, household_id: int, payload: s.Assessmen
 
 
 def _person_out(opened: HouseholdAccess, person: Person) -> dict[str, Any]:
-    categories = opened.categories
+    categories = opened.categories_for(person.pk)  # a member's own consent may share more of them than of others
     out: dict[str, Any] = {"id": person.pk, "household_id": person.household_id}
     for name in PERSON_OUTPUT_FIELDS:
         if name in ENCRYPTED_PERSON_FIELDS:
@@ -404,10 +404,10 @@ def person_update(request: HttpRequest, household_id: int, person_id: int, paylo
 
 
 def _consent_out(opened: HouseholdAccess, consent: Consent) -> dict[str, Any]:
-    identity = DataCategory.IDENTITY in opened.categories
+    person = consent.person
     return {
         "id": consent.pk, "household_id": consent.household_id, "person_id": consent.person_id,
-        "person_name": consent.person.display_name if consent.person is not None and identity else None,
+        "person_name": person.display_name if person is not None and opened.shows_name_of(person.pk) else None,
         "purposes": list(consent.purposes), "categories": list(consent.categories),
         "recipients": [{"organisation": _ref(r.organisation), "network": _ref(r.network)}
                        for r in consent.recipients.all()],
@@ -502,7 +502,7 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> dict[str, str]:
     member = action.by_member
     if member is None:
         return {"kind": "none", "name": ""}
-    if DataCategory.IDENTITY in opened.categories and (opened.person_ids is None or member.pk in opened.person_ids):
+    if opened.shows_name_of(member.pk):
         return {"kind": "member", "name": member.display_name}
     return {"kind": "member", "name": _("Un familiare")}
 

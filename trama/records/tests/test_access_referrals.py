@@ -125,3 +125,19 @@ def test_cancelled_declined_and_other_organisations_referrals_give_nothing(perso
     assert not _agree(carer, family.household)
     # An organisation the referral is not addressed to sees nothing through it.
     assert not _agree(personas.referent_other, family.household)
+
+
+def test_two_referrals_share_their_categories_with_their_own_members_only(personas: Personas) -> None:
+    # The child is referred with health, the parent with identity only: the parent's health stays closed.
+    family, carer = _setup(personas)
+    for_child = sent(personas, family, categories=[C.IDENTITY, C.HEALTH])
+    for_parent = sent(personas, family, people=[family.parent], categories=[C.IDENTITY])
+    services.referral_accept(referral=for_child, by=carer)
+    services.referral_accept(referral=for_parent, by=carer)
+    opened = access.open_household(carer, family.household.pk)
+    assert opened.person_ids == {family.child.pk, family.parent.pk}
+    assert opened.categories_for(family.child.pk) == {C.IDENTITY, C.HEALTH}
+    assert opened.categories_for(family.parent.pk) == {C.IDENTITY}
+    assert reveal(family.child, "health_notes", entitlement=opened.entitlement) == "allergia"
+    with pytest.raises(NotEntitled):
+        reveal(family.parent, "health_notes", entitlement=opened.entitlement)

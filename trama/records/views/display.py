@@ -40,11 +40,11 @@ def _field(person: Person, name: str) -> tuple[str, Any]:
 
 
 def member_rows(opened: HouseholdAccess, people: QuerySet[Person]) -> list[dict[str, Any]]:
-    categories = opened.categories
     entitlement = opened.entitlement
     today = timezone.localdate()
     rows: list[dict[str, Any]] = []
     for person in people:
+        categories = opened.categories_for(person.pk)  # a member's own consent may share more of them
         identity = DataCategory.IDENTITY in categories
         sections: list[tuple[str, list[tuple[str, Any]]]] = []
         if identity:

@@ -214,8 +214,7 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> str:
         assert action.by_operator is not None
         return action.by_operator.full_name or action.by_operator.email
     member = action.by_member
-    if member is not None and DataCategory.IDENTITY in opened.categories and (
-            opened.person_ids is None or member.pk in opened.person_ids):
+    if member is not None and opened.shows_name_of(member.pk):
         return member.display_name
     return _("Un familiare")
 
@@ -245,14 +244,13 @@ def _consents(opened: HouseholdAccess) -> dict[str, Any]:
     from trama.records.models import ConsentPurpose
 
     purpose_labels = dict(ConsentPurpose.choices)
-    identity = DataCategory.IDENTITY in opened.categories
     return {
         "consents": [{
             "consent": c, "active": c.is_active(),
             "purposes": [purpose_labels.get(p, p) for p in c.purposes],
             "categories": [category_labels.get(x, x) for x in c.categories],
             "recipients": [str(r.organisation or r.network) for r in c.recipients.all()],
-            "person": c.person.display_name if c.person is not None and identity else "",
+            "person": c.person.display_name if c.person is not None and opened.shows_name_of(c.person.pk) else "",
         } for c in consents],
         "legal_bases": [{
             "record": r, "active": r.is_active(),

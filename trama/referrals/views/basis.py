@@ -51,7 +51,7 @@ def _consent_option(consent: Consent, opened: HouseholdAccess) -> BasisOption:
     whom = _("tutto il nucleo")
     if consent.person_id is not None:
         whom = (consent.person.display_name if consent.person is not None
-                and DataCategory.IDENTITY in opened.categories else _("un componente"))
+                and opened.shows_name_of(consent.person.pk) else _("un componente"))
     title = _("Consenso del %(day)s (%(whom)s)") % {"day": consent.given_on.strftime("%d/%m/%Y"), "whom": whom}
     details = "; ".join(filter(None, [
         _("finalità: %(v)s") % {"v": ", ".join(str(purposes.get(p, p)) for p in consent.purposes)},

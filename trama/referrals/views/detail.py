@@ -34,7 +34,8 @@ def _members(request: HttpRequest, opened: OpenedReferral) -> tuple[list[str] | 
     if DataCategory.IDENTITY not in household.categories:
         return None, count, True
     people = people_of(household).filter(pk__in=referral.people.values("pk")).order_by("pk")
-    return [f"{p.first_name_or_alias} {p.surname}".strip() for p in people], count, True
+    names = [f"{p.first_name_or_alias} {p.surname}".strip() for p in people if household.shows_name_of(p.pk)]
+    return names, count, True
 
 
 def _actions(opened: OpenedReferral) -> dict[str, bool]:
