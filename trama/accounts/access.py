@@ -168,16 +168,18 @@ def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozense
 
 
 def network_ids_for(user: AnyUser | None, *, perm: str | None = None, on: dt.date | None = None) -> set[int] | None:
-    """Ids of the networks the user acts for; None means every network (city-wide roles)."""
+    """Ids of the networks the user acts for (with `perm`: through a role granting it); None means every network
+    (a city-wide role — granting `perm` itself: a city coordinator who is also a social worker of one Municipio
+    reads records of that Municipio's network only)."""
     if not _is_usable(user):
         return set()
-    if perm is not None and not has_perm(user, perm, on=on):
+    grants = [g for g in grants_of(user, on=on) if perm is None or perm in g.permissions]
+    if not grants:
         return set()
-    if has_perm(user, Perm.CITY_WIDE, on=on):
+    if any(Perm.CITY_WIDE in g.permissions for g in grants):
         return None
 
     day = on or timezone.localdate()
-    grants = [g for g in grants_of(user, on=on) if perm is None or perm in g.permissions]
     scoped = frozenset(g.network_id for g in grants if g.network_id is not None)
     unscoped_orgs = frozenset(g.organisation_id for g in grants if g.network_id is None)
     # Keyed by what the answer depends on: permissions granted by the same memberships share one computation.

@@ -115,6 +115,23 @@ def test_it_gives_every_network_to_city_wide_roles(personas: Personas) -> None:
     assert not access.is_city_wide(personas.social_worker)
 
 
+def test_a_city_wide_role_widens_only_the_permissions_it_grants(personas: Personas) -> None:
+    # A Comune employee: community social worker for Municipio 8 and, in another membership, city coordinator.
+    # Coordinating the city does not make them read records shared with every network.
+    from trama.accounts.models import User
+
+    user = User.objects.create_user(email="doppio@test.trama.invalid", password="x-Trama-1-test", full_name="D.")
+    Membership.objects.create(user=user, organisation=personas.comune, role=Role.COMMUNITY_SOCIAL_WORKER,
+                              network=personas.network8, valid_from=dt.date(2024, 1, 1))
+    Membership.objects.create(user=user, organisation=personas.comune, role=Role.CITY_COORDINATOR,
+                              valid_from=dt.date(2024, 1, 1))
+    assert access.network_ids_for(user) is None
+    assert access.network_ids_for(user, perm=Perm.NETWORK_CONFIGURE) is None
+    assert access.network_ids_for(user, perm=Perm.RECORDS_VIEW) == {personas.network8.pk}
+    assert access.network_ids_for(user, perm=Perm.RECORDS_SPECIAL) == {personas.network8.pk}
+    assert access.network_ids_for(user, perm=Perm.FUNDS_APPROVE) == set()
+
+
 def test_it_filters_networks_by_permission(personas: Personas) -> None:
     assert not access.networks_for(personas.volunteer, perm=Perm.GOVERNANCE_MANAGE).exists()
     assert set(access.networks_for(personas.referent, perm=Perm.GOVERNANCE_MANAGE)) == {personas.network8}
