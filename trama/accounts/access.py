@@ -167,6 +167,16 @@ def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozense
     return set(memberships.values_list("network_id", flat=True))
 
 
+def member_network_ids(organisation_ids: set[int], *, on: dt.date | None = None) -> set[int]:
+    """The networks these organisations are active members of (directly, not the networks below them)."""
+    return _member_network_ids(organisation_ids, on or timezone.localdate())
+
+
+def descendant_network_ids(roots: set[int]) -> set[int]:
+    """These networks and every network below them."""
+    return _descendant_ids(roots)
+
+
 def network_ids_for(user: AnyUser | None, *, perm: str | None = None, on: dt.date | None = None) -> set[int] | None:
     """Ids of the networks the user acts for (with `perm`: through a role granting it); None means every network
     (a city-wide role — granting `perm` itself: a city coordinator who is also a social worker of one Municipio

@@ -10,7 +10,8 @@ Sources of access, one condition each (DESIGN.md, issue 4 §3):
   change them. Every category; health and legal/migration data only with `records.special_categories`; the
   organisation's sensitive notes only with `records.sensitive_notes`.
 - **consent**: an active consent (not withdrawn, not expired) naming one of the user's organisations, or a
-  network the user acts for, gives read access to the categories it lists.
+  network one of them is a member of (`recipient_network_ids`: not the networks above or below it; a membership
+  scoped to a network reaches that network), gives read access to the categories it lists.
 - **legal basis**: an active legal-basis record (e.g. the Comune's social-care duties) naming them likewise.
 - **referral**: a referral (trama/referrals) addressed to one of the user's organisations, accepted or in
   progress, whose consent or legal-basis record is still in force, gives read access to the members referred and
@@ -96,6 +97,34 @@ def _area_ids_below(root_ids: set[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
+def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] | None:
+    """The networks whose consents and legal-basis records reach the user through a role granting `perm`. A
+    network named as recipient means its member organisations: an unscoped membership reaches the networks its
+    organisation is an active member of — not those below them, nor those above (a member of the city network does
+    not read what a family shared with its Municipio's network); a membership scoped to a network reaches that
+    network and those below it its organisation is a member of. A city-wide role granting `perm`: every network
+    (None)."""
+    real = _user_or_none(user)
+    if real is None:
+        return frozenset()
+
+    def compute() -> frozenset[int] | None:
+        grants = [g for g in accounts_access.grants_of(real) if perm in g.permissions]
+        if any(Perm.CITY_WIDE in g.permissions for g in grants):
+            return None
+        direct = accounts_access.member_network_ids({g.organisation_id for g in grants})
+        reached = set()
+        for grant in grants:
+            if grant.network_id is None:
+                reached |= accounts_access.member_network_ids({grant.organisation_id})
+            else:
+                below = accounts_access.descendant_network_ids({grant.network_id})
+                reached |= {grant.network_id} | (below & direct)
+        return frozenset(reached)
+
+    return accounts_access.memoised(real, ("records.recipient_networks", perm), compute)  # type: ignore[no-any-return]
+
+
 def scope_of(user: AnyUser | None) -> Scope:
     from trama.network.models import Network
 
@@ -112,7 +141,7 @@ def scope_of(user: AnyUser | None) -> Scope:
                 continue
             area_id = Network.objects.filter(pk=grant.network_id).values_list("area_id", flat=True).first()
             scoped.append((grant.organisation_id, _area_ids_below({area_id} if area_id else set())))
-        networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_VIEW)
+        networks = recipient_network_ids(real, perm=Perm.RECORDS_VIEW)
         return Scope(
             own_org_ids=own,
             scoped_own=tuple(scoped),
@@ -395,7 +424,7 @@ class _Shared:
 
 
 def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
-                       special_org_ids: set[int], special_network_ids: set[int] | None) -> _Shared:
+                       special_org_ids: set[int], special_network_ids: frozenset[int] | None) -> _Shared:
     """Categories shared with the user by consents and legal-basis records, through which, and for whom."""
     from trama.records.models import ConsentRecipient, LegalBasisRecord
     from trama.records.models.consent import consent_in_force
@@ -488,7 +517,7 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
             categories |= SPECIAL_CATEGORIES
         sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
     special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
-    special_networks = accounts_access.network_ids_for(real, perm=Perm.RECORDS_SPECIAL)
+    special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
     shared = _categories_shared(scope, household, at, special_orgs, special_networks)
     via += shared.via
     whole = Via.OWN in via or shared.whole_household

@@ -261,3 +261,24 @@ def test_a_consent_given_for_one_member_shows_that_member_only(personas: Persona
         reveal(son, "disability", entitlement=opened.entitlement)
     owner = access.open_household(personas.proximity, household.pk)
     assert set(access.people_of(owner)) == {mother, son}
+
+
+def test_a_network_named_in_a_consent_reaches_its_own_members_only(personas: Personas) -> None:
+    # A cooperative of the city network is not a member of Municipio 8's network: what a family shared with the
+    # latter does not reach it (the networks above the one named are not its members), while the Comune, a member
+    # of both, is reached.
+    from trama.accounts.models import User
+    from trama.network.models import NetworkMembership, Organisation
+
+    city_coop = Organisation.objects.create(name="Cooperativa Città (test)", slug="t-citta", kind="ets")
+    NetworkMembership.objects.create(network=personas.city_network, organisation=city_coop,
+                                     since=dt.date(2024, 1, 1))
+    worker = User.objects.create_user(email="citta@test.trama.invalid", password="x-Trama-1-test", full_name="C.")
+    Membership.objects.create(user=worker, organisation=city_coop, role=Role.PROXIMITY_WORKER,
+                              valid_from=dt.date(2024, 1, 1))
+    household = make_household(personas)
+    _consent(personas, household, categories=[C.IDENTITY], networks=(personas.network8,))
+    assert access.recipient_network_ids(worker, perm="records.view") == {personas.city_network.pk}
+    assert not _opens(worker, household)
+    assert not access.households_visible_to(worker).filter(pk=household.pk).exists()
+    assert _opens(personas.social_worker, household)

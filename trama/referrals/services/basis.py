@@ -21,19 +21,11 @@ if TYPE_CHECKING:
 
 
 def receiver_network_ids(organisation: Organisation, *, on: dt.date | None = None) -> set[int]:
-    """The networks an organisation acts for, as the records funnel counts them for its members: those it is an
-    active member of, and the networks below them."""
-    from trama.network.models import Network, NetworkMembership
+    """The networks whose consents and legal-basis records cover an organisation, as the records funnel counts them
+    for its members (`records.access.recipient_network_ids`): those it is an active member of."""
+    from trama.accounts.access import member_network_ids
 
-    day = on or timezone.localdate()
-    roots = set(NetworkMembership.objects.filter(organisation=organisation)
-                .filter(Q(since__isnull=True) | Q(since__lte=day))
-                .filter(Q(until__isnull=True) | Q(until__gte=day)).values_list("network_id", flat=True))
-    seen, frontier = set(roots), set(roots)
-    while frontier:
-        frontier = set(Network.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - seen
-        seen |= frontier
-    return seen
+    return member_network_ids({organisation.pk}, on=on)
 
 
 def _consent_problem(consent: Consent, *, household: Household, to_organisation: Organisation,
