@@ -183,6 +183,13 @@ def own_households_condition(user: AnyUser | None) -> Q:
     return _own_condition(scope, real)
 
 
+def duplicate_candidates(user: AnyUser | None) -> QuerySet[Person]:
+    """The people a possible-duplicate warning compares a new or changed member with: the members of the
+    households the user reaches as their own organisation's. Never members of households shared with them — a
+    consent or referral may share some members, or none of their identities, and a match would reveal them."""
+    return Person.objects.filter(household__in=Household.objects.filter(own_households_condition(user)))
+
+
 def _active_referrals(scope: Scope, at: dt.datetime) -> QuerySet[Any] | None:
     """Referrals giving access (source "referral"): addressed to one of the user's organisations, accepted or in
     progress, resting on a consent or legal-basis record still in force. None when referrals are not installed

@@ -114,7 +114,7 @@ def assessment_trend(household: Household, *, entitlement: Entitlement) -> dict[
     return {dimension: trends[dimension] for dimension in Dimension.values if dimension in trends}
 
 
-def count_members(households: Sequence[Household]) -> None:
+def count_members(households: Sequence[Household]) -> None:  # every member: lists show it for own households only
     """Set `members_count` on the households of one page of a list. Counting in the list query would group every
     visible household through the members table (and again in the paginator's COUNT); this counts the page's."""
     counts = dict(Person.objects.filter(household_id__in=[h.pk for h in households]).order_by()

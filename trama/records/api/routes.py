@@ -27,6 +27,7 @@ from trama.records.access import (
     OBJECT_TYPE,
     HouseholdAccess,
     can_create_households,
+    duplicate_candidates,
     households_listed,
     households_visible_to,
     notes_of,
@@ -143,7 +144,8 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         results.append({
             "id": household.pk, "reference_code": household.reference_code,
             "organisation": _ref(household.organisation), "is_own": mine, "status": household.status if mine else None,
-            "opened_on": household.opened_on if mine else None, "members_count": household.members_count,
+            "opened_on": household.opened_on if mine else None,
+            "members_count": household.members_count if mine else None,
             "label": household.label if mine else None, "municipio": _ref(household.municipio) if mine else None,
         })
     return {**meta, "results": results}
@@ -340,9 +342,9 @@ def person_detail(request: HttpRequest, household_id: int, person_id: int) -> di
 
 
 def _duplicates(request: HttpRequest, values: dict[str, Any]) -> list[dict[str, Any]]:
-    # Only among the people the caller may already see, and only reference codes: never another organisation's
-    # records, never names of a household seen without identity.
-    candidates = Person.objects.filter(household__in=households_visible_to(request.user))
+    # Only among the members of the caller's own organisation's households, and only reference codes: never another
+    # organisation's records, never members or identities a consent or referral did not share.
+    candidates = duplicate_candidates(request.user)
     matches = find_possible_duplicates(
         candidates=candidates, first_name_or_alias=values.get("first_name_or_alias") or "",
         surname=values.get("surname") or "", fiscal_code=values.get("fiscal_code") or "",

@@ -44,7 +44,8 @@ class HouseholdListItem(Schema):
     status: str | None = Field(description="open | closed: only for the caller's own households; null otherwise. "
                                            "The `status` filter selects among the caller's own households.")
     opened_on: dt.date | None = Field(description="Only for the caller's own households; null otherwise.")
-    members_count: int
+    members_count: int | None = Field(description="Only for the caller's own households (a shared one may show "
+                                                  "some members only: open it); null otherwise.")
     label: str | None = Field(description="Identity: only for the caller's own households (open the household "
                                           "to see what is shared with you); null otherwise.")
     municipio: Ref | None = Field(description="Identity: only for the caller's own households; null otherwise.")

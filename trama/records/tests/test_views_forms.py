@@ -133,6 +133,28 @@ def test_it_warns_of_possible_duplicates_only_among_visible_people(personas: Per
     assert other.status_code == 302 and elsewhere.reference_code not in other.content.decode()
 
 
+def test_the_duplicate_warning_never_names_a_shared_household(personas: Personas, household: Household,
+                                                              client_as) -> None:
+    # ETS B shared only its child with ETS A: the mother's identity was not shared, so adding someone with her
+    # fiscal code to an ETS A household must not name ETS B's household.
+    from trama.records import consent as consent_services
+
+    elsewhere = services.household_create(organisation=personas.ets_b, by=personas.proximity_b)
+    services.person_add(household=elsewhere, by=personas.proximity_b, role_in_household="parent",
+                        first_name_or_alias="Maria", surname="Rossi", fiscal_code="RSSMRA85T10A562S")
+    child = services.person_add(household=elsewhere, by=personas.proximity_b, role_in_household="child",
+                                first_name_or_alias="Luca")
+    consent_services.consent_record(
+        household=elsewhere, by=personas.proximity_b, purposes=["share_named_organisations"],
+        categories=["identity"], given_on=timezone.localdate(), notice_version="2026-11", notice_language="it",
+        recipient_organisations=[personas.ets_a], given_by_name="Maria", person=child, given_by_kind="parent")
+    client = client_as(personas.proximity)
+    added = client.post(reverse("records:person_add", args=[household.pk]), {
+        "role_in_household": "parent", "first_name_or_alias": "Maria", "fiscal_code": "RSSMRA85T10A562S"})
+    assert added.status_code == 302
+    assert elsewhere.reference_code not in client.get(added["Location"]).content.decode()
+
+
 def test_it_edits_a_person(personas: Personas, household: Household, client_as) -> None:
     person = make_person(personas, household, first_name_or_alias="Amina", health_notes="asma")
     url = reverse("records:person_edit", args=[household.pk, person.pk])

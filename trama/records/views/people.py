@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from trama.records import services
-from trama.records.access import households_visible_to, people_of
+from trama.records.access import duplicate_candidates, people_of
 from trama.records.forms import ENCRYPTED_PERSON_FIELDS, PersonForm
 from trama.records.models import Person
 from trama.records.protection import reveal_if_entitled
@@ -21,8 +21,9 @@ from trama.records.views._helpers import household_url, open_for, page_context, 
 
 
 def _duplicates(request: HttpRequest, data: dict[str, Any], exclude: Person | None = None) -> list[dict[str, Any]]:
-    # Only among the people the user may already see: the warning never reveals other organisations' records.
-    candidates = Person.objects.filter(household__in=households_visible_to(request.user))
+    # Only among the members of the user's own organisation's households: the warning never reveals other
+    # organisations' records, nor members or identities a consent or referral did not share.
+    candidates = duplicate_candidates(request.user)
     matches = find_possible_duplicates(
         candidates=candidates, first_name_or_alias=data.get("first_name_or_alias") or "",
         surname=data.get("surname") or "", fiscal_code=data.get("fiscal_code") or "",
