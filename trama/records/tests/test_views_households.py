@@ -225,6 +225,8 @@ def test_a_recipient_sees_only_the_shared_categories(personas: Personas, family:
     assert "nota interna alfa" not in html and "nota riservata alfa" not in html
     assert "Registro degli accessi" not in html
     assert "Progetto di accompagnamento" not in html  # needs and plan not shared
+    assert 'badge bg-success">Aperto' not in html  # the status is needs-and-plan data too
+    assert 'badge bg-success">Aperto' in client_as(personas.proximity).get(_url(family)).content.decode()
 
 
 def test_withdrawal_hides_the_household_from_the_recipient_at_the_next_request(personas: Personas,

@@ -127,9 +127,17 @@ def referral_send(*, referral: Referral, by: User | None, at: dt.datetime | None
 
 
 def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> Referral:
+    from trama.directory.models import ServiceStatus
+
     _require_sender(by, referral)
     if referral.status != ReferralStatus.DRAFT:
         raise ApplicationError(_("La segnalazione è già stata inviata."), code="already_sent")
+    # The draft may be older than a closure of the household or of the service.
+    if referral.household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è chiuso: riaprilo prima di inviare una segnalazione."), code="closed")
+    if referral.service.status != ServiceStatus.ACTIVE or not referral.to_organisation.is_active:
+        raise ApplicationError(_("Il servizio «%(name)s» non è attivo.") % {"name": referral.service.name},
+                               field="service")
     consent, legal_basis = covering_basis(
         household=referral.household, to_organisation=referral.to_organisation, categories=referral.categories,
         people=referral.people.all(), consent=referral.consent, legal_basis=referral.legal_basis, at=now)

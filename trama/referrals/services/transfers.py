@@ -12,7 +12,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
-from trama.records.models import Household, NotificationKind
+from trama.records.models import Household, HouseholdStatus, NotificationKind
 from trama.referrals.models import CaseTransfer, TransferStatus
 from trama.referrals.services._common import _clean_text, _notify, _require_household_writer, _require_perm
 
@@ -48,6 +48,8 @@ def _case_transfer_request(*, household: Household, by: User | None, to_organisa
     from_organisation = household.organisation
     _require_perm(by, from_organisation, _("Per passare la presa in carico serve il ruolo di gestione delle "
                                            "segnalazioni nell'organizzazione titolare del nucleo."))
+    if household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è chiuso: riaprilo prima di passarne la presa in carico."), code="closed")
     if to_organisation.pk == from_organisation.pk:
         raise ApplicationError(_("Il nucleo è già in carico a questa organizzazione."), field="to_organisation")
     if not to_organisation.is_active:

@@ -289,3 +289,25 @@ def test_the_sender_cancels_a_draft_that_never_had_a_basis(personas: Personas) -
         services.referral_message_add(referral=referral, by=personas.proximity, organisation=personas.ets_a,
                                       text="Ciao")
     assert thread.value.code == "draft"
+
+
+def test_a_draft_is_not_sent_once_the_household_or_the_service_closed(personas: Personas) -> None:
+    from trama.directory.models import ServiceStatus
+    from trama.records import services as records_services
+
+    p = personas
+    family = make_family(p)
+    give_consent(p, family, organisations=[p.ets_b])
+    referral = draft(p, family)
+    family.service.status = ServiceStatus.TEMPORARILY_CLOSED
+    family.service.save(update_fields=["status"])
+    with pytest.raises(ApplicationError, match="non è attivo"):
+        services.referral_send(referral=referral, by=p.proximity)
+    family.service.status = ServiceStatus.ACTIVE
+    family.service.save(update_fields=["status"])
+    records_services.household_close(household=family.household, by=p.proximity, reason="moved_away")
+    referral.refresh_from_db()
+    with pytest.raises(ApplicationError, match="chiuso") as info:
+        services.referral_send(referral=referral, by=p.proximity)
+    assert info.value.code == "closed"
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.DRAFT

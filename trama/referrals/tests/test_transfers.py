@@ -71,3 +71,15 @@ def test_only_the_holder_may_ask_and_not_to_itself(personas: Personas) -> None:
         services.case_transfer_request(household=family.household, by=p.proximity, to_organisation=p.ets_b,
                                        reason=" ")
     assert not CaseTransfer.objects.exists()
+
+
+def test_a_closed_household_is_not_transferred(personas: Personas) -> None:
+    from trama.records import services as records_services
+
+    p = personas
+    family = make_family(p)
+    records_services.household_close(household=family.household, by=p.proximity, reason="moved_away")
+    with pytest.raises(ApplicationError, match="chiuso"):
+        services.case_transfer_request(household=family.household, by=p.proximity, to_organisation=p.ets_b,
+                                       reason="Segue un'altra cooperativa")
+    assert not CaseTransfer.objects.exists()

@@ -90,3 +90,13 @@ def test_drafts_are_listed_for_the_sender_only(personas: Personas, client_as) ->
     link = reverse("referrals:detail", args=[referral.pk])
     assert link in client_as(p.proximity).get(reverse("referrals:home")).content.decode()
     assert link not in client_as(p.proximity_b).get(reverse("referrals:home")).content.decode()
+
+
+def test_today_is_the_day_in_rome_after_midnight(personas: Personas, client_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 23:30 UTC on 21 November is 00:30 on the 22nd in Rome: an action due on the 21st is overdue.
+    from trama.referrals import access as referrals_access
+
+    late = dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(referrals_access.timezone, "now", lambda: late)
+    response = client_as(personas.proximity).get(reverse("referrals:home"))
+    assert response.context["today"] == dt.date(2026, 11, 22)

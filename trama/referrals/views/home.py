@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from trama.referrals.access import operator_home
 
@@ -23,5 +24,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/home.html", {
         "home": data, "households": list(data.households), "incoming": incoming, "outgoing": outgoing,
         "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
-        "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": data.now.date(),
+        "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": timezone.localdate(data.now),
     })
