@@ -122,6 +122,11 @@ def text(query: Mapping[str, str], name: str, *, max_length: int = MAX_SEARCH_LE
     return value
 
 
+# Before any record and after any plausible one: "everything since 0001-01-01" is a common client's request.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+
+
 def modified_after(query: Mapping[str, str]) -> dt.datetime | None:
     value = _single(query, "modified_after")
     if value is None or value == "":
@@ -140,7 +145,9 @@ def modified_after(query: Mapping[str, str]) -> dt.datetime | None:
         ) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)  # Europe/Rome (settings.TIME_ZONE)
-    return parsed
+    # The database receives it in UTC, where the years 1 and 9999 may overflow: an earlier or later date selects
+    # the same records as the bound.
+    return min(max(parsed, EARLIEST), LATEST)
 
 
 def _float(part: str) -> float:

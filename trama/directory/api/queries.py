@@ -25,6 +25,7 @@ from trama.directory import access
 from trama.directory.api import ids
 from trama.directory.api.params import Proximity
 from trama.directory.models import Attribute, Location, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from trama.directory.search.filters import term_ids_below
 from trama.network.models import Organisation
 
 # Metres per degree of latitude (mean Earth radius 6,371,008.8 m).
@@ -132,8 +133,11 @@ def _within(queryset: QuerySet[Any], proximity: Proximity) -> QuerySet[Any]:
 
 
 def _term_links(term_id: uuid.UUID) -> QuerySet[Attribute]:
-    """Attributes of a term or of its sub-terms (a need includes its sub-needs)."""
-    return Attribute.objects.filter(Q(term__hsds_id=term_id) | Q(term__parent__hsds_id=term_id))
+    """Attributes of a term or of the terms below it, at any depth (a need includes its sub-needs)."""
+    term = TaxonomyTerm.objects.filter(hsds_id=term_id).first()
+    if term is None:
+        return Attribute.objects.none()
+    return Attribute.objects.filter(term_id__in=term_ids_below(term))
 
 
 def filter_services(services: QuerySet[Service], filters: Filters) -> QuerySet[Service] | None:

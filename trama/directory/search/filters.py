@@ -115,12 +115,21 @@ def visible_point(user: AnyUser | None, prefix: str = "location__") -> Q:
 
 
 def term_with_descendants(code: str, taxonomy: str = NEEDS_TAXONOMY) -> set[int]:
+    """The ids of the term with this code and of every term below it, at any depth."""
     rows = list(TaxonomyTerm.objects.filter(taxonomy__code=taxonomy).values_list("pk", "parent_id", "code"))
     root = next((pk for pk, _parent, term_code in rows if term_code == code), None)
-    if root is None:
-        return set()
+    return set() if root is None else _subtree(root, [(pk, parent) for pk, parent, _code in rows])
+
+
+def term_ids_below(term: TaxonomyTerm) -> set[int]:
+    """The ids of this term and of every term below it, at any depth (its taxonomy's tree)."""
+    return _subtree(term.pk, list(TaxonomyTerm.objects.filter(taxonomy_id=term.taxonomy_id)
+                                  .values_list("pk", "parent_id")))
+
+
+def _subtree(root: int, rows: list[tuple[int, int | None]]) -> set[int]:
     children: dict[int, list[int]] = {}
-    for pk, parent, _code in rows:
+    for pk, parent in rows:
         if parent is not None:
             children.setdefault(parent, []).append(pk)
     found, frontier = {root}, [root]

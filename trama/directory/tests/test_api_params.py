@@ -182,6 +182,20 @@ def test_search_uses_the_directory_full_text_search_or_falls_back_to_substrings(
     assert names(get(client, f"{API}services?search=beta&proximity=45.46,9.19")) == []  # only a confidential place
 
 
+def test_a_term_includes_the_terms_below_it_at_any_depth(client: Client, data: Dataset) -> None:
+    # An imported taxonomy may have three levels: the top term finds a service tagged with a grandchild.
+    from trama.directory.models import Attribute
+
+    child = data.after_school_term
+    grandchild = TaxonomyTerm.objects.create(taxonomy=child.taxonomy, parent=child, code=f"{child.code}.medie",
+                                             name="Compiti per le medie")
+    Attribute.objects.filter(term=child).update(term=grandchild)
+    top = data.after_school_parent.hsds_id
+    assert names(get(client, f"{API}services?taxonomy_term_id={top}")) == ["Doposcuola Alfa"]
+    assert names(get(client, f"{API}services?taxonomy_term_id={grandchild.hsds_id}")) == ["Doposcuola Alfa"]
+    assert len(get(client, f"{API}service_at_locations?taxonomy_term_id={top}")["contents"]) >= 1
+
+
 def test_taxonomy_filters_include_sub_terms(client: Client, data: Dataset, personas: Personas) -> None:
     child, parent = data.after_school_term.hsds_id, data.after_school_parent.hsds_id
     assert names(get(client, f"{API}services?taxonomy_term_id={child}")) == ["Doposcuola Alfa"]
@@ -224,6 +238,10 @@ def test_modified_after(client: Client, data: Dataset) -> None:
     assert names(get(client, f"{API}services?modified_after=2999-01-01T00:00:00Z")) == []
     links = get(client, f"{API}service_at_locations?modified_after=2999-01-01")
     assert links["contents"] == []
+    # The extremes of the calendar, which overflow once converted to UTC: everything, and nothing.
+    for endpoint in ("services", "service_at_locations"):
+        assert len(get(client, f"{API}{endpoint}?modified_after=0001-01-01")["contents"]) >= 2
+        assert get(client, f"{API}{endpoint}?modified_after=9999-12-31T23:59:59-12:00")["contents"] == []
 
 
 def test_postcode_never_matches_a_confidential_address(client: Client, data: Dataset) -> None:
