@@ -116,10 +116,25 @@ def _revision(
     *, by: User | None, action: str, obj: models.Model, changes: dict[str, Any],
     service: Service | None = None, location: Location | None = None,
 ) -> ServiceRevision:
+    touch(service=service, location=location, changed=obj)
     return ServiceRevision.objects.create(
         service=service, location=location, object_type=obj._meta.label_lower, object_id=str(obj.pk),
         action=action, changes=changes, by=by,
     )
+
+
+def touch(*, service: Service | None, location: Location | None, changed: object = None) -> None:
+    """Mark a change of a service's or a place's details (a schedule, a phone, a term, an address…) on the service
+    and the place themselves, as their `last_modified` and the API's `modified_after` read them: a change of a
+    place reaches every service offered there. `changed`: the object saved by the caller, already stamped."""
+    now = timezone.now()
+    if service is not None and changed is not service:
+        Service.objects.filter(pk=service.pk).update(updated_at=now)
+    if location is not None:
+        if changed is not location:
+            Location.objects.filter(pk=location.pk).update(updated_at=now)
+        if service is None:
+            Service.objects.filter(service_at_locations__location=location).update(updated_at=now)
 
 
 def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:

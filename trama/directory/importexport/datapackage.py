@@ -462,6 +462,7 @@ class _Import(Rules):
     def write(self) -> None:
         revisions: list[ServiceRevision] = []
         touched: set[int] = set()
+        touched_locations: set[int] = set()
         deferred_parents: list[Item] = []
         for table in WRITE_ORDER:
             new: list[Any] = []
@@ -490,6 +491,8 @@ class _Import(Rules):
             service, location = _history_owners(item.obj)
             if service is not None:
                 touched.add(service.pk)
+            if location is not None:
+                touched_locations.add(location.pk)
             if item.table in ("taxonomy", "taxonomy_term"):
                 continue
             changes = item.changes if not item.created else {
@@ -501,6 +504,12 @@ class _Import(Rules):
                 changes={k: [directory_services.jsonable(a), directory_services.jsonable(b)]
                          for k, (a, b) in changes.items()}, by=self.by))
         ServiceRevision.objects.bulk_create(revisions, batch_size=500)
+        # Changed details stamp their service and place (as directory_services.touch does for one change); a place
+        # changed reaches every service offered there.
+        now = timezone.now()
+        Location.objects.filter(pk__in=touched_locations).update(updated_at=now)
+        at_places = ServiceAtLocation.objects.filter(location_id__in=touched_locations).values("service_id")
+        Service.objects.filter(Q(pk__in=touched) | Q(pk__in=at_places)).update(updated_at=now)
         if touched:
             reindex_services(Service.objects.filter(pk__in=touched))
             if len(touched) >= BULK_STATISTICS:

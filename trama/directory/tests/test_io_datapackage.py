@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from trama.core.models import AuditEvent
 from trama.core.testing import Personas
@@ -222,9 +223,12 @@ def test_a_changed_cell_updates_that_record_only_with_a_revision(personas: Perso
     revision = ServiceRevision.objects.filter(service=public, action="update").latest("pk")
     assert revision.changes == {"name": ["Doposcuola pubblico", "Doposcuola rinnovato"]}
     assert revision.by == personas.referent
-    # a new address without a point is geocoded again
+    # a new address without a point is geocoded again; the place's services are stamped as changed (HSDS
+    # modified_after)
     place = Location.objects.get(name="Sede aperta")
+    long_ago = timezone.now() - dt.timedelta(days=30)
     Location.objects.filter(pk=place.pk).update(latitude=1.0, longitude=1.0)
+    Service.objects.filter(service_at_locations__location=place).update(updated_at=long_ago)
     files = _unzip(datapackage())
     _replace(files, "addresses.csv", 2, "address_1", "Via Padova 36, Milano")
     _replace(files, "locations.csv", 2, "latitude", "")
@@ -234,6 +238,8 @@ def test_a_changed_cell_updates_that_record_only_with_a_revision(personas: Perso
     place.refresh_from_db()
     assert place.address_text == "Via Padova 36, Milano"
     assert place.latitude is not None and 45 < place.latitude < 46
+    assert Service.objects.filter(service_at_locations__location=place).exists()
+    assert not Service.objects.filter(service_at_locations__location=place, updated_at=long_ago).exists()
 
 
 def _with_address(org: str, street: str, country: str) -> bytes:

@@ -114,3 +114,28 @@ def test_it_adds_and_removes_closures(personas: Personas) -> None:
         services.closure_add(by=None, start_date=dt.date(2025, 8, 4))
     services.closure_remove(closure=closure, by=personas.referent)
     assert not Closure.objects.exists()
+
+
+def test_a_change_of_details_stamps_the_service_and_the_place(personas: Personas) -> None:
+    # The HSDS API's last_modified and modified_after read these: a new timetable is a change of the service.
+    from django.utils import timezone
+
+    from trama.directory.models import Location, Service
+
+    p = personas
+    link = _link(p)
+    other = services.service_at_location_attach(service=make_service(p, name="Altro servizio"),
+                                                location=link.location, by=p.referent)
+    old = timezone.now() - dt.timedelta(days=30)
+    Service.objects.update(updated_at=old)
+    Location.objects.update(updated_at=old)
+    services.schedule_set(by=p.referent, service_at_location=link,
+                          windows=[ScheduleSpec(byday="TH", opens_at=T(10), closes_at=T(13))])
+    assert Service.objects.get(pk=link.service_id).updated_at > old
+    assert Location.objects.get(pk=link.location_id).updated_at > old
+    assert Service.objects.get(pk=other.service_id).updated_at == old  # its own timetable did not change
+    # A phone of the place is a change of every service offered there.
+    Service.objects.update(updated_at=old)
+    services.phone_add(by=p.referent, number="02 1234567", location=link.location)
+    assert set(Service.objects.values_list("updated_at", flat=True)) != {old}
+    assert Service.objects.get(pk=other.service_id).updated_at > old
