@@ -228,6 +228,13 @@ def received(user: AnyUser | None) -> QuerySet[Referral]:
             .order_by("-sent_at", "-pk"))
 
 
+def household_referrals(user: AnyUser | None, household: Household) -> QuerySet[Referral]:
+    """The referrals of one household the user may see (sent by or to their organisations; drafts only to the
+    sender), newest first. The caller has opened the household through the records funnel."""
+    return (referrals_visible_to(user).filter(household=household)
+            .select_related("service", "from_organisation", "to_organisation").order_by("-created_at", "-pk"))
+
+
 def transfers_visible_to(user: AnyUser | None) -> QuerySet[CaseTransfer]:
     org_ids = reader_org_ids(user)
     if not org_ids:
@@ -297,6 +304,8 @@ def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
 # service and organisations, with their dates to convert) halves the page's time.
 _HOME_REFERRAL_FIELDS = ("status", "urgency", "sent_at", "created_at", "household__reference_code", "service__name",
                         "from_organisation__name", "to_organisation__name")
+_FINAL_ANSWERS = (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.EXPIRED)
+ANSWERED_DAYS = 30  # how long the home keeps showing what happened to a referral sent
 _HOME_TRANSFER_FIELDS = ("requested_at", "household__reference_code", "from_organisation__name",
                         "to_organisation__name")
 
@@ -306,6 +315,7 @@ class OperatorHome:
     households: QuerySet[Household]
     incoming: list[Referral]  # waiting for the user's organisations: urgent first, then the oldest
     outgoing: QuerySet[Referral]  # sent by the user's organisations, still open (sent, accepted, in progress)
+    answered: QuerySet[Referral]  # sent by them and closed (completed, declined, expired) in the last weeks
     actions_due: QuerySet[PlanAction]
     transfers_in: QuerySet[CaseTransfer]
     drafts: QuerySet[Referral]  # not yet sent, newest first
@@ -331,10 +341,15 @@ def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | N
                   .only("reference_code", "label").order_by("-updated_at", "-pk")[:limit])
     outgoing = (outbox(user).filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED,
                                                 ReferralStatus.IN_PROGRESS]).only(*_HOME_REFERRAL_FIELDS)[:limit])
+    answered = (outbox(user).filter(status__in=_FINAL_ANSWERS,
+                                    updated_at__gte=now - dt.timedelta(days=ANSWERED_DAYS))
+                .only(*_HOME_REFERRAL_FIELDS, "outcome", "decline_reason", "updated_at")
+                .order_by("-updated_at", "-pk")[:limit])
     return OperatorHome(
         households=households,
         incoming=by_urgency(list(inbox(user).only(*_HOME_REFERRAL_FIELDS)[:limit])),
         outgoing=outgoing,
+        answered=answered,
         actions_due=plan_actions_due(user, on=timezone.localtime(now).date())
         .only("due_date", "goal__plan__household__reference_code")[:limit],
         transfers_in=pending_transfers_in(user).only(*_HOME_TRANSFER_FIELDS)[:limit],

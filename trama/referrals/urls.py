@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trama.referrals.views import create, detail, home, transfers
+from trama.referrals.views import create, detail, home, household, transfers
 
 app_name = "referrals"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("transfers/<int:transfer_pk>/accept/", transfers.transfer_accept, name="transfer_accept"),
     path("transfers/<int:transfer_pk>/decline/", transfers.transfer_decline, name="transfer_decline"),
     path("transfers/<int:transfer_pk>/cancel/", transfers.transfer_cancel, name="transfer_cancel"),
+    path("household/<int:household_pk>/", household.household, name="household"),
     path("<int:pk>/", detail.detail, name="detail"),
     path("<int:pk>/send/", detail.send, name="send"),
     path("<int:pk>/accept/", detail.accept, name="accept"),

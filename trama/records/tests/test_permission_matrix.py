@@ -136,6 +136,7 @@ HTML_RULES: dict[str, Rule] = {
     "referrals:transfer_accept": ACT,
     "referrals:transfer_decline": ACT,
     "referrals:transfer_cancel": ACT,
+    "referrals:household": Rule(get="page", post=False),
     "referrals:detail": Rule(get="page", post=False),
     "referrals:send": ACT,
     "referrals:accept": ACT,

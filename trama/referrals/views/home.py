@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     outgoing = [(r, _days(data.waiting(r))) for r in data.outgoing]
     return render(request, "referrals/home.html", {
         "home": data, "households": list(data.households), "incoming": incoming, "outgoing": outgoing,
+        "answered": list(data.answered),
         "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
         "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": timezone.localdate(data.now),
     })
