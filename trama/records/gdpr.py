@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
@@ -123,9 +124,11 @@ def _require_complete(entitlement: Entitlement, *, person: Person, by: User) -> 
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-able copy (dates as ISO strings)."""
+    """A JSON-able copy (dates as ISO strings, identifiers as text)."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -205,20 +208,40 @@ def _referrals(person: Person, entitlement: Entitlement) -> list[dict[str, Any]]
     if exporter is not None:
         return exporter(person=person, entitlement=entitlement)
     rows: list[dict[str, Any]] = []
-    for model in apps.get_app_config("referrals").get_models():
+    for obj in _referral_rows(person):
+        row: dict[str, Any] = {"type": obj._meta.label_lower}
+        for f in obj._meta.concrete_fields:
+            value = getattr(obj, f.attname)
+            if isinstance(f, EncryptedField):
+                # The export's entitlement covers the whole household (checked by the caller): its referrals'
+                # reasons, notes and messages are the person's data too.
+                value = protection.reveal_linked(obj, f.name, entitlement=entitlement)
+            elif f.is_relation and f.related_model is Person:
+                value = _member_label(value, person)
+            row[f.name] = _plain(value) if not isinstance(value, Sealed) else None
+        rows.append(row)
+    return rows
+
+
+def _referral_rows(person: Person) -> list[models.Model]:
+    """The rows of the referrals app about this person: those linked to them (a referral naming them among the
+    people referred) and the rows depending on those (its messages), in model order."""
+    found: dict[type[models.Model], set[Any]] = {}
+    rows: list[models.Model] = []
+    app_models = list(apps.get_app_config("referrals").get_models())
+    for model in app_models:
         links = [f for f in model._meta.get_fields()
                  if (f.many_to_one or f.many_to_many) and not f.auto_created and f.related_model is Person]
         for link in links:
-            for obj in model._default_manager.filter(**{link.name: person}).distinct():
-                row: dict[str, Any] = {"type": model._meta.label_lower}
-                for f in model._meta.concrete_fields:
-                    if isinstance(f, EncryptedField):
-                        continue  # a referrals.gdpr hook decrypts them; the generic reading never does
-                    value = getattr(obj, f.attname)
-                    if f.is_relation and f.related_model is Person:
-                        value = _member_label(value, person)
-                    row[f.name] = _plain(value) if not isinstance(value, Sealed) else None
-                rows.append(row)
+            for obj in model._default_manager.filter(**{link.name: person}).distinct().order_by("pk"):
+                if obj.pk not in found.setdefault(model, set()):
+                    found[model].add(obj.pk)
+                    rows.append(obj)
+    for model in app_models:
+        for f in model._meta.concrete_fields:
+            target = f.related_model
+            if f.many_to_one and isinstance(target, type) and target in found and target is not model:
+                rows.extend(model._default_manager.filter(**{f"{f.name}__in": found[target]}).order_by("pk"))
     return rows
 
 
@@ -562,9 +585,9 @@ def _check_allowed(household: Household) -> None:
 
 @transaction.atomic
 def person_anonymise(*, person: Person, by: User | None, reason: str) -> AnonymisationResult:
-    """Anonymise one member and the rows linked to them: their statements, notes and consents, and the plan
-    actions assigned to them (also in the plan's versions). Household-level texts, which may tell the whole
-    family's story, are erased by `household_anonymise`."""
+    """Anonymise one member and the rows linked to them: their statements, notes and consents, the plan actions
+    assigned to them (also in the plan's versions), the texts of the referrals naming them and their messages.
+    Household-level texts, which may tell the whole family's story, are erased by `household_anonymise`."""
     reason = _reason(reason)
     household = Household.objects.select_for_update().select_related("organisation").get(pk=person.household_id)
     _check_allowed(household)
@@ -580,6 +603,14 @@ def person_anonymise(*, person: Person, by: User | None, reason: str) -> Anonymi
     _scrub(PlanAction.objects.filter(by_member=person), result)
     _reseal_versions(Plan.objects.filter(household=household).first(), result,
                      erase=lambda kind, item: kind == "action" and item.get("by_member") == person.pk)
+    if apps.is_installed("trama.referrals"):
+        # The referrals naming them (their reason, notes and messages may tell their story): texts erased.
+        for obj in _referral_rows(person):
+            fields = [f for f in obj._meta.concrete_fields if isinstance(f, EncryptedField)]
+            changes = {f.attname: _sealed_marker(obj, f) for f in fields if getattr(obj, f.attname) is not None}
+            if changes:
+                _bypass_update(obj, changes)
+                result.rows[obj._meta.label_lower] += 1
     audit.record(action="records.person.anonymise", actor=by, obj=person, details={
         "household": household.pk, "organisation": household.organisation_id, "reason": reason,
         "rows": result.as_dict()})

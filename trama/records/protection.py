@@ -242,6 +242,28 @@ def reencrypt_model(model: type[models.Model], fields: list[EncryptedField], *, 
                     result.skipped += 1
 
 
+def reveal_linked(obj: models.Model, field_name: str, *, entitlement: Entitlement) -> Any:
+    """The plaintext of an encrypted field of another app's row about the entitlement's household (a referral's
+    reason, one of its messages), whose fields have no data category here: only for an entitlement to every
+    category and to sensitive notes — the owner's complete view, as a person's GDPR export requires."""
+    if not isinstance(entitlement, Entitlement):
+        raise NotEntitled("An Entitlement from the access funnel is required.")
+    complete = (entitlement.categories == frozenset(DataCategory) and entitlement.sensitive_notes
+                and entitlement.person_ids is None)
+    if (not complete or not isinstance(obj, SealedRow) or obj._meta.app_label == "records"
+            or obj.owning_household_id() != entitlement.household_id):
+        raise NotEntitled(f"Not entitled to {obj._meta.label}.{field_name}.")
+    model_field = _encrypted_field(obj, field_name)
+    value = getattr(obj, model_field.attname)
+    if value is None:
+        return None
+    assert isinstance(value, Sealed)
+    if value.is_pending:
+        return value._pending_value()
+    return model_field.decode_plain(
+        crypto.decrypt(key_ring(), value.token or "", associated_data=_field_aad(obj, model_field)))
+
+
 def unseal_for_copy(obj: models.Model, field_name: str) -> Any:
     """The plaintext of an encrypted field, for a service that copies it into another encrypted value (plan
     versions). Not for display: the result must not leave the service (a test limits its callers)."""

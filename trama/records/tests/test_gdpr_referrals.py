@@ -31,8 +31,12 @@ def test_referrals_are_exported_to_the_referred_person_and_erased_with_the_house
     opened = access.open_household(personas.proximity, family.household.pk, purpose="export")
     child = gdpr.person_export(person=family.child, by=personas.proximity, entitlement=opened.entitlement)
     parent = gdpr.person_export(person=family.parent, by=personas.proximity, entitlement=opened.entitlement)
-    assert [(r["type"], r["id"], r["status"]) for r in child["referrals"]] == \
-        [("referrals.referral", referral.pk, "sent")]
+    rows = {(r["type"], r["id"]): r for r in child["referrals"]}
+    message = ReferralMessage.objects.get(referral=referral)
+    assert rows[("referrals.referral", referral.pk)]["reason"] == "Ha bisogno di aiuto con i compiti"  # decrypted
+    assert rows[("referrals.referralmessage", message.pk)]["text"] == "REFMESSAGE porta il diario"
+    assert {r["type"] for r in child["referrals"]} == {"referrals.referral", "referrals.referralmessage",
+                                                       "referrals.referralevent"}  # its history too
     assert parent["referrals"] == []
 
     services.household_close(household=family.household, by=personas.proximity, reason=ClosureReason.MOVED_AWAY)
