@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from trama.records.views import consents, gdpr, households, people, plan
+from trama.records.views import consents, gdpr, households, notifications, people, plan
 
 app_name = "records"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", households.household_create, name="household_create"),
     path("break-glass/", households.break_glass, name="break_glass"),
     path("register/", gdpr.processing_register, name="processing_register"),
+    path("notifications/", notifications.notifications, name="notifications"),
     path("<int:pk>/", households.household_detail, name="household_detail"),
     path("<int:pk>/access-log/", households.household_access_log, name="access_log"),
     path("<int:pk>/edit/", households.household_edit, name="household_edit"),

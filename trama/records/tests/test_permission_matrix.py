@@ -101,6 +101,7 @@ HTML_RULES: dict[str, Rule] = {
     "records:household_create": Rule(get="form", post=True, perms=frozenset({EDIT})),
     "records:break_glass": Rule(get="form", post=True, perms=frozenset({GLASS})),
     "records:processing_register": Rule(get="page", post=False, perms=frozenset({VIEW, GLASS})),
+    "records:notifications": Rule(get="page", post=True),  # every member reads their organisations' notices
     "records:household_detail": Rule(get="page", post=False),
     "records:access_log": Rule(get="page", post=False, need="own"),
     "records:household_edit": FORM,

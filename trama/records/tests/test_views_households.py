@@ -286,6 +286,20 @@ def test_break_glass_opens_the_household_read_only_with_a_banner(personas: Perso
     assert "Accesso straordinario" in html and "Amina Rossi" in html
     assert "Aggiungi un componente" not in html
     assert client.get(reverse("records:person_add", args=[family.pk])).status_code == 403
+    # The owning organisation reads who opened it and why on the access log.
+    log = client_as(personas.proximity).get(reverse("records:access_log", args=[family.pk])).content.decode()
+    assert "Segnalazione urgente del pronto soccorso per un minore" in log and "Accessi straordinari" in log
+
+
+def test_the_access_log_shows_the_referrals_read_and_the_members_refused(personas: Personas, family: Household,
+                                                                          client_as) -> None:
+    from trama.records.models import Person
+
+    amina = Person.objects.get(household=family, first_name_or_alias="Amina")
+    stranger = client_as(personas.proximity_b)
+    assert stranger.get(reverse("records:person_export", args=[family.pk, amina.pk])).status_code == 404
+    log = client_as(personas.proximity).get(reverse("records:access_log", args=[family.pk])).content.decode()
+    assert personas.proximity_b.email in log
 
 
 def test_break_glass_is_refused_to_others(personas: Personas, client_as) -> None:

@@ -49,6 +49,7 @@ from trama.records.forms import (
 )
 from trama.records.models import (
     Assessment,
+    BreakGlassAccess,
     Consent,
     ConsentRecipient,
     Dimension,
@@ -78,7 +79,11 @@ from trama.records.views.gdpr import household_gdpr
 from trama.territory.models import Area
 
 ACCESS_LOG_PAGE = 50
-RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.")
+# Events about the household recorded on other objects (their details name it): consents, legal bases,
+# break-glass, members (changes, exports, anonymisation), notes and plans, and the referrals and case transfers
+# (reads of a referral show its reason about the family).
+RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.", "records.person.",
+                   "referrals.")
 
 
 # --- List -----------------------------------------------------------------------------------------------
@@ -337,6 +342,7 @@ def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     related = Q()
     for prefix in RELATED_ACTIONS:
         related |= Q(action__startswith=prefix)
+    related |= Q(action="access.denied", object_type="records.person")  # a member's page refused
     events = (AuditEvent.objects
               .filter(Q(object_type=OBJECT_TYPE, object_id=str(household.pk))
                       | (related & Q(details__household=household.pk)))
@@ -352,7 +358,12 @@ def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
             "categories": ", ".join(str(category_labels.get(c, c)) for c in details.get("categories", [])),
             "denied": event.action == "access.denied",
         })
-    return render(request, "records/access_log.html", page_context(opened, page=page, query=query, rows=rows))
+    # Break-glass openings with their reason: the owning organisation is told about them and reads why here.
+    break_glass = [{"access": row, "reason": reveal_if_entitled(row, "reason", entitlement=opened.entitlement)}
+                   for row in BreakGlassAccess.objects.filter(household=household).select_related("user")
+                   .order_by("-started_at")[:50]]
+    return render(request, "records/access_log.html", page_context(opened, page=page, query=query, rows=rows,
+                                                                    break_glass_accesses=break_glass))
 
 
 # --- Close / reopen -------------------------------------------------------------------------------------

@@ -50,3 +50,13 @@ def test_outsiders_get_404_and_receivers_see_only_what_they_received(personas: P
     body = client_as(p.proximity_b).get(url).content.decode()
     assert reverse("referrals:detail", args=[received.pk]) in body
     assert reverse("referrals:detail", args=[hidden.pk]) not in body
+
+
+def test_the_owners_access_log_shows_who_read_the_referral(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    give_consent(p, family, organisations=[p.ets_b])
+    referral = sent(p, family)
+    assert client_as(p.proximity_b).get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    log = client_as(p.proximity).get(reverse("records:access_log", args=[family.household.pk])).content.decode()
+    assert "referrals.referral.view" in log and p.proximity_b.email in log

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from trama.records.views.notifications import notifications_for
 from trama.referrals.access import operator_home
 
 
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/home.html", {
         "home": data, "households": list(data.households), "incoming": incoming, "outgoing": outgoing,
         "answered": list(data.answered),
+        "unread_notifications": notifications_for(request.user).filter(read_at__isnull=True).count(),
         "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
         "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": timezone.localdate(data.now),
     })

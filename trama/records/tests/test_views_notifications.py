@@ -1,0 +1,42 @@
+"""The organisation's notices: every member reads their organisations' notices, unread first; the first reader
+marks one as read for everyone (audited); other organisations' notices stay out of reach."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from trama.core.models import AuditEvent
+from trama.core.testing import Personas
+from trama.records.models import OrganisationNotification
+from trama.records.tests.helpers import make_household
+
+
+def test_members_read_their_organisations_notices_and_mark_them_read(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    household = make_household(p)
+    mine = OrganisationNotification.objects.create(organisation=p.ets_a, kind="break_glass", household=household,
+                                                   text="ALFA accesso straordinario al nucleo")
+    OrganisationNotification.objects.create(organisation=p.ets_a, kind="legal_basis", text="ALFA vecchio avviso")
+    theirs = OrganisationNotification.objects.create(organisation=p.ets_b, kind="legal_basis",
+                                                     text="BETA avviso riservato")
+    client = client_as(p.volunteer)  # any member of the organisation
+    page = client.get(reverse("records:notifications"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "ALFA accesso straordinario" in body and "BETA" not in body and "2 avvisi da leggere" in body
+    assert client.post(reverse("records:notifications"), {"notification": theirs.pk}).status_code == 302
+    assert OrganisationNotification.objects.get(pk=theirs.pk).read_at is None  # not theirs to mark
+    assert client.post(reverse("records:notifications"), {"notification": "x"}).status_code == 302
+    assert client.post(reverse("records:notifications"), {"notification": mine.pk}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None and mine.read_by == p.volunteer
+    assert AuditEvent.objects.filter(action="records.notification.read", actor=p.volunteer).count() == 1
+    body = client_as(p.proximity).get(reverse("records:notifications")).content.decode()
+    assert "1 avviso da leggere" in body and "Letto il" in body
+    home = client_as(p.proximity).get(reverse("referrals:home")).content.decode()
+    assert reverse("records:notifications") in home and "1 da leggere" in home
+
+
+def test_without_notices_the_page_says_so(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    body = client_as(personas.proximity_b).get(reverse("records:notifications")).content.decode()
+    assert "Nessun avviso." in body
