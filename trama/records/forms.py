@@ -26,12 +26,14 @@ from trama.records.models import (
     GivenByKind,
     GoalStatus,
     HouseholdStatus,
+    LegalBasis,
     NoteVisibility,
     NoticeLanguage,
     OutcomeResult,
     Person,
     ResidencyStatus,
     SharingBasis,
+    SpecialCondition,
     StatementKind,
 )
 from trama.records.notice import CURRENT_NOTICE_VERSION, NOTICE_VERSIONS
@@ -412,6 +414,16 @@ class ConsentForm(forms.Form):
     notice_language = forms.ChoiceField(label=_("Lingua dell'informativa"), choices=NoticeLanguage.choices)
     given_on = forms.DateField(label=_("Dato il"), widget=DATE_WIDGET)
     expires_on = forms.DateField(label=_("Scade il"), required=False, widget=DATE_WIDGET)
+    legal_basis = forms.ChoiceField(
+        label=_("Base giuridica del trattamento"), choices=LegalBasis.choices, initial=LegalBasis.CONSENT,
+        required=False,
+        help_text=_("Di norma il consenso; un'altra base (ad esempio un compito di interesse pubblico) conta anche "
+                    "per i tempi di conservazione."))
+    special_condition = forms.ChoiceField(
+        label=_("Condizione per salute e posizione giuridica"), required=False,
+        choices=[("", _("Automatica: consenso esplicito se condivise, altrimenti nessuna")),
+                 *SpecialCondition.choices],
+        help_text=_("Solo se tra le categorie ci sono salute o posizione giuridica (art. 9 GDPR)."))
 
     def __init__(self, *args: Any, people: QuerySet[Person], organisations: QuerySet[Organisation],
                  networks: QuerySet[Network], **kwargs: Any) -> None:

@@ -473,7 +473,8 @@ def consent_add(request: HttpRequest, household_id: int, payload: s.ConsentIn) -
         given_on=payload.given_on, expires_on=payload.expires_on, notice_version=payload.notice_version,
         notice_language=payload.notice_language, person=person, recipient_organisations=organisations,
         recipient_networks=networks, given_by_kind=payload.given_by_kind, given_by_name=payload.given_by_name,
-        guardian_evidence=payload.guardian_evidence))
+        guardian_evidence=payload.guardian_evidence, legal_basis=payload.legal_basis,
+        special_condition=payload.special_condition))
     return 201, _consent_out(opened, _consents(opened).get(pk=consent.pk))
 
 

@@ -274,6 +274,13 @@ class ConsentIn(Schema):
     notice_language: str
     given_on: dt.date
     expires_on: dt.date | None = None
+    legal_basis: str = Field("consent", description="GDPR art. 6(1): consent | contract | legal_obligation | "
+                                                     "vital_interests | public_task | legitimate_interests.")
+    special_condition: str | None = Field(None, description="GDPR art. 9(2), needed when health or legal_migration "
+                                                            "are shared: explicit_consent | social_care_law | "
+                                                            "vital_interests | public_interest | none. Null: "
+                                                            "explicit consent when they are shared on consent, "
+                                                            "otherwise none.")
 
 
 class WithdrawIn(Schema):

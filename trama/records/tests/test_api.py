@@ -396,7 +396,18 @@ def test_a_consent_is_checked_like_the_page_form(personas: Personas, family: Hou
     assert elsewhere.status_code == 400 and "person" in _body(elsewhere)["errors"]
     no_purpose = _post(client, url, _consent_payload(p, purposes=[]))
     assert no_purpose.status_code == 400 and _body(no_purpose)["errors"]
+    for bad, field in (({"legal_basis": "friendship"}, "legal_basis"),
+                       ({"categories": ["identity", "health"], "special_condition": "none"}, "special_condition"),
+                       ({"special_condition": "explicit_consent"}, "special_condition")):
+        refused = _post(client, url, _consent_payload(p, **bad))
+        assert refused.status_code == 400 and field in _body(refused)["errors"], (bad, refused.content)
     assert not Consent.objects.filter(household=family).exists()
+    # Another legal basis, with its art. 9 condition for health data.
+    recorded = _post(client, url, _consent_payload(p, categories=["identity", "health"], legal_basis="public_task",
+                                                   special_condition="social_care_law"))
+    assert recorded.status_code == 201, recorded.content
+    assert _body(recorded)["legal_basis"] == "public_task"
+    assert _body(recorded)["special_condition"] == "social_care_law"
 
 
 def test_a_recipient_may_not_withdraw(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from trama.network.models import Network, Organisation
 from trama.records import consent as consent_services
 from trama.records.access import OBJECT_TYPE, can_record_legal_basis, people_of
 from trama.records.forms import ConsentForm, LegalBasisForm, WithdrawForm
-from trama.records.models import Consent, NoticeLanguage
+from trama.records.models import Consent, LegalBasis, NoticeLanguage
 from trama.records.notice import consent_form_pdf
 from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
 
@@ -42,7 +42,8 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             notice_language=data["notice_language"], person=data["person"],
             recipient_organisations=list(data["recipient_organisations"]),
             recipient_networks=list(data["recipient_networks"]), given_by_kind=data["given_by_kind"],
-            given_by_name=data["given_by_name"], guardian_evidence=data["guardian_evidence"]))
+            given_by_name=data["given_by_name"], guardian_evidence=data["guardian_evidence"],
+            legal_basis=data["legal_basis"] or LegalBasis.CONSENT, special_condition=data["special_condition"] or None))
         if consent is not None:
             messages.success(request, _("Consenso registrato."))
             return redirect(household_url(household.pk, "consents"))
