@@ -114,9 +114,10 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list
 
 def _revision(
     *, by: User | None, action: str, obj: models.Model, changes: dict[str, Any],
-    service: Service | None = None, location: Location | None = None,
+    service: Service | None = None, location: Location | None = None, saved: bool = True,
 ) -> ServiceRevision:
-    touch(service=service, location=location, changed=obj)
+    """`saved`: whether the caller saved `obj` itself (a service or place saved is already stamped)."""
+    touch(service=service, location=location, changed=obj if saved else None)
     return ServiceRevision.objects.create(
         service=service, location=location, object_type=obj._meta.label_lower, object_id=str(obj.pk),
         action=action, changes=changes, by=by,
@@ -571,7 +572,7 @@ def schedule_set(
         owner = service_at_location or service or location
         assert owner is not None
         _revision(by=by, action=RevisionAction.UPDATE, obj=owner, service=rev_service, location=rev_location,
-                  changes={"schedules": [before, after]})
+                  changes={"schedules": [before, after]}, saved=False)
         audit.record(action="directory.schedule.set", actor=by, obj=owner, details={"windows": len(rows)})
     return rows
 

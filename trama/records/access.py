@@ -112,14 +112,14 @@ def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] 
         grants = [g for g in accounts_access.grants_of(real) if perm in g.permissions]
         if any(Perm.CITY_WIDE in g.permissions for g in grants):
             return None
-        direct = accounts_access.member_network_ids({g.organisation_id for g in grants})
         reached = set()
         for grant in grants:
+            member_of = accounts_access.member_network_ids({grant.organisation_id})
             if grant.network_id is None:
-                reached |= accounts_access.member_network_ids({grant.organisation_id})
+                reached |= member_of
             else:
                 below = accounts_access.descendant_network_ids({grant.network_id})
-                reached |= {grant.network_id} | (below & direct)
+                reached |= {grant.network_id} | (below & member_of)
         return frozenset(reached)
 
     return accounts_access.memoised(real, ("records.recipient_networks", perm), compute)  # type: ignore[no-any-return]

@@ -207,15 +207,18 @@ def _referrals(person: Person, entitlement: Entitlement) -> list[dict[str, Any]]
     exporter: Callable[..., list[dict[str, Any]]] | None = getattr(hook, "person_export", None)
     if exporter is not None:
         return exporter(person=person, entitlement=entitlement)
+    owner = Household.objects.values_list("organisation_id", flat=True).get(pk=person.household_id)
     rows: list[dict[str, Any]] = []
-    for obj in _referral_rows(person):
+    for obj, parties, _alone in _referral_rows(person):
         row: dict[str, Any] = {"type": obj._meta.label_lower}
         for f in obj._meta.concrete_fields:
             value = getattr(obj, f.attname)
             if isinstance(f, EncryptedField):
-                # The export's entitlement covers the whole household (checked by the caller): its referrals'
-                # reasons, notes and messages are the person's data too.
-                value = protection.reveal_linked(obj, f.name, entitlement=entitlement)
+                # The referrals' reasons, notes and messages are the person's data too, but they belong to the two
+                # organisations of each referral: decrypted only where the owner (who exports) is one of them —
+                # not, after a case transfer, those exchanged between the previous holder and a third party.
+                value = (protection.reveal_linked(obj, f.name, entitlement=entitlement) if owner in parties
+                         else None)
             elif f.is_relation and f.related_model is Person:
                 value = _member_label(value, person)
             row[f.name] = _plain(value) if not isinstance(value, Sealed) else None
@@ -223,25 +226,36 @@ def _referrals(person: Person, entitlement: Entitlement) -> list[dict[str, Any]]
     return rows
 
 
-def _referral_rows(person: Person) -> list[models.Model]:
+PARTY_COLUMNS = ("from_organisation_id", "to_organisation_id")
+
+
+def _parties(obj: models.Model) -> frozenset[int]:
+    return frozenset(value for name in PARTY_COLUMNS if (value := getattr(obj, name, None)) is not None)
+
+
+def _referral_rows(person: Person) -> list[tuple[models.Model, frozenset[int], bool]]:
     """The rows of the referrals app about this person: those linked to them (a referral naming them among the
-    people referred) and the rows depending on those (its messages), in model order."""
-    found: dict[type[models.Model], set[Any]] = {}
-    rows: list[models.Model] = []
+    people referred) and the rows depending on those (its messages, its events), in model order; each with the
+    organisations party to it and whether it is about this person alone (a dependent row: as its parent)."""
+    found: dict[type[models.Model], dict[Any, tuple[frozenset[int], bool]]] = {}
+    rows: list[tuple[models.Model, frozenset[int], bool]] = []
     app_models = list(apps.get_app_config("referrals").get_models())
     for model in app_models:
         links = [f for f in model._meta.get_fields()
                  if (f.many_to_one or f.many_to_many) and not f.auto_created and f.related_model is Person]
         for link in links:
             for obj in model._default_manager.filter(**{link.name: person}).distinct().order_by("pk"):
-                if obj.pk not in found.setdefault(model, set()):
-                    found[model].add(obj.pk)
-                    rows.append(obj)
+                if obj.pk not in found.setdefault(model, {}):
+                    alone = not (link.many_to_many and getattr(obj, link.name).exclude(pk=person.pk).exists())
+                    found[model][obj.pk] = (_parties(obj), alone)
+                    rows.append((obj, *found[model][obj.pk]))
     for model in app_models:
         for f in model._meta.concrete_fields:
             target = f.related_model
             if f.many_to_one and isinstance(target, type) and target in found and target is not model:
-                rows.extend(model._default_manager.filter(**{f"{f.name}__in": found[target]}).order_by("pk"))
+                parents = found[target]
+                for obj in model._default_manager.filter(**{f"{f.name}__in": list(parents)}).order_by("pk"):
+                    rows.append((obj, *parents[getattr(obj, f.attname)]))
     return rows
 
 
@@ -586,7 +600,7 @@ def _check_allowed(household: Household) -> None:
 @transaction.atomic
 def person_anonymise(*, person: Person, by: User | None, reason: str) -> AnonymisationResult:
     """Anonymise one member and the rows linked to them: their statements, notes and consents, the plan actions
-    assigned to them (also in the plan's versions), the texts of the referrals naming them and their messages.
+    assigned to them (also in the plan's versions), the texts of the referrals of them alone and their messages.
     Household-level texts, which may tell the whole family's story, are erased by `household_anonymise`."""
     reason = _reason(reason)
     household = Household.objects.select_for_update().select_related("organisation").get(pk=person.household_id)
@@ -604,8 +618,10 @@ def person_anonymise(*, person: Person, by: User | None, reason: str) -> Anonymi
     _reseal_versions(Plan.objects.filter(household=household).first(), result,
                      erase=lambda kind, item: kind == "action" and item.get("by_member") == person.pk)
     if apps.is_installed("trama.referrals"):
-        # The referrals naming them (their reason, notes and messages may tell their story): texts erased.
-        for obj in _referral_rows(person):
+        # The referrals of them alone (their reason, notes and messages tell their story): texts erased.
+        for obj, _parties_of, alone in _referral_rows(person):
+            if not alone:
+                continue  # a referral of several members also tells the others' story: kept
             fields = [f for f in obj._meta.concrete_fields if isinstance(f, EncryptedField)]
             changes = {f.attname: _sealed_marker(obj, f) for f in fields if getattr(obj, f.attname) is not None}
             if changes:

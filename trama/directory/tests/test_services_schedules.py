@@ -139,3 +139,12 @@ def test_a_change_of_details_stamps_the_service_and_the_place(personas: Personas
     services.phone_add(by=p.referent, number="02 1234567", location=link.location)
     assert set(Service.objects.values_list("updated_at", flat=True)) != {old}
     assert Service.objects.get(pk=other.service_id).updated_at > old
+    # A timetable of the service alone, and of the place alone.
+    Service.objects.update(updated_at=old)
+    Location.objects.update(updated_at=old)
+    services.schedule_set(by=p.referent, service=link.service,
+                          windows=[ScheduleSpec(byday="FR", opens_at=T(9), closes_at=T(12))])
+    assert Service.objects.get(pk=link.service_id).updated_at > old
+    services.schedule_set(by=p.referent, location=link.location,
+                          windows=[ScheduleSpec(byday="SA", opens_at=T(9), closes_at=T(12))])
+    assert Location.objects.get(pk=link.location_id).updated_at > old

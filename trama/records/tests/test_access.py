@@ -282,3 +282,22 @@ def test_a_network_named_in_a_consent_reaches_its_own_members_only(personas: Per
     assert not _opens(worker, household)
     assert not access.households_visible_to(worker).filter(pk=household.pk).exists()
     assert _opens(personas.social_worker, household)
+
+
+def test_a_scoped_membership_reaches_the_networks_below_that_its_own_organisation_belongs_to(
+        personas: Personas) -> None:
+    # Two scoped memberships in two organisations: the second organisation's membership of a neighbourhood network
+    # below the first one's scope does not widen the first.
+    from trama.accounts.models import User
+    from trama.network.models import Network, NetworkMembership
+
+    p = personas
+    below8 = Network.objects.create(name="Rete di quartiere (test)", slug="t-quartiere", level="neighbourhood",
+                                    parent=p.network8, programme=p.network8.programme)
+    NetworkMembership.objects.create(network=below8, organisation=p.ets_other, since=dt.date(2024, 1, 1))
+    user = User.objects.create_user(email="due@test.trama.invalid", password="x-Trama-1-test", full_name="D.")
+    Membership.objects.create(user=user, organisation=p.ets_a, role=Role.PROXIMITY_WORKER, network=p.network8,
+                              valid_from=dt.date(2024, 1, 1))
+    Membership.objects.create(user=user, organisation=p.ets_other, role=Role.PROXIMITY_WORKER, network=p.network1,
+                              valid_from=dt.date(2024, 1, 1))
+    assert access.recipient_network_ids(user, perm="records.view") == {p.network8.pk, p.network1.pk}

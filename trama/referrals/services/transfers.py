@@ -93,8 +93,12 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
         raise ApplicationError(_("Per prendere in carico un nucleo serve il permesso di modificare le cartelle."),
                                code="forbidden")
     note = _clean_text(note, field="note")
+    if Household.objects.filter(pk=transfer.household_id).exclude(status=HouseholdStatus.OPEN).exists():
+        raise ApplicationError(_("Il nucleo è stato chiuso dopo la richiesta: chi l'ha chiesta deve riaprirlo "
+                                 "prima del passaggio."), code="closed")
     _answer_transfer(transfer, status=TransferStatus.ACCEPTED, by=by, note=note)
-    moved = Household.objects.filter(pk=transfer.household_id, organisation=transfer.from_organisation).update(
+    moved = Household.objects.filter(pk=transfer.household_id, organisation=transfer.from_organisation,
+                                     status=HouseholdStatus.OPEN).update(
         organisation=transfer.to_organisation, updated_at=timezone.now())
     if moved != 1:
         raise ApplicationError(_("Il nucleo non è più in carico all'organizzazione che ha chiesto il passaggio."),

@@ -83,3 +83,18 @@ def test_a_closed_household_is_not_transferred(personas: Personas) -> None:
         services.case_transfer_request(household=family.household, by=p.proximity, to_organisation=p.ets_b,
                                        reason="Segue un'altra cooperativa")
     assert not CaseTransfer.objects.exists()
+
+
+def test_a_transfer_is_not_accepted_once_the_household_closed(personas: Personas) -> None:
+    from trama.records import services as records_services
+
+    p = personas
+    family = make_family(p)
+    transfer = services.case_transfer_request(household=family.household, by=p.proximity, to_organisation=p.ets_b,
+                                              reason="Segue un'altra cooperativa")
+    records_services.household_close(household=family.household, by=p.proximity, reason="moved_away")
+    with pytest.raises(ApplicationError, match="chiuso") as info:
+        services.case_transfer_accept(transfer=transfer, by=p.proximity_b)
+    assert info.value.code == "closed"
+    assert Household.objects.get(pk=family.household.pk).organisation == p.ets_a
+    assert CaseTransfer.objects.get(pk=transfer.pk).status == TransferStatus.REQUESTED

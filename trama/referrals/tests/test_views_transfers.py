@@ -141,3 +141,16 @@ def test_who_may_open_what(personas: Personas, client_as) -> None:  # type: igno
     client_as(p.proximity).get(options_url, {"q": "b"})
     client_as(p.proximity).get(options_url, {"q": "be"})
     assert AuditEvent.objects.filter(actor=p.proximity).count() == before
+
+
+def test_the_candidates_are_the_members_of_the_holders_networks_and_those_below(personas: Personas) -> None:
+    # The Comune belongs to the city network: the organisations of the municipal networks below it are candidates.
+    from trama.records import services as records_services
+    from trama.referrals.views.transfers import candidate_organisations
+
+    p = personas
+    household = records_services.household_create(organisation=p.comune, by=p.social_worker)
+    candidates = set(candidate_organisations(household))
+    assert {p.ets_a, p.ets_b, p.ets_other} <= candidates and p.comune not in candidates
+    held_by_a = records_services.household_create(organisation=p.ets_a, by=p.proximity)
+    assert p.ets_other not in set(candidate_organisations(held_by_a))  # Municipio 1 is not below Municipio 8

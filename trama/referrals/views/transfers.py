@@ -47,7 +47,8 @@ def candidate_organisations(household: Household, query: str = "") -> QuerySet[O
     """Active organisations that are, today, members of a network the holding organisation acts for (its networks
     and those below them), other than itself; filtered by name when `query` is given."""
     day = timezone.localdate()
-    networks = services.receiver_network_ids(household.organisation, on=day)
+    networks = accounts_access.descendant_network_ids(
+        accounts_access.member_network_ids({household.organisation_id}, on=day))
     organisations = (Organisation.objects
                      .filter(is_active=True, network_memberships__network_id__in=networks)
                      .filter(Q(network_memberships__since__isnull=True) | Q(network_memberships__since__lte=day))
