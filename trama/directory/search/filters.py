@@ -155,8 +155,7 @@ def _db_filters(qs: QuerySet[Service], params: SearchParams, user: AnyUser | Non
             "pk", "confidential_address", "maintainer_id") if shows_point(user, loc)]
         qs = qs.filter(pk__in=_services_at(in_nil))
     if params.age is not None:
-        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=params.age),
-                       Q(maximum_age__isnull=True) | Q(maximum_age__gte=params.age))
+        qs = qs.filter(_for_age(params.age))
     if params.language:
         code = params.language.lower()
         qs = qs.filter(
@@ -170,6 +169,22 @@ def _db_filters(qs: QuerySet[Service], params: SearchParams, user: AnyUser | Non
     if params.free:
         qs = qs.filter(is_free=True)
     return qs
+
+
+def _covers(age: int, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}minimum_age__isnull": True}) | Q(**{f"{prefix}minimum_age__lte": age})) & (
+        Q(**{f"{prefix}maximum_age__isnull": True}) | Q(**{f"{prefix}maximum_age__gte": age}))
+
+
+def _for_age(age: int) -> Q:
+    """Services for a person of this age: by the service's own ages when it states them; otherwise by its target
+    groups that are age bands (0-3, 6-14…: at least one covers the age), or for anyone when it has none."""
+    explicit = Q(minimum_age__isnull=False) | Q(maximum_age__isnull=False)
+    links = Service.target_groups.through.objects
+    banded = Q(targetgroup__minimum_age__isnull=False) | Q(targetgroup__maximum_age__isnull=False)
+    with_bands = links.filter(banded).values("service_id")
+    covering = links.filter(banded, _covers(age, "targetgroup__")).values("service_id")
+    return (explicit & _covers(age)) | (~explicit & (~Q(pk__in=with_bands) | Q(pk__in=covering)))
 
 
 def next_day_start(weekday: str, now: dt.datetime) -> dt.datetime:

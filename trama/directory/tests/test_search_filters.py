@@ -185,3 +185,18 @@ def test_it_filters_open_now_and_open_on_a_weekday(personas: Personas) -> None:
     services.closure_add(by=None, service=friday, start_date=dt.date(2025, 6, 6), reason="Ponte")
     assert found(p, SearchParams(weekday="FR"), now=rome(2025, 6, 3, 14)) == []
     assert found(p, SearchParams(weekday="FR", text="sportello"), now=rome(2025, 6, 9, 8)) == ["Sportello del venerdì"]
+
+
+def test_the_age_filter_reads_the_age_bands_of_target_groups(personas: Personas) -> None:
+    # A service without ages of its own is for the ages of its age-band target groups (0-6 …); groups that are
+    # not age bands (families, new mothers) and services without groups do not restrict the age.
+    from trama.directory.models import TargetGroup
+
+    p = personas
+    make_service(p, name="Spazio 0-6", target_groups=TargetGroup.objects.filter(code="0-6"))
+    make_service(p, name="Per tutti")
+    make_service(p, name="Doposcuola esplicito", minimum_age=6, maximum_age=14,
+                 target_groups=TargetGroup.objects.filter(code="0-6"))  # its own ages win
+    assert set(found(p, SearchParams(age=4))) == {"Spazio 0-6", "Per tutti"}
+    assert set(found(p, SearchParams(age=10))) == {"Per tutti", "Doposcuola esplicito"}
+    assert set(found(p, SearchParams(age=40))) == {"Per tutti"}
