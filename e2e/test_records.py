@@ -1,5 +1,6 @@
 """A proximity worker registers a household through the pages: creates it, adds a member with a first name only,
-records an assessment and a consent naming another organisation. Pages are checked at 1280×800 and at 360 px
+records an assessment and a consent naming another organisation, corrects the household's label and Municipio, and
+opens its referrals and the organisation's notices. Pages are checked at 1280×800 and at 360 px
 for sideways scrolling, with screenshots."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from axe import assert_accessible
 from conftest import login, shot
 
 from trama.accounts.roles import Role
@@ -71,6 +73,37 @@ def test_a_proximity_worker_registers_a_household(demo_server: dict[str, Any], b
         page.wait_for_url(re.compile(r"/records/\d+/"))
         consents = page.locator("#consents").inner_text()
         assert "attivo" in consents and "Condivisione con organizzazioni indicate" in consents
+
+        # Correct the household's label and place it in a Municipio; its referrals and the notices have pages.
+        page.goto(household_url)
+        page.get_by_role("link", name="Modifica il nucleo").click()
+        page.wait_for_load_state("networkidle")
+        page.fill("input[name=label]", "Famiglia E2E corretta")
+        page.select_option("select[name=municipio]", label="Municipio 8")
+        assert page.evaluate(NO_OVERFLOW)
+        shot(page, "47-records-household-edit")
+        page.click("main form[method=post] button[type=submit]")
+        page.wait_for_url(household_url)
+        assert "Famiglia E2E corretta" in page.locator("h1").inner_text()
+        assert "Municipio 8" in page.locator(".trama-household-area").inner_text()
+        page.locator("nav.trama-sections").get_by_role("link", name="Segnalazioni", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert "Nessuna segnalazione per questo nucleo." in page.locator("main").inner_text()
+        assert_accessible(page, "household referrals")
+        shot(page, "48-records-household-referrals")
+        page.goto(f"{base}/records/notifications/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").inner_text() == "Avvisi alla tua organizzazione"
+        assert_accessible(page, "notices")
+        shot(page, "49-records-notifications")
+        # A notice names a household of the demo with referrals: its referrals page lists them with their state.
+        page.locator(".trama-notifications a[href^='/records/']").first.click()
+        page.wait_for_load_state("networkidle")
+        page.locator("nav.trama-sections").get_by_role("link", name="Segnalazioni", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".trama-household-referrals tbody tr").count() >= 1
+        assert_accessible(page, "household referrals, with rows")
+        shot(page, "50-records-household-referrals-rows")
 
         page.goto(household_url)
         page.wait_for_load_state("networkidle")
