@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.accounts import access as accounts_access
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
@@ -46,13 +47,14 @@ from trama.records.models import (
 from trama.records.notice import NOTICE_VERSIONS
 
 if TYPE_CHECKING:
+    from trama.accounts.access import AnyUser
     from trama.accounts.models import User
     from trama.network.models import Network, Organisation
     from trama.records.models import Household, Person
 
 __all__ = [
     "break_glass_open", "consent_note_printed", "consent_record", "consent_withdraw", "consents_note_expired",
-    "legal_basis_record", "legal_basis_revoke", "notification_mark_read",
+    "legal_basis_record", "legal_basis_revoke", "notification_mark_read", "notifications_for",
 ]
 
 MAX_NAME = 200
@@ -429,6 +431,13 @@ def break_glass_open(*, user: User, household: Household, reason: str,
 
 
 @transaction.atomic
+def notifications_for(user: AnyUser | None) -> QuerySet[OrganisationNotification]:
+    """The notices of the user's organisations (every member reads them), unread first, newest first."""
+    return (OrganisationNotification.objects.filter(organisation_id__in=accounts_access.organisation_ids_for(user))
+            .select_related("organisation", "household", "read_by")
+            .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
+
+
 def notification_mark_read(*, notification: OrganisationNotification, by: User | None) -> bool:
     """Mark as read once (the first reader is kept); returns whether this call marked it."""
     now = timezone.now()

@@ -145,6 +145,18 @@ def _encrypted_field(obj: models.Model, field_name: str) -> EncryptedField:
     return model_field
 
 
+def _decrypt(obj: models.Model, model_field: EncryptedField) -> Any:
+    """The plaintext of one encrypted field of one row (callers decide who may read it)."""
+    value = getattr(obj, model_field.attname)
+    if value is None:
+        return None
+    assert isinstance(value, Sealed)
+    if value.is_pending:
+        return value._pending_value()
+    return model_field.decode_plain(
+        crypto.decrypt(key_ring(), value.token or "", associated_data=_field_aad(obj, model_field)))
+
+
 def reveal(obj: models.Model, field_name: str, *, entitlement: Entitlement) -> Any:
     """The plaintext of an encrypted field, if the entitlement covers it; NotEntitled otherwise.
 
@@ -154,14 +166,7 @@ def reveal(obj: models.Model, field_name: str, *, entitlement: Entitlement) -> A
         raise NotEntitled("An Entitlement from the access funnel is required.")
     if not entitlement.covers(obj, field_name):
         raise NotEntitled(f"Not entitled to {obj._meta.label}.{field_name} of this household.")
-    value = getattr(obj, model_field.attname)
-    if value is None:
-        return None
-    assert isinstance(value, Sealed)
-    if value.is_pending:
-        return value._pending_value()
-    data = crypto.decrypt(key_ring(), value.token or "", associated_data=_field_aad(obj, model_field))
-    return model_field.decode_plain(data)
+    return _decrypt(obj, model_field)
 
 
 def reveal_if_entitled(obj: models.Model, field_name: str, *, entitlement: Entitlement) -> Any:
@@ -254,25 +259,11 @@ def reveal_linked(obj: models.Model, field_name: str, *, entitlement: Entitlemen
             or obj.owning_household_id() != entitlement.household_id):
         raise NotEntitled(f"Not entitled to {obj._meta.label}.{field_name}.")
     model_field = _encrypted_field(obj, field_name)
-    value = getattr(obj, model_field.attname)
-    if value is None:
-        return None
-    assert isinstance(value, Sealed)
-    if value.is_pending:
-        return value._pending_value()
-    return model_field.decode_plain(
-        crypto.decrypt(key_ring(), value.token or "", associated_data=_field_aad(obj, model_field)))
+    return _decrypt(obj, model_field)
 
 
 def unseal_for_copy(obj: models.Model, field_name: str) -> Any:
     """The plaintext of an encrypted field, for a service that copies it into another encrypted value (plan
     versions). Not for display: the result must not leave the service (a test limits its callers)."""
     model_field = _encrypted_field(obj, field_name)
-    value = getattr(obj, model_field.attname)
-    if value is None:
-        return None
-    assert isinstance(value, Sealed)
-    if value.is_pending:
-        return value._pending_value()
-    return model_field.decode_plain(
-        crypto.decrypt(key_ring(), value.token or "", associated_data=_field_aad(obj, model_field)))
+    return _decrypt(obj, model_field)

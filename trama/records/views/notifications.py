@@ -6,28 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from trama.accounts import access as accounts_access
 from trama.core.pages import paginate, user_of
 from trama.records import consent as consent_services
-from trama.records.models import OrganisationNotification
-
-
-def notifications_for(user: object) -> QuerySet[OrganisationNotification]:
-    """The notices of the user's organisations, unread first, newest first."""
-    org_ids = accounts_access.organisation_ids_for(user)  # type: ignore[arg-type]
-    return (OrganisationNotification.objects.filter(organisation_id__in=org_ids)
-            .select_related("organisation", "household", "read_by")
-            .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    rows = notifications_for(request.user)
+    rows = consent_services.notifications_for(request.user)
     if request.method == "POST":
         try:
             key = int(request.POST.get("notification", ""))

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from trama.records.views.notifications import notifications_for
+from trama.records.consent import notifications_for
 from trama.referrals.access import operator_home
 
 
