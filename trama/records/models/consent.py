@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,10 +139,16 @@ def recipient_consent_in_force(at: dt.datetime) -> Q:
     """`consent_in_force` on ConsentRecipient, from its copies of the consent's dates: the consent itself is
     looked up only among the withdrawn ones (an index of a few rows)."""
     day = _local_date(at)
+    dates = (Q(expires_on__isnull=True) | Q(expires_on__gte=day)) & Q(given_on__lte=day)
+    withdrawn = Consent.objects.filter(withdrawn_at__isnull=False, withdrawn_at__lte=at)
+    if connection.vendor == "sqlite":
+        # NOT IN: SQLite reads the withdrawn consents once, from their partial index, into a temporary index;
+        # for NOT EXISTS it would look up each recipient's consent row by key instead (twice the time of the
+        # whole list, on 150,000 households).
+        return dates & ~Q(consent_id__in=withdrawn.values("pk"))
     # NOT EXISTS (an anti-join), not NOT IN: the withdrawn consents only grow, and PostgreSQL hashes a NOT IN list
     # only while it fits in memory.
-    withdrawn = Consent.objects.filter(pk=OuterRef("consent_id"), withdrawn_at__isnull=False, withdrawn_at__lte=at)
-    return (Q(expires_on__isnull=True) | Q(expires_on__gte=day)) & Q(given_on__lte=day) & ~Q(Exists(withdrawn))
+    return dates & ~Q(Exists(withdrawn.filter(pk=OuterRef("consent_id"))))
 
 
 def legal_basis_in_force(at: dt.datetime, prefix: str = "") -> Q:
