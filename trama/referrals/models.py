@@ -183,6 +183,13 @@ class Referral(SealedRow):
             models.Index(fields=["to_organisation", "status", "sent_at"], name="referrals_inbox"),
             # outbox(): what organisation O sent, newest first
             models.Index(fields=["from_organisation", "-created_at"], name="referrals_outbox"),
+            # the operator home's drafts, and its answers of the last weeks: the few rows in each state, where
+            # the outbox index above would read every referral the organisation ever sent (ascending, with the
+            # key, so that "newest first, then highest key" is this index read backwards: no sort)
+            models.Index(fields=["from_organisation", "created_at", "id"], name="referrals_outbox_drafts",
+                         condition=Q(status="draft")),
+            models.Index(fields=["from_organisation", "updated_at", "id"], name="referrals_outbox_answered",
+                         condition=Q(status__in=["completed", "declined", "expired"])),
             # the records funnel, source "referral": active referrals addressed to organisation O
             models.Index(fields=["to_organisation", "household"], name="referrals_active_to",
                          condition=Q(status__in=["accepted", "in_progress"])),

@@ -68,6 +68,9 @@ class Household(models.Model):
         indexes = [
             # the operator's household list: one organisation's households by status, newest first
             models.Index(fields=["organisation", "status", "-opened_on"], name="records_hh_org_status"),
+            # the operator home: one organisation's open households, most recently changed first (read backwards)
+            models.Index(fields=["organisation", "updated_at", "id"], name="records_hh_org_open_recent",
+                         condition=Q(status="open")),
             # the community social worker's list and aggregates by Municipio
             models.Index(fields=["municipio", "status"], name="records_hh_municipio"),
             # the retention command: households closed before a date
