@@ -113,8 +113,8 @@ class Language(models.Model):
             ),
         ]
         indexes = [
-            # "language spoken" search filter
-            models.Index(fields=["code"], name="directory_language_code"),
+            # "language spoken" search filter, and the filter's choices (distinct code and name: the index alone)
+            models.Index(fields=["code", "name"], name="directory_language_code_name"),
         ]
 
     def __str__(self) -> str:

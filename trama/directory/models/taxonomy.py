@@ -17,6 +17,12 @@ def _base_language(lang: str | None) -> str:
     return (lang or "it").lower().replace("_", "-").split("-")[0]
 
 
+def term_label(labels: dict[str, str] | None, name: str, lang: str | None = None) -> str:
+    """The label in `lang` of a labelled row (its `labels` and `name`), for code that reads the columns only."""
+    labels = labels or {}
+    return labels.get(_base_language(lang)) or labels.get("it") or name
+
+
 class LabelledMixin:
     """`labels` is {"it": "...", "en": "...", ...}; `label(lang)` falls back to Italian, then to `name`."""
 
@@ -24,8 +30,7 @@ class LabelledMixin:
     labels: dict[str, str]
 
     def label(self, lang: str | None = None) -> str:
-        labels = self.labels or {}
-        return labels.get(_base_language(lang)) or labels.get("it") or self.name
+        return term_label(self.labels, self.name, lang)
 
 
 class Taxonomy(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trama.core.widgets import QuickSelect
 from trama.directory.models import Language, TaxonomyTerm, Weekday
+from trama.directory.models.taxonomy import term_label
 from trama.directory.search.filters import NEEDS_TAXONOMY, Point, SearchParams
 from trama.territory.geocoder import GeocodeError, geocode
 from trama.territory.models import Area, AreaKind
@@ -20,29 +21,33 @@ RADIUS_CHOICES = [("", _("nessun limite")), ("0.5", "500 m"), ("1", "1 km"), ("2
 
 
 def _need_choices() -> list[tuple[str, str]]:
+    # The columns only (no model instances): the form is built at every search.
     lang = get_language()
-    terms = list(TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY)
-                 .only("pk", "code", "name", "labels", "parent_id", "position"))
-    children: dict[int | None, list[TaxonomyTerm]] = {}
+    terms = (TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY)
+             .values_list("pk", "code", "name", "labels", "parent_id", "position"))
+    children: dict[int | None, list[tuple[Any, ...]]] = {}
     for term in terms:
-        children.setdefault(term.parent_id, []).append(term)
+        children.setdefault(term[4], []).append(term)
     choices: list[tuple[str, str]] = [("", str(_("Tutti i bisogni")))]
 
     def walk(parent: int | None, depth: int) -> None:
-        for term in sorted(children.get(parent, []), key=lambda t: (t.position, t.code)):
-            choices.append((term.code, "— " * depth + term.label(lang)))
-            walk(term.pk, depth + 1)
+        for pk, code, name, labels, _parent, _position in sorted(children.get(parent, []),
+                                                                 key=lambda t: (t[5], t[1])):
+            choices.append((code, "— " * depth + term_label(labels, name, lang)))
+            walk(pk, depth + 1)
 
     walk(None, 0)
     return choices
 
 
-def _area_choices(kind: str, empty: Any) -> list[tuple[str, str]]:
-    areas = Area.objects.filter(kind=kind).only("code", "name").order_by("name")
-    rows = [(area.code, area.name) for area in areas]
-    if kind == AreaKind.MUNICIPIO:  # "Municipio 2" before "Municipio 10"
-        rows.sort(key=lambda row: (len(row[1]), row[1]))
-    return [("", str(empty)), *rows]
+def _area_choices(empty_municipio: Any, empty_nil: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The Municipi and the NILs, in one query."""
+    rows: dict[str, list[tuple[str, str]]] = {AreaKind.MUNICIPIO: [], AreaKind.NIL: []}
+    for kind, code, name in (Area.objects.filter(kind__in=list(rows)).order_by("name")
+                             .values_list("kind", "code", "name")):
+        rows[kind].append((code, name))
+    rows[AreaKind.MUNICIPIO].sort(key=lambda row: (len(row[1]), row[1]))  # "Municipio 2" before "Municipio 10"
+    return [("", str(empty_municipio)), *rows[AreaKind.MUNICIPIO]], [("", str(empty_nil)), *rows[AreaKind.NIL]]
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -82,8 +87,9 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.address_suggestions: list[str] = []
         self.fields["need"].choices = _need_choices()  # type: ignore[attr-defined]
-        self.fields["municipio"].choices = _area_choices(AreaKind.MUNICIPIO, _("Tutti i municipi"))  # type: ignore[attr-defined]
-        self.fields["nil"].choices = _area_choices(AreaKind.NIL, _("Tutti i NIL"))  # type: ignore[attr-defined]
+        municipi, nils = _area_choices(_("Tutti i municipi"), _("Tutti i NIL"))
+        self.fields["municipio"].choices = municipi  # type: ignore[attr-defined]
+        self.fields["nil"].choices = nils  # type: ignore[attr-defined]
         self.fields["language"].choices = _language_choices()  # type: ignore[attr-defined]
         self.fields["weekday"].choices = [("", _("Qualsiasi giorno")), *Weekday.choices]  # type: ignore[attr-defined]
 
