@@ -147,7 +147,7 @@ def _descendant_ids(roots: set[int]) -> set[int]:
     seen = set(roots)
     frontier = set(roots)
     while frontier:
-        frontier = set(Network.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - seen
+        frontier = set(Network.objects.filter(parent_id__in=frontier).order_by().values_list("pk", flat=True)) - seen
         seen |= frontier
     return seen
 
@@ -164,7 +164,7 @@ def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozense
     )
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
-    return set(memberships.values_list("network_id", flat=True))
+    return set(memberships.order_by().values_list("network_id", flat=True))  # no ordering: no joins to sort
 
 
 def member_network_ids(organisation_ids: set[int], *, on: dt.date | None = None) -> set[int]:

@@ -114,7 +114,10 @@ def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] 
             return None
         reached = set()
         for grant in grants:
-            member_of = accounts_access.member_network_ids({grant.organisation_id})
+            # Once per organisation and request, whichever permission asks.
+            member_of = accounts_access.memoised(
+                real, ("records.member_networks", grant.organisation_id),
+                lambda organisation_id=grant.organisation_id: accounts_access.member_network_ids({organisation_id}))
             if grant.network_id is None:
                 reached |= member_of
             else:

@@ -92,10 +92,11 @@ def anonymisation_of(household: Household) -> AuditEvent | None:
 
 
 def anonymised_person_ids(household: Household) -> set[int]:
-    ids = [str(pk) for pk in Person.objects.filter(household=household).values_list("pk", flat=True)]
+    # No ordering: a set (and no join to the households to sort the members by).
+    ids = [str(pk) for pk in Person.objects.filter(household=household).order_by().values_list("pk", flat=True)]
     return {int(pk) for pk in AuditEvent.objects.filter(action="records.person.anonymise",
                                                         object_type=PERSON_OBJECT_TYPE, object_id__in=ids)
-            .values_list("object_id", flat=True)}
+            .order_by().values_list("object_id", flat=True)}
 
 
 def _reason_label(event: AuditEvent | None) -> str:
