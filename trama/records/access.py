@@ -395,19 +395,22 @@ def statements_of(opened: HouseholdAccess) -> QuerySet[Statement]:
 
 def notes_of(opened: HouseholdAccess, user: AnyUser | None) -> QuerySet[Note]:
     """The notes an opened household shows this user: shared ones with the notes category; an organisation's own
-    only to its members (to every reader under break-glass); sensitive ones only with the entitlement to them; a
-    shared note about a member only with the notes category for that member; only about the members shown. Their
-    text is still read through the entitlement."""
+    only to its members who read records there; sensitive ones only with the entitlement to them, and of their
+    own organisation (after a case transfer, the former holder's sensitive notes stay with it, as its
+    organisation notes do); every one under break-glass. A shared note about a member only with the notes
+    category for that member; only about the members shown. Their text is still read through the entitlement."""
+    real = _user_or_none(user)
     condition = Q(pk__in=[])
     if DataCategory.NOTES in opened.categories:
         condition |= Q(_about_members(opened, DataCategory.NOTES), visibility=NoteVisibility.SHARED)
     if Via.BREAK_GLASS in opened.via:
-        condition |= Q(visibility=NoteVisibility.ORGANISATION)
+        condition |= Q(visibility__in=[NoteVisibility.ORGANISATION, NoteVisibility.SENSITIVE])
     else:
         condition |= Q(visibility=NoteVisibility.ORGANISATION,
-                       organisation_id__in=accounts_access.organisation_ids_for(_user_or_none(user)))
-    if opened.entitlement.sensitive_notes:
-        condition |= Q(visibility=NoteVisibility.SENSITIVE)
+                       organisation_id__in=accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_VIEW))
+        if opened.entitlement.sensitive_notes:
+            writers = accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SENSITIVE_NOTES)
+            condition |= Q(visibility=NoteVisibility.SENSITIVE, organisation_id__in=writers)
     notes = Note.objects.filter(condition, household=opened.household)
     if opened.person_ids is not None:
         notes = notes.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
@@ -486,6 +489,9 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
     return shared
 
 
+_MIN_KEY, _MAX_KEY = -(2**63), 2**63 - 1
+
+
 def _deny(user: AnyUser | None, key: object, *, write: bool, status: int, request: HttpRequest | None) -> None:
     audit.record(action="access.denied", actor=_user_or_none(user), object_type=OBJECT_TYPE, object_id=str(key),
                  request=request, details={"write": write, "status": status})
@@ -500,8 +506,10 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     try:
         key = int(str(pk))
     except ValueError:
+        key = None
+    if key is None or not _MIN_KEY <= key <= _MAX_KEY:  # beyond a 64-bit key: no household, not a database error
         _deny(user, pk, write=write, status=404, request=request)
-        raise Http404() from None
+        raise Http404()
     # Whether the user reaches it as its own and may change it come with the row (one query, not three).
     household = (households_visible_to(real, at=at, among=[key]).select_related("organisation")
                  .annotate(opened_as_own=_flag(own_households_condition(real)),

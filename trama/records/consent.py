@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.accounts import access as accounts_access
+from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
@@ -432,8 +433,11 @@ def break_glass_open(*, user: User, household: Household, reason: str,
 
 @transaction.atomic
 def notifications_for(user: AnyUser | None) -> QuerySet[OrganisationNotification]:
-    """The notices of the user's organisations (every member reads them), unread first, newest first."""
-    return (OrganisationNotification.objects.filter(organisation_id__in=accounts_access.organisation_ids_for(user))
+    """The notices of the organisations where the user reads records or handles referrals (not every member: a
+    volunteer does not read which household was referred where), unread first, newest first."""
+    organisations = (accounts_access.organisation_ids_for(user, perm=Perm.RECORDS_VIEW)
+                     | accounts_access.organisation_ids_for(user, perm=Perm.REFERRALS_MANAGE))
+    return (OrganisationNotification.objects.filter(organisation_id__in=organisations)
             .select_related("organisation", "household", "read_by")
             .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
 

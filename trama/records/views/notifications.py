@@ -1,6 +1,6 @@
 """The organisation's notices ("Avvisi"): consents withdrawn, legal bases recorded, break-glass openings,
-referrals received or answered, case transfers. Every member of the organisation reads them; the first reader marks
-one as read for everyone."""
+referrals received or answered, case transfers. The members who read its records or handle its referrals read
+them; the first reader marks one as read for everyone."""
 
 from __future__ import annotations
 
