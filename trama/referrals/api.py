@@ -24,7 +24,7 @@ from trama.records.api.common import (
     paginate,
     user_of,
 )
-from trama.records.api.schemas import Ref
+from trama.records.api.schemas import Input, Ref
 from trama.records.categories import DataCategory
 from trama.records.models import Consent, LegalBasisRecord
 from trama.referrals import services
@@ -103,7 +103,7 @@ class ReferralOut(ReferralListItem):
     events: list[EventOut]
 
 
-class ReferralIn(Schema):
+class ReferralIn(Input):
     household: ObjectId = Field(description="Household id (one the caller may change).")
     people: list[ObjectId] = Field(description="Members (ids) to refer.")
     service: ObjectId = Field(description="Directory service id.")
@@ -115,12 +115,12 @@ class ReferralIn(Schema):
     legal_basis: int | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
 
 
-class DeclineIn(Schema):
+class DeclineIn(Input):
     reason: DeclineReason
     note: str = Field("", max_length=2000)
 
 
-class CompleteIn(Schema):
+class CompleteIn(Input):
     outcome: Outcome
     note: str = Field("", max_length=2000)
 
@@ -137,7 +137,7 @@ class MessagePage(PageMeta):
     results: list[MessageOut]
 
 
-class MessageIn(Schema):
+class MessageIn(Input):
     text: str = Field(max_length=4000)
 
 

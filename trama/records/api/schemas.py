@@ -76,7 +76,15 @@ class HouseholdOut(Schema):
     closure_note: str | None = Field(description=NEEDS_AND_PLAN)
 
 
-class HouseholdIn(Schema):
+class Input(Schema):
+    """A request body: an unknown key is refused (400, "Campo non previsto"), never dropped — a misspelt field would be lost, and a
+    `person_id` sent for `person` would make a consent, note or statement about one member one about the whole
+    household."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class HouseholdIn(Input):
     organisation: int | None = Field(None, description="The owning organisation (id). Optional when the caller "
                                                        "may create households for one organisation only.")
     label: str = Field("", max_length=120)
@@ -85,11 +93,9 @@ class HouseholdIn(Schema):
     opened_on: dt.date | None = None
 
 
-class HouseholdPatch(Schema):
+class HouseholdPatch(Input):
     """Only the fields sent change; null clears one; an unknown field is refused. The status changes through
     `close` and `reopen`; the owning organisation through a case transfer."""
-
-    model_config = ConfigDict(extra="forbid")
 
     label: str | None = Field(None, max_length=120)
     municipio: int | None = Field(None, description="Area id of a Municipio.")
@@ -120,7 +126,7 @@ class StatementPage(PageMeta):
     results: list[StatementOut]
 
 
-class StatementIn(Schema):
+class StatementIn(Input):
     kind: str = Field(description="need | wish | resource.")
     text: str = Field(max_length=MAX_TEXT)
     person: int | None = Field(None, description="A member (id) the statement is about; null: the whole household.")
@@ -162,7 +168,7 @@ class PersonPage(PageMeta):
     results: list[PersonOut]
 
 
-class PersonIn(Schema):
+class PersonIn(Input):
     """Only a first name or an alias is required. Fields of a category the caller may not read are refused."""
 
     role_in_household: str
@@ -194,11 +200,9 @@ class PersonIn(Schema):
 NOT_NULL = "Not null: send it to change it, or leave it out."
 
 
-class PersonPatch(Schema):
+class PersonPatch(Input):
     """Only the fields sent change; null clears an optional field; an unknown field is refused. Fields of a
     category the caller may not read (see PersonOut) are refused, like on creation, even to clear them."""
-
-    model_config = ConfigDict(extra="forbid")
 
     role_in_household: str | None = Field(None, description=NOT_NULL)
     first_name_or_alias: str | None = Field(None, max_length=120, description=NOT_NULL)
@@ -257,7 +261,7 @@ class ConsentPage(PageMeta):
     results: list[ConsentOut]
 
 
-class ConsentIn(Schema):
+class ConsentIn(Input):
     """The same terms as the page's form; the rules are the service's (trama/records/consent.py)."""
 
     person: int | None = Field(None, description="A member (id) when the consent is given for one person; "
@@ -283,7 +287,7 @@ class ConsentIn(Schema):
                                                             "otherwise none.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(Input):
     reason: str = Field("", max_length=2000)
 
 
@@ -331,17 +335,15 @@ GOAL_STATUSES = "planned | in_progress | achieved | not_achieved | dropped."
 ACTION_STATUSES = "planned | in_progress | done | cancelled."
 
 
-class GoalIn(Schema):
+class GoalIn(Input):
     dimension: str = Field(description=DIMENSIONS)
     description: str = Field(max_length=MAX_TEXT)
     target_date: dt.date | None = None
     status: str = Field("planned", description=GOAL_STATUSES)
 
 
-class GoalPatch(Schema):
+class GoalPatch(Input):
     """Only the fields sent change; `target_date` may be null; an unknown field is refused."""
-
-    model_config = ConfigDict(extra="forbid")
 
     dimension: str | None = Field(None, description=f"{DIMENSIONS} {NOT_NULL}")
     description: str | None = Field(None, max_length=MAX_TEXT, description=NOT_NULL)
@@ -349,7 +351,7 @@ class GoalPatch(Schema):
     status: str | None = Field(None, description=f"{GOAL_STATUSES} {NOT_NULL}")
 
 
-class ActionIn(Schema):
+class ActionIn(Input):
     """Exactly one of `by_organisation`, `by_operator` and `by_member` says who does it: any active organisation,
     an active operator of the owning organisation, or a member of the household the caller may see."""
 
@@ -360,12 +362,10 @@ class ActionIn(Schema):
     due_date: dt.date | None = None
 
 
-class ActionPatch(Schema):
+class ActionPatch(Input):
     """Only the fields sent change; an unknown field is refused. Sending any of the three assignee fields replaces
     the assignee: the two not sent are cleared. An assignee no longer among the choices (an operator who left the
     organisation) must be replaced before any other change."""
-
-    model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=MAX_TEXT, description=NOT_NULL)
     by_organisation: ObjectId | None = None
@@ -375,17 +375,17 @@ class ActionPatch(Schema):
     status: str | None = Field(None, description=f"{ACTION_STATUSES} {NOT_NULL}")
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(Input):
     result: str = Field(description="improved | unchanged | worsened.")
     evidence: str = Field("", max_length=MAX_TEXT)
 
 
-class ReviewIn(Schema):
+class ReviewIn(Input):
     reviewed_on: dt.date
     outcomes: dict[str, OutcomeIn] = Field(description="Per dimension (at least one), like the goals' `dimension`.")
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     reason: str = Field(description="goals_achieved | moved_away | unreachable | transferred | declined | other "
                                     "(`other` needs a note; `goals_achieved` at least one outcome).")
     note: str = Field("", max_length=MAX_TEXT)
@@ -394,7 +394,7 @@ class CloseIn(Schema):
                                                                              "closure.")
 
 
-class ReopenIn(Schema):
+class ReopenIn(Input):
     note: str = Field(max_length=MAX_TEXT, description="Why the household is reopened.")
 
 
@@ -417,12 +417,12 @@ class AssessmentPage(PageMeta):
                                                      "`health` category.")
 
 
-class ScoreIn(Schema):
+class ScoreIn(Input):
     score: int = Field(description="1 (very difficult) to 5 (good).")
     notes: str = Field("", max_length=MAX_TEXT)
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(Input):
     assessed_on: dt.date = Field(description="Never in the future.")
     scores: dict[str, ScoreIn] = Field(description="Per dimension assessed (at least one), like the goals' "
                                                    "`dimension`.")
@@ -462,7 +462,7 @@ class NotePage(PageMeta):
     results: list[NoteOut] = Field(description="The notes the caller may read, newest first.")
 
 
-class NoteIn(Schema):
+class NoteIn(Input):
     visibility: str = Field("organisation", description=NOTE_VISIBILITIES)
     text: str = Field(max_length=MAX_TEXT)
     person: int | None = Field(None, description="A member (id) the note is about; null: the whole household.")

@@ -380,6 +380,25 @@ def test_record_a_consent_and_withdraw_it_effective_on_the_next_request(personas
     assert again.status_code == 409
 
 
+def test_an_unknown_key_in_a_body_is_refused_and_nothing_is_saved(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
+                                                                     client_as) -> None:
+    # `person_id` (the name the answers use) for `person`: dropped, it made a one-member consent household-wide.
+    p = personas
+    client = client_as(p.proximity)
+    child = family.members.get(first_name_or_alias="Yusuf")
+    consents, people, notes = Consent.objects.count(), family.members.count(), family.notes.count()
+    for url, body in [
+        (f"/api/households/{family.pk}/consents", _consent_payload(p, person_id=child.pk)),
+        (f"/api/households/{family.pk}/people", {"first_name_or_alias": "Omar", "surnme": "R."}),
+        (f"/api/households/{family.pk}/notes", {"text": "Nota su Yusuf", "visibility": "shared",
+                                                "person_id": child.pk}),
+    ]:
+        response = _post(client, url, body)
+        assert response.status_code == 400, (url, response.content)
+        assert list(_body(response)["errors"].values()) == [["Campo non previsto."]]
+    assert (Consent.objects.count(), family.members.count(), family.notes.count()) == (consents, people, notes)
+
+
 def test_a_consent_is_checked_like_the_page_form(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]
     p = personas
     client = client_as(p.proximity)
