@@ -29,6 +29,7 @@ from trama.core import audit
 from trama.lib import crypto
 from trama.records.fields import EncryptedField, Sealed
 from trama.referrals.models import (
+    CANCELLABLE_STATUSES,
     URGENCY_RANK,
     CaseTransfer,
     Referral,
@@ -91,10 +92,32 @@ class OpenedReferral:
     is_receiver: bool  # … for the receiving organisation
     can_act_as_sender: bool
     can_act_as_receiver: bool
+    # The consent or legal-basis record the referral rests on is still in force. Once it is withdrawn or lapses,
+    # the receiver no longer reads the referral's texts (reason, notes, thread: about the family), and nobody
+    # writes in the thread or moves the referral forward (accept, start); it may still be closed.
+    basis_in_force: bool = True
 
     @property
     def can_act(self) -> bool:
         return self.can_act_as_sender or self.can_act_as_receiver
+
+    @property
+    def texts_shared(self) -> bool:
+        return self.is_sender or self.basis_in_force
+
+    def actions(self) -> dict[str, bool]:
+        """What the user may do with the referral now (the pages' buttons and the API's `actions`)."""
+        status = self.referral.status
+        receiver, sender = self.can_act_as_receiver, self.can_act_as_sender
+        return {
+            "accept": receiver and status == ReferralStatus.SENT and self.basis_in_force,
+            "decline": receiver and status == ReferralStatus.SENT,
+            "start": receiver and status == ReferralStatus.ACCEPTED and self.basis_in_force,
+            "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+            "cancel": sender and status in CANCELLABLE_STATUSES,
+            "send": sender and status == ReferralStatus.DRAFT,
+            "message": self.can_act and self.referral.sent_at is not None and self.basis_in_force,
+        }
 
 
 def _deny(user: AnyUser | None, key: object, *, object_type: str, write: bool, status: int,
@@ -131,6 +154,7 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
         is_receiver=referral.to_organisation_id in readers and referral.sent_at is not None,
         can_act_as_sender=referral.from_organisation_id in managers,
         can_act_as_receiver=referral.to_organisation_id in managers and referral.sent_at is not None,
+        basis_in_force=referral.basis_in_force(),
     )
     if write and not opened.can_act:
         _deny(user, key, object_type=OBJECT_TYPE, write=True, status=403, request=request)
@@ -144,7 +168,8 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
 
 def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> Any:
     """The plaintext of an encrypted field of the opened referral (reason, decline_note, outcome_note) or of one
-    of its messages — for the two parties only, since only `get_referral_for` makes an OpenedReferral."""
+    of its messages — for the two parties only, since only `get_referral_for` makes an OpenedReferral; None for
+    the receiver once the basis of the referral is no longer in force."""
     if not isinstance(opened, OpenedReferral):
         raise PermissionDenied("Open the referral through get_referral_for first.")
     if isinstance(obj, Referral):
@@ -155,6 +180,8 @@ def reveal_text(opened: OpenedReferral, obj: models.Model, field_name: str) -> A
             raise PermissionDenied("A message of another referral.")
     else:
         raise PermissionDenied("Not a referral's field.")
+    if not opened.texts_shared:  # the receiver, after the family's consent was withdrawn or lapsed
+        return None
     return _plaintext(obj, field_name)
 
 

@@ -37,7 +37,6 @@ from trama.referrals.access import (
     reveal_text,
 )
 from trama.referrals.models import (
-    CANCELLABLE_STATUSES,
     DeclineReason,
     Outcome,
     Referral,
@@ -176,21 +175,6 @@ def _members(request: HttpRequest, referral: Referral) -> tuple[list[str] | None
     return [p.display_name for p in people if household.shows_name_of(p.pk)], True
 
 
-def _actions(opened: OpenedReferral) -> list[str]:
-    status = opened.referral.status
-    receiver, sender = opened.can_act_as_receiver, opened.can_act_as_sender
-    allowed = {
-        "send": sender and status == ReferralStatus.DRAFT,
-        "accept": receiver and status == ReferralStatus.SENT,
-        "decline": receiver and status == ReferralStatus.SENT,
-        "start": receiver and status == ReferralStatus.ACCEPTED,
-        "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
-        "cancel": sender and status in CANCELLABLE_STATUSES,
-        "message": opened.can_act and opened.referral.sent_at is not None,
-    }
-    return [name for name, ok in allowed.items() if ok]
-
-
 def _detail(request: HttpRequest, opened: OpenedReferral) -> dict[str, Any]:
     referral = opened.referral
     names, visible = _members(request, referral)
@@ -202,7 +186,8 @@ def _detail(request: HttpRequest, opened: OpenedReferral) -> dict[str, Any]:
         "decline_note": reveal_text(opened, referral, "decline_note") or "",
         "outcome_note": reveal_text(opened, referral, "outcome_note") or "",
         "consent_id": referral.consent_id, "legal_basis_id": referral.legal_basis_id,
-        "people": names, "household_visible": visible, "actions": _actions(opened),
+        "people": names, "household_visible": visible,
+        "actions": [name for name, allowed in opened.actions().items() if allowed],
         "events": [{"kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "at": e.at,
                     "organisation": _ref(e.organisation), "detail": e.detail} for e in events],
     }

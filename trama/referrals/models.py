@@ -206,6 +206,14 @@ class Referral(SealedRow):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    def basis_in_force(self, at: dt.datetime | None = None) -> bool:
+        """Whether the consent or legal-basis record the referral rests on is in force at `at` (now)."""
+        from trama.records.models.consent import consent_in_force, legal_basis_in_force
+
+        at = at or timezone.now()
+        return Referral.objects.filter(consent_in_force(at, "consent__") | legal_basis_in_force(at, "legal_basis__"),
+                                       pk=self.pk).exists()
+
     @property
     def fhir_status(self) -> str:
         return FHIR_TASK_STATUS[self.status]

@@ -159,12 +159,28 @@ def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> 
     return referral
 
 
+def _require_still_valid(referral: Referral, *, now: dt.datetime, deadline: bool) -> None:
+    """What sending checked may have changed since: the household closed, the family's consent (or the legal
+    basis) withdrawn or lapsed, and — for an answer — the deadline passed before the daily expiry job ran."""
+    household = Household.objects.only("status").get(pk=referral.household_id)
+    if household.status != HouseholdStatus.OPEN:
+        raise ApplicationError(_("Il nucleo è stato chiuso dall'organizzazione che ha inviato la segnalazione."),
+                               code="closed")
+    if deadline and referral.expires_at is not None and referral.expires_at <= now:
+        raise ApplicationError(_("La segnalazione è scaduta senza risposta: chi l'ha inviata può inviarne una "
+                                 "nuova."), code="expired")
+    if not referral.basis_in_force(now):
+        raise ApplicationError(_("Il consenso (o la base giuridica) su cui si basa la segnalazione non è più in "
+                                 "vigore: la segnalazione non può proseguire."), code="basis_lapsed")
+
+
 @transaction.atomic
 def referral_accept(*, referral: Referral, by: User | None) -> Referral:
     """Accept a sent referral. Race-free: of two concurrent acceptances (or an acceptance and a decline) exactly
     one succeeds; the other gets "already answered"."""
     _require_receiver(by, referral)
     now = timezone.now()
+    _require_still_valid(referral, now=now, deadline=True)
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
                 code="already_answered", status=ReferralStatus.ACCEPTED, responded_at=now, responded_by=by,
@@ -209,6 +225,7 @@ def referral_start(*, referral: Referral, by: User | None) -> Referral:
     """The receiving service has started working with the people referred."""
     _require_receiver(by, referral)
     now = timezone.now()
+    _require_still_valid(referral, now=now, deadline=False)
     _transition(referral, expected=[ReferralStatus.ACCEPTED],
                 message=_("Si può avviare solo una segnalazione accettata e non ancora avviata."),
                 code="not_accepted", status=ReferralStatus.IN_PROGRESS, started_at=now, updated_at=now)
@@ -336,6 +353,9 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
     _require_perm(by, organisation, _("Per scrivere serve il ruolo di gestione delle segnalazioni."))
     if referral.sent_at is None:  # a draft, or a draft cancelled before it was ever sent
         raise ApplicationError(_("La segnalazione non è ancora stata inviata."), code="draft")
+    if not referral.basis_in_force():  # a message about the family is sharing: not once the consent is gone
+        raise ApplicationError(_("Il consenso (o la base giuridica) su cui si basa la segnalazione non è più in "
+                                 "vigore: il filo dei messaggi è chiuso."), code="basis_lapsed")
     text = _clean_text(text, field="text", required_message=_("Scrivi il messaggio."))
     message = ReferralMessage(referral=referral, author=by, organisation=organisation, text=text)
     message.save()

@@ -20,7 +20,7 @@ from trama.records.categories import DataCategory
 from trama.referrals import services
 from trama.referrals.access import OpenedReferral, get_referral_for, messages_of, reveal_text
 from trama.referrals.forms import CompleteForm, DeclineForm, MessageForm
-from trama.referrals.models import CANCELLABLE_STATUSES, Referral, ReferralStatus
+from trama.referrals.models import Referral
 
 
 def _members(request: HttpRequest, opened: OpenedReferral) -> tuple[list[str] | None, int, bool]:
@@ -38,20 +38,6 @@ def _members(request: HttpRequest, opened: OpenedReferral) -> tuple[list[str] | 
     return names, count, True
 
 
-def _actions(opened: OpenedReferral) -> dict[str, bool]:
-    status = opened.referral.status
-    receiver, sender = opened.can_act_as_receiver, opened.can_act_as_sender
-    return {
-        "accept": receiver and status == ReferralStatus.SENT,
-        "decline": receiver and status == ReferralStatus.SENT,
-        "start": receiver and status == ReferralStatus.ACCEPTED,
-        "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
-        "cancel": sender and status in CANCELLABLE_STATUSES,
-        "send": sender and status == ReferralStatus.DRAFT,
-        "message": opened.can_act and opened.referral.sent_at is not None,
-    }
-
-
 def _render(request: HttpRequest, opened: OpenedReferral, *, status: int = 200, **forms_: forms.Form) -> HttpResponse:
     referral = opened.referral
     names, count, household_visible = _members(request, opened)
@@ -63,7 +49,7 @@ def _render(request: HttpRequest, opened: OpenedReferral, *, status: int = 200, 
         "decline_note": reveal_text(opened, referral, "decline_note"),
         "outcome_note": reveal_text(opened, referral, "outcome_note"),
         "events": referral.events.select_related("by", "organisation").order_by("at", "pk"),
-        "thread": thread, "actions": _actions(opened),
+        "thread": thread, "actions": opened.actions(),
         "decline_form": forms_.get("decline_form") or DeclineForm(),
         "complete_form": forms_.get("complete_form") or CompleteForm(),
         "message_form": forms_.get("message_form") or MessageForm(),
