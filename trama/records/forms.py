@@ -108,6 +108,11 @@ class CloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.dimension_fields = _outcome_fields(self, dimensions)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _require_values_for_texts(self, data, _("Indica l'esito per le evidenze scritte."))
+        return data
+
     def outcomes(self) -> dict[str, tuple[str, str]]:
         return _outcomes_of(self)
 
@@ -291,6 +296,14 @@ def _outcome_fields(form: forms.Form, dimensions: Iterable[tuple[str, str]]) -> 
     return rows
 
 
+def _require_values_for_texts(form: forms.Form, data: dict[str, Any], message: str) -> None:
+    """Notes or evidence written for a dimension left without a score or result would be dropped on saving:
+    ask for the value instead of losing the text."""
+    for _code, value, text in form.dimension_fields:  # type: ignore[attr-defined]
+        if (data.get(text) or "").strip() and not data.get(value):
+            form.add_error(value, message)
+
+
 def _outcomes_of(form: Any) -> dict[str, tuple[str, str]]:
     return {code: (form.cleaned_data[result], form.cleaned_data[evidence])
             for code, result, evidence in form.dimension_fields if form.cleaned_data.get(result)}
@@ -306,6 +319,7 @@ class AssessmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _require_values_for_texts(self, data, _("Indica il punteggio per le note scritte."))
         if not any(data.get(score) for _code, score, _notes in self.dimension_fields):
             raise forms.ValidationError(_("Indica il punteggio di almeno una dimensione."))
         return data
@@ -366,6 +380,7 @@ class ReviewForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _require_values_for_texts(self, data, _("Indica l'esito per le evidenze scritte."))
         if not any(data.get(result) for _code, result, _evidence in self.dimension_fields):
             raise forms.ValidationError(_("Indica l'esito di almeno una dimensione."))
         return data

@@ -77,9 +77,9 @@ class HouseholdOut(Schema):
 
 
 class Input(Schema):
-    """A request body: an unknown key is refused (400, "Campo non previsto"), never dropped — a misspelt field would be lost, and a
-    `person_id` sent for `person` would make a consent, note or statement about one member one about the whole
-    household."""
+    """A request body: an unknown key is refused (400, "Campo non previsto"), never dropped — a misspelt field
+    would be lost, and a `person_id` sent for `person` would make a consent, note or statement about one member
+    one about the whole household."""
 
     model_config = ConfigDict(extra="forbid")
 

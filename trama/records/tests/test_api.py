@@ -389,7 +389,8 @@ def test_an_unknown_key_in_a_body_is_refused_and_nothing_is_saved(personas: Pers
     consents, people, notes = Consent.objects.count(), family.members.count(), family.notes.count()
     for url, body in [
         (f"/api/households/{family.pk}/consents", _consent_payload(p, person_id=child.pk)),
-        (f"/api/households/{family.pk}/people", {"first_name_or_alias": "Omar", "role_in_household": "child", "surnme": "R."}),
+        (f"/api/households/{family.pk}/people", {"first_name_or_alias": "Omar", "role_in_household": "child",
+                                                 "surnme": "R."}),
         (f"/api/households/{family.pk}/notes", {"text": "Nota su Yusuf", "visibility": "shared",
                                                 "person_id": child.pk}),
     ]:

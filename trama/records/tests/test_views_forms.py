@@ -248,6 +248,27 @@ def test_it_closes_and_reopens(personas: Personas, household: Household, client_
     assert household.status == HouseholdStatus.OPEN
 
 
+def test_a_text_written_for_a_dimension_without_its_value_is_not_dropped(personas: Personas,  # type: ignore[no-untyped-def]
+                                                                          household: Household, client_as) -> None:
+    client = client_as(personas.proximity)
+    pk = household.pk
+    evidence = "Ha firmato un contratto d'affitto"
+    for name, data, message in [
+        ("records:assessment_add", {"assessed_on": TODAY, "notes_housing": evidence, "score_health": "4"},
+         "Indica il punteggio per le note scritte."),
+        ("records:review_add", {"reviewed_on": TODAY, "evidence_housing": evidence, "result_income_work": "improved"},
+         "Indica l&#x27;esito per le evidenze scritte."),
+        ("records:household_close", {"reason": "goals_achieved", "evidence_housing": evidence,
+                                     "result_income_work": "improved"}, "Indica l&#x27;esito per le evidenze scritte."),
+    ]:
+        response = client.post(reverse(name, args=[pk]), data)
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert message in body and evidence.replace("'", "&#x27;") in body, name  # the text is still in the form
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.OPEN and not Assessment.objects.filter(household=household).exists()
+
+
 def test_it_records_a_consent_and_prints_the_forms(personas: Personas, household: Household, client_as) -> None:
     make_person(personas, household, first_name_or_alias="Amina")
     client = client_as(personas.proximity)
