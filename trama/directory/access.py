@@ -207,7 +207,7 @@ def public_services() -> QuerySet[Service]:
 def public_service_at_locations() -> QuerySet[ServiceAtLocation]:
     """Links of public services; render their locations with public_location_fields only."""
     return ServiceAtLocation.objects.filter(
-        service__status=ServiceStatus.ACTIVE, service__is_public=True
+        service__status=ServiceStatus.ACTIVE, service__is_public=True, service__organisation__is_active=True
     ).select_related("service", "location", "location__municipio", "location__nil")
 
 

@@ -107,8 +107,10 @@ def matching_services(text: str) -> QuerySet[Service]:
 def _point(proximity: Proximity, postcode: str | None) -> tuple[float, float] | None:
     if proximity.latitude is not None and proximity.longitude is not None:
         return proximity.latitude, proximity.longitude
+    # The published places with that postcode: not those of hidden services, nor places no service uses.
     centroid = Location.objects.filter(
-        postcode__iexact=postcode or "", confidential_address=False, latitude__isnull=False
+        postcode__iexact=postcode or "", confidential_address=False, latitude__isnull=False,
+        pk__in=public_links().values("location_id"),
     ).aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
     if centroid["latitude"] is None:
         return None

@@ -59,8 +59,9 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(status=ServiceStatus.ACTIVE)
 
     def public(self) -> ServiceQuerySet:
-        """What the portal and the HSDS API may show: active and marked public."""
-        return self.filter(status=ServiceStatus.ACTIVE, is_public=True)
+        """What the portal and the HSDS API may show: active, marked public, run by an organisation still active
+        (a deactivated organisation's services are not offered to families, as referrals to them are refused)."""
+        return self.filter(status=ServiceStatus.ACTIVE, is_public=True, organisation__is_active=True)
 
     def stale(self, on: dt.date | None = None) -> ServiceQuerySet:
         """Not verified for STALE_AFTER_DAYS (or never). Defunct services need no verification."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from trama.core.models import AuditEvent
 from trama.core.testing import Personas
 from trama.directory import access, services
+from trama.directory.api import ids
 from trama.directory.models import Service, ServiceStatus
 from trama.directory.tests.helpers import make_location, make_service
 from trama.territory.models import Area, AreaKind
@@ -110,6 +111,27 @@ def test_it_exposes_only_active_public_services_to_the_portal(personas: Personas
     services.service_at_location_attach(service=hidden, location=location, by=None)
     assert [link.service for link in access.public_service_at_locations()] == [shown]
     assert [s.name for s in access.public_services_with_locations()] == ["Visibile"]
+
+
+def test_a_deactivated_organisations_services_leave_the_portal_and_the_api(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    service = make_service(p, name="Sportello Beta", maintainer=p.ets_b)
+    location = make_location(p, maintainer=p.ets_b, name="Sede Beta", postcode="20127")
+    services.service_at_location_attach(service=service, location=location, by=None)
+    assert client.get(f"/aiuto/servizi/{service.pk}/").status_code == 200
+    assert client.get(f"/api/hsds/services/{service.hsds_id}").status_code == 200
+    assert client.get(f"/api/hsds/organizations/{ids.organisation_id(p.ets_b.pk)}").status_code == 200
+    type(p.ets_b).objects.filter(pk=p.ets_b.pk).update(is_active=False)
+    assert service not in access.public_services() and not access.public_service_at_locations().exists()
+    assert client.get(f"/aiuto/servizi/{service.pk}/").status_code == 404
+    assert client.get(f"/api/hsds/services/{service.hsds_id}").status_code == 404
+    assert client.get(f"/api/hsds/organizations/{ids.organisation_id(p.ets_b.pk)}").status_code == 404
+    # Nor does a hidden service's place make the centre of a postcode search: a public service next door (at a
+    # place without postcode) is not found around 20127, where no published place is.
+    other = make_service(p, name="Doposcuola Alfa")
+    services.service_at_location_attach(service=other, location=make_location(p), by=None)
+    near = client.get("/api/hsds/services", {"postcode": "20127", "proximity": "2000"}).json()
+    assert near["total_items"] == 0
 
 
 def test_it_queues_stale_services_for_their_maintainers(personas: Personas) -> None:
