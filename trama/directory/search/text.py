@@ -2,8 +2,9 @@
 
 How it works
 ------------
-Python prepares the words once, with `words()`: lower-case → accents stripped (NFKD, combining marks dropped:
-"caffè" → "caffe") → words (letters and digits) → Italian stop words dropped. Then each backend stems them with the
+Python prepares the words once, with `words()`: lower-case → words (letters and digits) → Italian stop words
+dropped (with their accents: "farò" is one, "Faro" is not) → accents stripped (NFKD, combining marks dropped:
+"caffè" → "caffe"). Then each backend stems them with the
 **Snowball Italian stemmer** ("bambini", "bambino" → "bambin"; "mamme", "mamma" → "mamm"):
 - PostgreSQL with its own ``italian`` text-search configuration (``to_tsvector('italian', …)`` and
   ``to_tsquery('italian', …)``), whose stemmer is Snowball's Italian one;
@@ -16,8 +17,8 @@ Why the words are prepared in Python even for PostgreSQL: its ``italian`` config
 without stop words leaves it only the stemming, where the two implementations agree: a PostgreSQL test checks that
 ``to_tsvector('italian', w)`` gives `stem(w)` for every word of the taxonomy labels and of a sample vocabulary
 (it did for all 5,344 distinct words of the project's Italian source documents). Our stop list is PostgreSQL's
-``italian.stop`` (Snowball's list, accents stripped) plus a few elisions, so PostgreSQL never drops a word that
-SQLite keeps.
+``italian.stop`` (Snowball's list, accented forms kept) plus a few elisions, so PostgreSQL never drops a word that
+SQLite keeps (it only ever receives unaccented words: its accented entries cannot match them).
 
 Storage (migrations 0003_search_index and 0004_search_italian)
 - SQLite: FTS5 virtual table ``directory_service_fts(title, body)``, ``rowid`` = service id, holding the stems;
@@ -57,31 +58,34 @@ TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
 # The longest query analysed: more words only make the AND stricter and the query slower.
 MAX_QUERY_TOKENS = 12
 
-# Italian stop words, accents stripped because words() strips them before looking words up: the Snowball Italian
-# stop list (the one PostgreSQL ships as tsearch_data/italian.stop; Snowball project, BSD licence) — articles,
-# prepositions, pronouns and the forms of avere, essere, fare and stare — plus single-letter elisions
-# ("l'", "d'") and a few very common adverbs.
+# Italian stop words, with their accents (words() looks words up before stripping them: "farò" is a stop word,
+# "Faro" — «Il Faro», a name — is not): the Snowball Italian stop list (the one PostgreSQL ships as
+# tsearch_data/italian.stop; Snowball project, BSD licence) — articles, prepositions, pronouns and the forms of
+# avere, essere, fare and stare — plus single-letter elisions ("l'", "d'"), a few very common adverbs, and
+# "perche", "piu", "pero" as people type them without accents (no other word is spelt so).
 _STOP_LIST = """
 a ad al allo ai agli all agl alla alle con col coi da dal dallo dai dagli dall dagl dalla dalle di del dello dei
 degli dell degl della delle in nel nello nei negli nell negl nella nelle su sul sullo sui sugli sull sugl sulla
 sulle per tra contro io tu lui lei noi voi loro mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra
-nostri nostre vostro vostra vostri vostre mi ti ci vi ne gli lo la li le il un uno una ma ed se perche anche come
-dov dove che chi cui non piu quale quanto quanti quanta quante quello quelli quella quelle questo questi questa
-queste si tutto tutti e o ho hai ha abbiamo avete hanno abbia abbiate abbiano avro avrai avra avremo avrete
+nostri nostre vostro vostra vostri vostre mi ti ci vi ne gli lo la li le il un uno una ma ed se perché perche anche come
+dov dove che chi cui non più piu quale quanto quanti quanta quante quello quelli quella quelle questo questi questa
+queste si tutto tutti e è o ho hai ha abbiamo avete hanno abbia abbiate abbiano avrò avrai avrà avremo avrete
 avranno avrei avresti avrebbe avremmo avreste avrebbero avevo avevi aveva avevamo avevate avevano ebbi avesti ebbe
 avemmo aveste ebbero avessi avesse avessimo avessero avendo avuto avuta avuti avute sono sei siamo siete sia siate
-siano saro sarai sara saremo sarete saranno sarei saresti sarebbe saremmo sareste sarebbero ero eri era eravamo
+siano sarò sarai sarà saremo sarete saranno sarei saresti sarebbe saremmo sareste sarebbero ero eri era eravamo
 eravate erano fui fosti fu fummo foste furono fossi fosse fossimo fossero essendo faccio fai facciamo fanno
-faccia facciate facciano faro farai fara faremo farete faranno farei faresti farebbe faremmo fareste farebbero
+faccia facciate facciano farò farai farà faremo farete faranno farei faresti farebbe faremmo fareste farebbero
 facevo facevi faceva facevamo facevate facevano feci facesti fece facemmo faceste fecero facessi facesse
-facessimo facessero facendo sto stai sta stiamo stanno stia stiate stiano staro starai stara staremo starete
+facessimo facessero facendo sto stai sta stiamo stanno stia stiate stiano starò starai starà staremo starete
 staranno starei staresti starebbe staremmo stareste starebbero stavo stavi stava stavamo stavate stavano stetti
 stesti stette stemmo steste stettero stessi stesse stessimo stessero stando
-c d i l m n s t v ce ve od fra eh cosa quando quindi pero
+c d i l m n s t v ce ve od fra eh cosa quando quindi però pero
 """
 STOP_WORDS = frozenset(_STOP_LIST.split())
 
 _WORD = re.compile(r"[^\W_]+")
+# A word before its accents are stripped: letters and digits with their combining marks (decomposed input).
+_ACCENTED_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 
 def strip_accents(text: str) -> str:
@@ -97,8 +101,13 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text as both indexes receive them: unaccented, lower-case, stop words dropped."""
-    return [word for word in _WORD.findall(strip_accents(text or "").casefold()) if word not in STOP_WORDS]
+    """The words of a text as both indexes receive them: lower-case, stop words dropped (looked up with their
+    accents, then without), unaccented."""
+    result: list[str] = []
+    for token in _ACCENTED_WORD.findall(unicodedata.normalize("NFC", (text or "").casefold())):
+        if token not in STOP_WORDS:
+            result.extend(word for word in _WORD.findall(strip_accents(token)) if word not in STOP_WORDS)
+    return result
 
 
 def analyse(text: str) -> list[str]:

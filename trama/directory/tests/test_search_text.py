@@ -35,6 +35,14 @@ def test_it_ignores_accents(personas: Personas) -> None:
     assert names("caffé sospesò") == ["Caffè sospeso"]
 
 
+def test_a_name_spelt_like_an_accented_stop_word_is_found(personas: Personas) -> None:
+    # "farò", "sarà" are stop words; «Il Faro» and Sara are not (stop words are looked up with their accents).
+    make_service(personas, name="Pacchi alimentari «Il Faro»", description="Sportello di Sara, il martedì.")
+    assert names("Faro") == names("il faro") == names("sara") == ["Pacchi alimentari «Il Faro»"]
+    assert names("farò") == names("sarà") == []  # a query of stop words only finds nothing
+    assert text_words("Farò più di quanto sarà possibile, perche è giusto") == ["possibile", "giusto"]
+
+
 def test_it_finds_singular_plural_and_word_forms(personas: Personas) -> None:
     _corpus(personas)
     assert set(names("bambino")) == {"Spazio mamma-bambino", "Doposcuola per bambini"}
