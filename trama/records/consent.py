@@ -392,6 +392,12 @@ def legal_basis_revoke(*, record: LegalBasisRecord, by: User | None) -> LegalBas
     audit.record(action="records.legal_basis.revoke", actor=by, obj=current,
                  details={"household": current.household_id})
     record.revoked_at, record.revoked_by, record._loaded_revoked = current.revoked_at, current.revoked_by, True
+    household = current.household
+    text = _("La condivisione dei dati del nucleo %(code)s con «%(recipient)s» in base a %(reference)s è stata "
+             "revocata.") % {"code": household.reference_code, "recipient": current.organisation or current.network,
+                             "reference": current.reference}
+    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household, text=text,
+            subject=_("Trama: condivisione su altra base giuridica revocata"))
     return current
 
 

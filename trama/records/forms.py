@@ -27,6 +27,7 @@ from trama.records.models import (
     GoalStatus,
     HouseholdStatus,
     LegalBasis,
+    LegalBasisRecord,
     NoteVisibility,
     NoticeLanguage,
     OutcomeResult,
@@ -457,6 +458,24 @@ class ConsentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Motivo (facoltativo)"), required=False, max_length=2000, widget=_textarea(2))
+
+
+class LegalBasisRevokeForm(forms.Form):
+    record = forms.ModelChoiceField(label=_("Base giuridica da revocare"), queryset=LegalBasisRecord.objects.none(),
+                                    empty_label=None, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, records: QuerySet[LegalBasisRecord], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        field.queryset = records  # type: ignore[attr-defined]
+        field.label_from_instance = _legal_basis_label  # type: ignore[attr-defined]
+
+
+def _legal_basis_label(record: LegalBasisRecord) -> str:
+    recipient = record.organisation or record.network
+    return _("%(basis)s — %(reference)s, a «%(recipient)s», registrata il %(day)s") % {
+        "basis": record.get_basis_display(), "reference": record.reference, "recipient": recipient,
+        "day": record.recorded_at.strftime("%d/%m/%Y")}
 
 
 class LegalBasisForm(forms.Form):

@@ -488,7 +488,8 @@ def erasure_blockers(household: Household, *, today: dt.date | None = None,
         blockers.append(_("Il nucleo è aperto: i dati servono all'accompagnamento in corso. Chiudi il nucleo "
                           "prima di anonimizzarlo."))
     if LegalBasisRecord.objects.active().filter(household=household).exists():
-        blockers.append(_("Una base giuridica di condivisione è ancora in vigore: revocala o attendi che scada "
+        blockers.append(_("Una base giuridica di condivisione è ancora in vigore: chi l'ha registrata (o un altro "
+                          "ruolo che può registrarne) la revochi dalla scheda Consensi, oppure attendi che scada "
                           "prima di anonimizzare."))
     if household.closed_on is not None and _kept_by_obligation(household):
         until = _add_years(household.closed_on, years)

@@ -37,4 +37,5 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent_pk>/form.pdf", consents.consent_form_filled, name="consent_form_filled"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/legal-basis/new/", consents.legal_basis_add, name="legal_basis_add"),
+    path("<int:pk>/legal-basis/revoke/", consents.legal_basis_revoke, name="legal_basis_revoke"),
 ]

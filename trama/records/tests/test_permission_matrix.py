@@ -126,6 +126,7 @@ HTML_RULES: dict[str, Rule] = {
     "records:consent_form_filled": ACT,
     "records:consent_withdraw": FORM,
     "records:legal_basis_add": Rule(get="form", post=True, need="read", perms=frozenset({LEGAL})),
+    "records:legal_basis_revoke": Rule(get="form", post=True, need="read", perms=frozenset({LEGAL})),
     # referrals: `pk` is the referral, `household_pk` the household, `transfer_pk` a case transfer
     "referrals:home": Rule(get="page", post=False),
     "referrals:new": FORM,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from trama.core.models import AuditEvent
 from trama.core.testing import Personas
-from trama.records import consent, services
+from trama.records import consent, gdpr, services
 from trama.records.models import (
     Assessment,
     Consent,
@@ -21,6 +21,7 @@ from trama.records.models import (
     HouseholdStatus,
     LegalBasisRecord,
     Note,
+    OrganisationNotification,
     Person,
     PlanAction,
     PlanGoal,
@@ -307,6 +308,28 @@ def test_it_records_a_consent_and_prints_the_forms(personas: Personas, household
     assert ConsentEvent.objects.filter(consent=given, kind="printed", detail="ar").exists()
     assert client_as(personas.proximity_b).get(reverse("records:household_detail", args=[household.pk])
                                                ).status_code == 200
+
+
+def test_a_legal_basis_is_revoked_and_sharing_ends_at_the_next_request(personas: Personas, household: Household,  # type: ignore[no-untyped-def]
+                                                                         client_as) -> None:
+    p = personas
+    record = consent.legal_basis_record(
+        household=household, by=p.social_worker, basis="public_task", reference="L. 328/2000 art. 22",
+        reason="Presa in carico del servizio sociale", categories=["identity"], organisation=p.comune)
+    worker = client_as(p.social_worker)
+    assert worker.get(reverse("records:household_detail", args=[household.pk])).status_code == 200
+    url = reverse("records:legal_basis_revoke", args=[household.pk])
+    page = worker.get(url)
+    assert page.status_code == 200 and "L. 328/2000 art. 22" in page.content.decode()
+    assert worker.post(url, {}).status_code == 200  # nothing chosen: the form says so
+    assert worker.post(url, {"record": record.pk}).status_code == 302
+    record.refresh_from_db()
+    assert record.revoked_by == p.social_worker and not record.is_active()
+    assert worker.get(reverse("records:household_detail", args=[household.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="records.legal_basis.revoke", actor=p.social_worker).count() == 1
+    assert OrganisationNotification.objects.filter(organisation=p.ets_a, text__contains="revocata").count() == 1
+    assert not any("base giuridica" in b for b in gdpr.erasure_blockers(household))
+    assert client_as(p.proximity).get(url).status_code == 403  # the owner's worker holds no records.legal_basis
 
 
 def test_legal_basis_needs_the_permission_and_a_visible_household(personas: Personas, household: Household,

@@ -15,8 +15,8 @@ from trama.network.access import require_perm
 from trama.network.models import Network, Organisation
 from trama.records import consent as consent_services
 from trama.records.access import OBJECT_TYPE, can_record_legal_basis, people_of
-from trama.records.forms import ConsentForm, LegalBasisForm, WithdrawForm
-from trama.records.models import Consent, LegalBasis, NoticeLanguage
+from trama.records.forms import ConsentForm, LegalBasisForm, LegalBasisRevokeForm, WithdrawForm
+from trama.records.models import Consent, LegalBasis, LegalBasisRecord, NoticeLanguage
 from trama.records.notice import consent_form_pdf
 from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
 
@@ -141,3 +141,25 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_href=household_url(household.pk, "consents"),
         intro=_("Per condividere i dati senza consenso, ad esempio per i compiti di assistenza sociale del Comune. "
                 "La registrazione è tracciata e l'organizzazione titolare viene avvisata.")))
+
+
+@login_required
+def legal_basis_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a sharing on another legal basis (the role that may record one may revoke one): from the next request
+    its recipient no longer reads the household; audited, and the owning organisation is notified."""
+    require_perm(request.user, can_record_legal_basis(request.user), object_type=OBJECT_TYPE, request=request)
+    opened = open_for(request, pk, purpose="legal_basis_revoke")
+    household = opened.household
+    records = (LegalBasisRecord.objects.active().filter(household=household)
+               .select_related("organisation", "network").order_by("-recorded_at", "-id"))
+    form = LegalBasisRevokeForm(request.POST or None, records=records)
+    if request.method == "POST" and form.is_valid():
+        record = form.cleaned_data["record"]
+        if run_service(form, lambda: consent_services.legal_basis_revoke(record=record, by=user_of(request))):
+            messages.success(request, _("Base giuridica revocata: da ora il destinatario non vede più i dati "
+                                        "condivisi."))
+            return redirect(household_url(household.pk, "consents"))
+    return render(request, "records/form.html", page_context(
+        opened, form=form, title=_("Revoca un'altra base giuridica"),
+        cancel_href=household_url(household.pk, "consents"), submit_label=_("Revoca"), danger=True,
+        intro=_("Non ci sono basi giuridiche in vigore per questo nucleo.") if not records.exists() else ""))

@@ -249,7 +249,13 @@ def _consents(opened: HouseholdAccess) -> dict[str, Any]:
     from trama.records.models import ConsentPurpose
 
     purpose_labels = dict(ConsentPurpose.choices)
+    bases = [{
+        "record": r, "active": r.is_active(),
+        "categories": [category_labels.get(x, x) for x in r.categories],
+        "reason": reveal_if_entitled(r, "reason", entitlement=opened.entitlement) or "",
+    } for r in legal_bases]
     return {
+        "any_legal_basis_active": any(b["active"] for b in bases),
         "consents": [{
             "consent": c, "active": c.is_active(),
             "purposes": [purpose_labels.get(p, p) for p in c.purposes],
@@ -257,11 +263,7 @@ def _consents(opened: HouseholdAccess) -> dict[str, Any]:
             "recipients": [str(r.organisation or r.network) for r in c.recipients.all()],
             "person": c.person.display_name if c.person is not None and opened.shows_name_of(c.person.pk) else "",
         } for c in consents],
-        "legal_bases": [{
-            "record": r, "active": r.is_active(),
-            "categories": [category_labels.get(x, x) for x in r.categories],
-            "reason": reveal_if_entitled(r, "reason", entitlement=opened.entitlement) or "",
-        } for r in legal_bases],
+        "legal_bases": bases,
     }
 
 
