@@ -12,7 +12,7 @@ from trama.core.widgets import QuickSelect
 from trama.directory.models import TaxonomyTerm
 from trama.directory.search import Point, SearchParams
 from trama.portal.queries import MUNICIPI, municipio_code
-from trama.territory.geocoder import GeocodeError, geocode
+from trama.territory.geocoder import GeocodeError, geocode, other_suggestions
 
 
 def need_choices(terms: list[TaxonomyTerm], lang: str | None) -> list[tuple[str, str]]:
@@ -69,8 +69,14 @@ class PortalSearchForm(forms.Form):
                 found = geocode(address)
             except GeocodeError as error:
                 # The geocoder's own message speaks it/en only: the portal says it in the visitor's language.
-                self.address_suggestions = [s for s in error.suggestions if s][:5]
-                if self.address_suggestions:
+                # A suggestion repeating what was typed (the street alone, for a missing number) would lead
+                # back to this same page.
+                self.address_suggestions = other_suggestions(error.suggestions, address)
+                if error.code == "number_missing":  # the street alone would be missing its number again
+                    self.address_suggestions = []
+                    message = _("Manca il numero civico: scrivilo dopo la via, per esempio «%(street)s 10», oppure "
+                                "scegli un Municipio.") % {"street": (error.suggestions or [address])[0]}
+                elif self.address_suggestions:
                     message = _("Non abbiamo trovato questo indirizzo a Milano. Forse intendevi uno di questi?")
                 else:
                     message = _("Non abbiamo trovato questo indirizzo a Milano. Scrivi via e numero civico, "

@@ -13,7 +13,7 @@ from trama.core.widgets import QuickSelect
 from trama.directory.models import Language, TaxonomyTerm, Weekday
 from trama.directory.models.taxonomy import term_label
 from trama.directory.search.filters import NEEDS_TAXONOMY, Point, SearchParams
-from trama.territory.geocoder import GeocodeError, geocode
+from trama.territory.geocoder import GeocodeError, geocode, other_suggestions
 from trama.territory.models import Area, AreaKind
 
 RADIUS_CHOICES = [("", _("nessun limite")), ("0.5", "500 m"), ("1", "1 km"), ("2", "2 km"), ("5", "5 km"),
@@ -101,7 +101,9 @@ class SearchForm(forms.Form):
             try:
                 result = geocode(address)
             except GeocodeError as error:
-                self.address_suggestions = [s for s in error.suggestions if s][:5]
+                # Not the street alone for a missing number (it would be missing its number again).
+                self.address_suggestions = ([] if error.code == "number_missing"
+                                            else other_suggestions(error.suggestions, address))
                 message = error.message or _("Indirizzo non trovato.")
                 if self.address_suggestions:
                     message = _("%(message)s Forse intendevi uno di questi indirizzi?") % {"message": message}
@@ -110,7 +112,8 @@ class SearchForm(forms.Form):
                 data["origin"] = Point(result.latitude, result.longitude, result.address)
         elif data.get("lat") is not None and data.get("lon") is not None:
             data["origin"] = Point(data["lat"], data["lon"], str(_("Punto sulla mappa")))
-        elif (data.get("lat") is None) != (data.get("lon") is None):
+        elif (not self.data.get("lat")) != (not self.data.get("lon")):  # one given, the other not (a wrong
+            # value is already explained on its own field)
             self.add_error(None, _("Indica sia la latitudine sia la longitudine."))
         return data
 

@@ -105,6 +105,26 @@ def test_it_says_when_an_address_is_not_found_and_suggests_others(client: Client
     assert _names(html) == []
 
 
+def test_a_street_without_number_asks_for_the_number_instead_of_suggesting_itself(
+        client: Client, portal_data: PortalData, personas: Personas) -> None:
+    html = client.get(URL, {"address": "via  saponaro"}).content.decode()
+    assert "Manca il numero civico" in html and 'href="?address=' not in html  # no link back to this same page
+    staff_html = _staff_search(personas, {"address": "Via Saponaro"})
+    assert 'href="?address=' not in staff_html
+
+
+def test_a_wrong_coordinate_is_explained_once(portal_data: PortalData, personas: Personas) -> None:
+    html = _staff_search(personas, {"lat": "inf", "lon": "9.2"})
+    assert "Indica sia la latitudine sia la longitudine." not in html
+    assert "Indica sia la latitudine sia la longitudine." in _staff_search(personas, {"lat": "45.5"})
+
+
+def _staff_search(personas: Personas, query: dict[str, str]) -> str:
+    staff = Client()
+    staff.force_login(personas.proximity)
+    return staff.get(reverse("directory:search"), query).content.decode()
+
+
 def test_it_answers_htmx_with_the_results_and_the_markers_only(client: Client, portal_data: PortalData) -> None:
     response = client.get(URL, {"q": "nolo"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()

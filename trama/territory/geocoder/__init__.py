@@ -61,7 +61,7 @@ from trama.territory.geocoder.parsing import (
 from trama.territory.milano import municipio_code, municipio_name, nil_code, nil_names
 from trama.territory.names import title_case
 
-__all__ = ["MAX_LENGTH", "GeocodeError", "GeocodeResult", "geocode", "warm_up"]
+__all__ = ["MAX_LENGTH", "GeocodeError", "GeocodeResult", "geocode", "other_suggestions", "warm_up"]
 
 CITY_SUFFIX = "Milano"
 # Longest text accepted (spaces collapsed): the longest Milan address with CAP, city and country is about 100
@@ -99,6 +99,15 @@ class GeocodeError(ApplicationError):
     def __init__(self, message: str, *, code: str, suggestions: list[str] | None = None) -> None:
         super().__init__(message, field="address", code=code)
         self.suggestions = suggestions or []
+
+
+def other_suggestions(suggestions: list[str], typed: str, limit: int = 5) -> list[str]:
+    """The suggestions of a GeocodeError worth offering: not empty, not the text typed again (the bare street
+    suggested for a missing number would lead back to the same error)."""
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    return [s for s in suggestions if s and key(s) != key(typed)][:limit]
 
 
 _lock = threading.Lock()
