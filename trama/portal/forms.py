@@ -74,13 +74,13 @@ class PortalSearchForm(forms.Form):
                 self.address_suggestions = other_suggestions(error.suggestions, address)
                 if error.code == "number_missing":  # the street alone would be missing its number again
                     self.address_suggestions = []
-                    message = _("Manca il numero civico: scrivilo dopo la via, per esempio «%(street)s 10», oppure "
-                                "scegli un Municipio.") % {"street": (error.suggestions or [address])[0]}
+                    message = str(_("Manca il numero civico: scrivilo dopo la via, per esempio «%(street)s 10», "
+                                    "oppure scegli un Municipio.") % {"street": (error.suggestions or [address])[0]})
                 elif self.address_suggestions:
-                    message = _("Non abbiamo trovato questo indirizzo a Milano. Forse intendevi uno di questi?")
+                    message = str(_("Non abbiamo trovato questo indirizzo a Milano. Forse intendevi uno di questi?"))
                 else:
-                    message = _("Non abbiamo trovato questo indirizzo a Milano. Scrivi via e numero civico, "
-                                "per esempio «Via Saponaro 16», oppure scegli un Municipio.")
+                    message = str(_("Non abbiamo trovato questo indirizzo a Milano. Scrivi via e numero civico, "
+                                    "per esempio «Via Saponaro 16», oppure scegli un Municipio."))
                 self.add_error("address", message)
             else:
                 data["origin"] = Point(found.latitude, found.longitude, found.address)
