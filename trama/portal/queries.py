@@ -276,8 +276,10 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
     for link in links:
         service = link.service
         schedules = list(link.schedules.all())
-        if not schedules and len(service.service_at_locations.all()) == 1:
-            schedules = [s for s in service.schedules.all() if s.location_id in (None, link.location_id)]
+        if not schedules:  # the service's own hours: those of this place, or all of them at its only place
+            alone = len(service.service_at_locations.all()) == 1
+            schedules = [s for s in service.schedules.all()
+                         if s.location_id == link.location_id or (s.location_id is None and alone)]
         phones = _public_phones(list(link.phones.all()) or list(service.phones.all()))
         note = (display.italian(link.description, lang) if link.description
                 else display.translated(service, "application_process", lang))

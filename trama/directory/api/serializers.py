@@ -106,13 +106,28 @@ def _time(value: dt.time) -> str:
     return value.strftime("%H:%M:%S")
 
 
-def _utc_offset_hours(name: str) -> float | None:
-    """HSDS ``timezone`` is a number (UTC offset): today's offset of the schedule's IANA zone."""
+def _utc_offset_hours(name: str, start: dt.date | None = None, end: dt.date | None = None) -> float | None:
+    """HSDS ``timezone`` is a number (a UTC offset): that of the schedule's IANA zone over the days it is valid
+    (from `start`, or today, to `end`, or a year later) — or none when the zone changes offset in between (Europe/
+    Rome's +1 in winter, +2 in summer): a single number would put half the openings an hour off. The profile
+    names the zone (docs/hsds-profile.md)."""
     try:
         zone = zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
-    offset = timezone.now().astimezone(zone).utcoffset()
+    first = max(start or dt.date.min, timezone.localdate())
+    last = end if end is not None else first + dt.timedelta(days=366)
+    if last < first:  # a period over: its own offsets
+        first, last = start or last, last
+    offsets = set()
+    day = first
+    while day <= last:  # one day a fortnight finds any change of a zone that changes at most twice a year
+        offsets.add(dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset())
+        if len(offsets) > 1:
+            return None
+        day += dt.timedelta(days=14)
+    offsets.add(dt.datetime.combine(last, dt.time(12), tzinfo=zone).utcoffset())
+    offset = offsets.pop() if len(offsets) == 1 else None
     if offset is None:
         return None
     hours = offset.total_seconds() / 3600
@@ -367,7 +382,8 @@ def schedule_dict(schedule: Schedule, **links: str) -> dict[str, Any]:
     _put(data, "valid_from", _date(schedule.valid_from))
     _put(data, "valid_to", _date(schedule.valid_to))
     _put(data, "dtstart", _date(schedule.dtstart))
-    _put(data, "timezone", _utc_offset_hours(schedule.timezone))
+    _put(data, "timezone", _utc_offset_hours(schedule.timezone, schedule.valid_from or schedule.dtstart,
+                                             schedule.valid_to or schedule.until))
     _put(data, "until", _date(schedule.until))
     data.update({"wkst": schedule.wkst, "freq": schedule.freq, "interval": schedule.interval})
     _put(data, "byday", schedule.byday)
@@ -549,6 +565,14 @@ def link_nested_dict(link: ServiceAtLocation, service_id: str) -> dict[str, Any]
     return data
 
 
+def _service_schedule_dict(schedule: Schedule, service_id: str) -> dict[str, Any]:
+    # A service's own hours at one of its places (an itinerant desk's imported "service + location" rows) keep
+    # that place: without it a consumer reads them as valid at every place.
+    if schedule.location_id is None:
+        return schedule_dict(schedule, service_id=service_id)
+    return schedule_dict(schedule, service_id=service_id, location_id=str(schedule.location.hsds_id))
+
+
 def service_full_dict(service: Service, *, with_locations: bool = True) -> dict[str, Any]:
     """HSDS service (fully nested) with the profile's extensions; read from service_full_queryset()."""
     data = service_list_dict(service)
@@ -556,7 +580,7 @@ def service_full_dict(service: Service, *, with_locations: bool = True) -> dict[
     data.update({
         "additional_urls": [],
         "phones": [phone_dict(phone, service_id=service_id) for phone in service.phones.all()],
-        "schedules": [schedule_dict(schedule, service_id=service_id) for schedule in service.schedules.all()],
+        "schedules": [_service_schedule_dict(schedule, service_id) for schedule in service.schedules.all()],
         "service_areas": [service_area_dict(area, service_id) for area in service.service_areas.all()],
     })
     if with_locations:
@@ -580,6 +604,9 @@ def minimal_service_dict(service: Service) -> dict[str, Any]:
     return {"id": str(service.hsds_id), "last_modified": _datetime(service.updated_at)}
 
 
+_SCHEDULE_COLUMNS = [field.name for field in Schedule._meta.concrete_fields]
+
+
 def _service_prefetches(prefix: str, *, with_locations: bool) -> list[Any]:
     lookups: list[Any] = [
         f"{prefix}target_groups",
@@ -589,7 +616,8 @@ def _service_prefetches(prefix: str, *, with_locations: bool) -> list[Any]:
         f"{prefix}required_documents",
         Prefetch(f"{prefix}service_areas", queryset=ServiceArea.objects.select_related("area")),
         # the service's own schedules; those at one of its places come with the service_at_location
-        Prefetch(f"{prefix}schedules", queryset=Schedule.objects.filter(service_at_location__isnull=True)),
+        Prefetch(f"{prefix}schedules", queryset=Schedule.objects.filter(service_at_location__isnull=True)
+                 .select_related("location").only(*_SCHEDULE_COLUMNS, "location__hsds_id")),
         Prefetch(f"{prefix}contacts", queryset=Contact.objects.prefetch_related("phones")),
         Prefetch(f"{prefix}attributes", queryset=Attribute.objects.select_related("term__taxonomy", "term__parent")),
     ]

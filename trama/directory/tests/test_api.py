@@ -291,7 +291,7 @@ def test_the_full_service_carries_hsds_details_and_the_italian_extensions(client
     padova = places["Sede Alfa"]
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in padova["schedules"]] == [
         ("TU", "10:00:00", "13:00:00"), ("TU", "14:00:00", "17:00:00")]
-    assert padova["schedules"][0]["timezone"] in (1, 2)
+    assert "timezone" not in padova["schedules"][0]  # valid all year: no single UTC offset is right
     assert places["Sportello Quarto Oggiaro"]["schedules"][0]["valid_from"] == "2025-01-01"
     assert places["Sportello Quarto Oggiaro"]["phones"][0]["type"] == "cell"
     location = padova["location"]
@@ -490,3 +490,13 @@ def test_an_organisation_carries_its_legal_form_as_legal_status_in_the_callers_l
     assert legal_form_label("") == "" and legal_form_label("retired_value") == "retired_value"
     personas.ets_a.legal_form = ""
     assert "legal_status" not in organisation_basic_dict(personas.ets_a)
+
+
+def test_a_schedules_utc_offset_is_that_of_its_own_days() -> None:
+    from trama.directory.api.serializers import _utc_offset_hours
+
+    assert _utc_offset_hours("Europe/Rome", dt.date(2031, 6, 1), dt.date(2031, 8, 31)) == 2  # summer only
+    assert _utc_offset_hours("Europe/Rome", dt.date(2031, 11, 10), dt.date(2032, 2, 28)) == 1  # winter only
+    assert _utc_offset_hours("Europe/Rome", dt.date(2031, 3, 1), dt.date(2031, 4, 30)) is None  # crosses 30 March
+    assert _utc_offset_hours("Europe/Rome") is None  # open-ended: every change ahead
+    assert _utc_offset_hours("UTC") == 0 and _utc_offset_hours("Not/AZone") is None

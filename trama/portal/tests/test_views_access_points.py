@@ -45,6 +45,25 @@ def test_it_shows_the_itinerant_desks_three_zones_with_day_hours_and_phone(
     assert 'href="/aiuto/municipio/8/volantino.pdf"' in html
 
 
+def test_hours_imported_as_service_and_place_stay_with_their_place(client: Client, portal_data: PortalData) -> None:
+    # The shape of an HSDS schedule row with service_id and location_id (an itinerant desk imported from CSV).
+    from trama.directory.models import Schedule
+
+    qubi = portal_data.qubi
+    for link in qubi.service_at_locations.select_related("location"):
+        for schedule in Schedule.objects.filter(service_at_location=link):
+            schedule.service_at_location, schedule.service, schedule.location = None, qubi, link.location
+            schedule.save()
+    html = client.get(_url(8)).content.decode()
+    days = {"TU": "Martedì", "WE": "Mercoledì", "FR": "Venerdì"}
+    for zone, _address, day, opens, closes, _phone in QUBI_ZONES:
+        card = re.search(rf"Punto QuBì zona {zone}.*?</li>", html, re.S)
+        assert card is not None and f"{days[day]} {opens}–{closes}" in card.group(0), zone
+    body = client.get(f"/api/hsds/services/{qubi.hsds_id}").json()
+    places = {str(link.location.hsds_id) for link in qubi.service_at_locations.select_related("location")}
+    assert len(body["schedules"]) == 3 and {s["location_id"] for s in body["schedules"]} == places
+
+
 def test_it_lists_only_active_public_points_of_that_municipio(client: Client, portal_data: PortalData) -> None:
     html = client.get(_url(8)).content.decode()
     for hidden in ("Doposcuola Sospeso", "Doposcuola Chiuso", "Doposcuola Interno", "Sportello NoLo"):
