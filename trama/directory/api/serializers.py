@@ -568,9 +568,10 @@ def link_nested_dict(link: ServiceAtLocation, service_id: str) -> dict[str, Any]
 def _service_schedule_dict(schedule: Schedule, service_id: str) -> dict[str, Any]:
     # A service's own hours at one of its places (an itinerant desk's imported "service + location" rows) keep
     # that place: without it a consumer reads them as valid at every place.
-    if schedule.location_id is None:
+    location = schedule.location
+    if location is None:
         return schedule_dict(schedule, service_id=service_id)
-    return schedule_dict(schedule, service_id=service_id, location_id=str(schedule.location.hsds_id))
+    return schedule_dict(schedule, service_id=service_id, location_id=str(location.hsds_id))
 
 
 def service_full_dict(service: Service, *, with_locations: bool = True) -> dict[str, Any]:
