@@ -195,9 +195,10 @@ class RecordsBuilder:
         elif plan.ends == DECLINED:
             referral_services.referral_decline(referral=referral, by=by, reason=plan.decline_reason)
         elif plan.ends in (ACCEPTED, IN_PROGRESS, COMPLETED):
-            referral_services.referral_accept(referral=referral, by=by)
+            # Answered the day after it was sent (an answer today would come after its deadline).
+            referral_services.referral_accept(referral=referral, by=by, at=sent_at + dt.timedelta(days=1))
             if plan.ends in (IN_PROGRESS, COMPLETED):
-                referral_services.referral_start(referral=referral, by=by)
+                referral_services.referral_start(referral=referral, by=by, at=sent_at + dt.timedelta(days=2))
             if plan.ends == COMPLETED:
                 referral_services.referral_complete(referral=referral, by=by, outcome=plan.outcome,
                                                     note=plan.outcome_note)

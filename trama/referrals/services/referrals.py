@@ -175,11 +175,12 @@ def _require_still_valid(referral: Referral, *, now: dt.datetime, deadline: bool
 
 
 @transaction.atomic
-def referral_accept(*, referral: Referral, by: User | None) -> Referral:
-    """Accept a sent referral. Race-free: of two concurrent acceptances (or an acceptance and a decline) exactly
-    one succeeds; the other gets "already answered"."""
+def referral_accept(*, referral: Referral, by: User | None, at: dt.datetime | None = None) -> Referral:
+    """Accept a sent referral (`at`: when, for data loaded with its history, as referral_send's). Race-free: of
+    two concurrent acceptances (or an acceptance and a decline) exactly one succeeds; the other gets "already
+    answered"."""
     _require_receiver(by, referral)
-    now = timezone.now()
+    now = at or timezone.now()
     _require_still_valid(referral, now=now, deadline=True)
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
@@ -221,10 +222,10 @@ def referral_decline(*, referral: Referral, by: User | None, reason: str, note: 
 
 
 @transaction.atomic
-def referral_start(*, referral: Referral, by: User | None) -> Referral:
-    """The receiving service has started working with the people referred."""
+def referral_start(*, referral: Referral, by: User | None, at: dt.datetime | None = None) -> Referral:
+    """The receiving service has started working with the people referred (`at`: as referral_accept's)."""
     _require_receiver(by, referral)
-    now = timezone.now()
+    now = at or timezone.now()
     _require_still_valid(referral, now=now, deadline=False)
     _transition(referral, expected=[ReferralStatus.ACCEPTED],
                 message=_("Si può avviare solo una segnalazione accettata e non ancora avviata."),
