@@ -297,7 +297,7 @@ def _outcome_fields(form: forms.Form, dimensions: Iterable[tuple[str, str]]) -> 
     return rows
 
 
-def _require_values_for_texts(form: forms.Form, data: dict[str, Any], message: str) -> None:
+def _require_values_for_texts(form: forms.Form, data: dict[str, Any], message: Any) -> None:
     """Notes or evidence written for a dimension left without a score or result would be dropped on saving:
     ask for the value instead of losing the text."""
     for _code, value, text in form.dimension_fields:  # type: ignore[attr-defined]
