@@ -69,11 +69,8 @@ class PortalSearchForm(forms.Form):
                 found = geocode(address)
             except GeocodeError as error:
                 # The geocoder's own message speaks it/en only: the portal says it in the visitor's language.
-                # A suggestion repeating what was typed (the street alone, for a missing number) would lead
-                # back to this same page.
-                self.address_suggestions = other_suggestions(error.suggestions, address)
-                if error.code == "number_missing":  # the street alone would be missing its number again
-                    self.address_suggestions = []
+                self.address_suggestions = other_suggestions(error, address)
+                if error.code == "number_missing":
                     message = str(_("Manca il numero civico: scrivilo dopo la via, per esempio «%(street)s 10», "
                                     "oppure scegli un Municipio.") % {"street": (error.suggestions or [address])[0]})
                 elif self.address_suggestions:

@@ -199,13 +199,13 @@ def _active_referrals(scope: Scope, at: dt.datetime) -> QuerySet[Any] | None:
     (records does not depend on the referrals app: it is looked up by name)."""
     from django.apps import apps
 
-    from trama.records.models.consent import consent_in_force, legal_basis_in_force
+    from trama.records.models.consent import resting_basis_in_force
 
     if not apps.is_installed("trama.referrals"):
         return None
     referral_model = apps.get_model("referrals", "Referral")
     return referral_model.objects.filter(
-        consent_in_force(at, "consent__") | legal_basis_in_force(at, "legal_basis__"),
+        resting_basis_in_force(at),
         to_organisation_id__in=scope.reader_org_ids, status__in=("accepted", "in_progress"),
     )
 

@@ -208,11 +208,9 @@ class Referral(SealedRow):
 
     def basis_in_force(self, at: dt.datetime | None = None) -> bool:
         """Whether the consent or legal-basis record the referral rests on is in force at `at` (now)."""
-        from trama.records.models.consent import consent_in_force, legal_basis_in_force
+        from trama.records.models.consent import resting_basis_in_force
 
-        at = at or timezone.now()
-        return Referral.objects.filter(consent_in_force(at, "consent__") | legal_basis_in_force(at, "legal_basis__"),
-                                       pk=self.pk).exists()
+        return Referral.objects.filter(resting_basis_in_force(at or timezone.now()), pk=self.pk).exists()
 
     @property
     def fhir_status(self) -> str:

@@ -119,15 +119,12 @@ def _utc_offset_hours(name: str, start: dt.date | None = None, end: dt.date | No
     last = end if end is not None else first + dt.timedelta(days=366)
     if last < first:  # a period over: its own offsets
         first, last = start or last, last
-    offsets = set()
-    day = first
-    while day <= last:  # one day a fortnight finds any change of a zone that changes at most twice a year
-        offsets.add(dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset())
-        if len(offsets) > 1:
+    # One day a fortnight, and the last one, find any change of a zone that changes at most twice a year.
+    day, offset = first, dt.datetime.combine(first, dt.time(12), tzinfo=zone).utcoffset()
+    while day < last:
+        day = min(day + dt.timedelta(days=14), last)
+        if dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset() != offset:
             return None
-        day += dt.timedelta(days=14)
-    offsets.add(dt.datetime.combine(last, dt.time(12), tzinfo=zone).utcoffset())
-    offset = offsets.pop() if len(offsets) == 1 else None
     if offset is None:
         return None
     hours = offset.total_seconds() / 3600
@@ -605,9 +602,6 @@ def minimal_service_dict(service: Service) -> dict[str, Any]:
     return {"id": str(service.hsds_id), "last_modified": _datetime(service.updated_at)}
 
 
-_SCHEDULE_COLUMNS = [field.name for field in Schedule._meta.concrete_fields]
-
-
 def _service_prefetches(prefix: str, *, with_locations: bool) -> list[Any]:
     lookups: list[Any] = [
         f"{prefix}target_groups",
@@ -617,8 +611,8 @@ def _service_prefetches(prefix: str, *, with_locations: bool) -> list[Any]:
         f"{prefix}required_documents",
         Prefetch(f"{prefix}service_areas", queryset=ServiceArea.objects.select_related("area")),
         # the service's own schedules; those at one of its places come with the service_at_location
-        Prefetch(f"{prefix}schedules", queryset=Schedule.objects.filter(service_at_location__isnull=True)
-                 .select_related("location").only(*_SCHEDULE_COLUMNS, "location__hsds_id")),
+        Prefetch(f"{prefix}schedules",
+                 queryset=Schedule.objects.filter(service_at_location__isnull=True).select_related("location")),
         Prefetch(f"{prefix}contacts", queryset=Contact.objects.prefetch_related("phones")),
         Prefetch(f"{prefix}attributes", queryset=Attribute.objects.select_related("term__taxonomy", "term__parent")),
     ]

@@ -101,9 +101,7 @@ class SearchForm(forms.Form):
             try:
                 result = geocode(address)
             except GeocodeError as error:
-                # Not the street alone for a missing number (it would be missing its number again).
-                self.address_suggestions = ([] if error.code == "number_missing"
-                                            else other_suggestions(error.suggestions, address))
+                self.address_suggestions = other_suggestions(error, address)
                 message = error.message or _("Indirizzo non trovato.")
                 if self.address_suggestions:
                     message = _("%(message)s Forse intendevi uno di questi indirizzi?") % {"message": message}

@@ -151,6 +151,12 @@ def recipient_consent_in_force(at: dt.datetime) -> Q:
     return dates & ~Q(Exists(withdrawn.filter(pk=OuterRef("consent_id"))))
 
 
+def resting_basis_in_force(at: dt.datetime) -> Q:
+    """On a row resting on a consent or on a legal-basis record (a referral: `consent`, `legal_basis`): the one
+    it rests on is in force at `at`."""
+    return consent_in_force(at, "consent__") | legal_basis_in_force(at, "legal_basis__")
+
+
 def legal_basis_in_force(at: dt.datetime, prefix: str = "") -> Q:
     """The condition "legal-basis record in force at `at`", like `consent_in_force`."""
     return ((Q(**{f"{prefix}revoked_at__isnull": True}) | Q(**{f"{prefix}revoked_at__gt": at}))

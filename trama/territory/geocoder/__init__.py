@@ -101,13 +101,16 @@ class GeocodeError(ApplicationError):
         self.suggestions = suggestions or []
 
 
-def other_suggestions(suggestions: list[str], typed: str, limit: int = 5) -> list[str]:
-    """The suggestions of a GeocodeError worth offering: not empty, not the text typed again (the bare street
-    suggested for a missing number would lead back to the same error)."""
+def other_suggestions(error: GeocodeError, typed: str, limit: int = 5) -> list[str]:
+    """The suggestions of a GeocodeError worth offering as links: none for a missing number (the bare street
+    would be missing its number again), never the text typed again, none empty."""
+    if error.code == "number_missing":
+        return []
+
     def key(text: str) -> str:
         return " ".join(text.casefold().split())
 
-    return [s for s in suggestions if s and key(s) != key(typed)][:limit]
+    return [s for s in error.suggestions if s and key(s) != key(typed)][:limit]
 
 
 _lock = threading.Lock()
