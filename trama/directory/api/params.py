@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -37,6 +38,9 @@ _OFFSET_AS_SPACE = re.compile(r"^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\
 
 
 class ParamError(ValueError):
+    """A bad query parameter: `message` is already translated into the request's language (Italian by default,
+    the client's Accept-Language otherwise); `parameter` is the HSDS name, never translated."""
+
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
@@ -74,10 +78,11 @@ def _integer(query: Mapping[str, str], name: str, default: int) -> int:
     if text is None or text == "":
         return default
     if not re.fullmatch(r"[+]?\d{1,9}", text):
-        raise ParamError(name, f"must be a whole number of at least 1, not {text[:40]!r}")
+        raise ParamError(name, _("deve essere un numero intero non minore di 1, non «%(value)s»")
+                         % {"value": text[:40]})
     value = int(text)
     if value < 1:
-        raise ParamError(name, "must be at least 1")
+        raise ParamError(name, _("deve essere almeno 1"))
     return value
 
 
@@ -86,7 +91,7 @@ def paging(query: Mapping[str, str], *, minimal: bool = False) -> Paging:
     page = _integer(query, "page", 1)
     per_page = min(_integer(query, "per_page", DEFAULT_PER_PAGE), cap)
     if page > 10**6:
-        raise ParamError("page", "is too large")
+        raise ParamError("page", _("è troppo grande"))
     return Paging(page=page, per_page=per_page)
 
 
@@ -98,7 +103,7 @@ def boolean(query: Mapping[str, str], name: str) -> bool:
         return True
     if text.lower() in _FALSE:
         return False
-    raise ParamError(name, f"must be true or false, not {text[:40]!r}")
+    raise ParamError(name, _("deve essere true o false, non «%(value)s»") % {"value": text[:40]})
 
 
 def identifier(query: Mapping[str, str], name: str) -> uuid.UUID | None:
@@ -108,7 +113,7 @@ def identifier(query: Mapping[str, str], name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(text)
     except ValueError:
-        raise ParamError(name, f"must be a UUID, not {text[:60]!r}") from None
+        raise ParamError(name, _("deve essere un UUID, non «%(value)s»") % {"value": text[:60]}) from None
 
 
 def text(query: Mapping[str, str], name: str, *, max_length: int = MAX_SEARCH_LENGTH) -> str | None:
@@ -116,9 +121,9 @@ def text(query: Mapping[str, str], name: str, *, max_length: int = MAX_SEARCH_LE
     if value is None or value == "":
         return None
     if len(value) > max_length:
-        raise ParamError(name, f"must be at most {max_length} characters")
+        raise ParamError(name, _("può avere al massimo %(count)d caratteri") % {"count": max_length})
     if "\x00" in value:
-        raise ParamError(name, "must not contain NUL characters")
+        raise ParamError(name, _("non può contenere caratteri NUL"))
     return value
 
 
@@ -140,9 +145,9 @@ def modified_after(query: Mapping[str, str]) -> dt.datetime | None:
         else:
             raise ValueError(candidate)
     except ValueError:
-        raise ParamError(
-            "modified_after", f"must be an ISO 8601 date-time such as 2025-03-01T10:00:00+01:00, not {value[:60]!r}"
-        ) from None
+        raise ParamError("modified_after", _(
+            "deve essere una data e ora ISO 8601 come 2025-03-01T10:00:00+01:00, non «%(value)s»"
+        ) % {"value": value[:60]}) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)  # Europe/Rome (settings.TIME_ZONE)
     # The database receives it in UTC, where the years 1 and 9999 may overflow: an earlier or later date selects
@@ -162,36 +167,38 @@ def proximity(query: Mapping[str, str], *, postcode: str | None) -> Proximity | 
     if value is None or value == "":
         return None
     parts = [part.strip() for part in value.split(",")]
-    usage = "must be 'lat,lon', 'lat,lon,metres' or, with postcode, 'metres'"
+    usage = _("deve essere «lat,lon», «lat,lon,metri» oppure, insieme a postcode, «metri»")
+    wrong = _("%(usage)s, non «%(value)s»") % {"usage": usage, "value": value[:60]}
     try:
         numbers = [_float(part) for part in parts]
     except ValueError:
-        raise ParamError("proximity", f"{usage}, not {value[:60]!r}") from None
+        raise ParamError("proximity", wrong) from None
     if len(numbers) == 1:
         if postcode is None:
-            raise ParamError("proximity", f"{usage}: a radius alone needs a postcode")
+            raise ParamError("proximity", _("%(usage)s: un raggio da solo richiede postcode") % {"usage": usage})
         latitude = longitude = None
         metres: float | None = numbers[0]
     elif len(numbers) in (2, 3):
         latitude, longitude = numbers[0], numbers[1]
         metres = numbers[2] if len(numbers) == 3 else None
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise ParamError("proximity", "latitude must be within -90..90 and longitude within -180..180")
+            raise ParamError("proximity", _("la latitudine deve essere tra -90 e 90 e la longitudine tra -180 e 180"))
     else:
-        raise ParamError("proximity", f"{usage}, not {value[:60]!r}")
+        raise ParamError("proximity", wrong)
     if metres is not None and not 0 < metres <= MAX_PROXIMITY_METRES:
-        raise ParamError("proximity", f"the radius must be more than 0 and at most {MAX_PROXIMITY_METRES} metres")
+        raise ParamError("proximity", _("il raggio deve essere maggiore di 0 e al massimo %(max)d metri")
+                         % {"max": MAX_PROXIMITY_METRES})
     return Proximity(latitude=latitude, longitude=longitude, metres=metres)
 
 
 def postcode(query: Mapping[str, str]) -> str | None:
     value = text(query, "postcode", max_length=MAX_POSTCODE_LENGTH)
     if value is not None and not re.fullmatch(r"[A-Za-z0-9 -]+", value):
-        raise ParamError("postcode", f"must be a postcode such as 20127, not {value!r}")
+        raise ParamError("postcode", _("deve essere un codice postale come 20127, non «%(value)s»") % {"value": value})
     return value.replace(" ", "").upper() if value is not None else None
 
 
 def output_format(query: Mapping[str, str]) -> None:
     value = _single(query, "format")
     if value not in (None, "", "json"):
-        raise ParamError("format", "only json is supported")
+        raise ParamError("format", _("è disponibile solo json"))

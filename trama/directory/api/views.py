@@ -2,7 +2,8 @@
 (serializers.py) → JSON. Anyone may call them (no login, no session needed); they only ever read public records.
 
 Errors are JSON: 400 ``{"status": 400, "error": "bad_request", "parameter": …, "detail": …}`` for a bad query
-parameter, 404 for an unknown id or path, 405 for anything but GET/HEAD.
+parameter, 404 for an unknown id or path, 405 for anything but GET/HEAD. ``detail`` is in the request's language
+(Italian unless Accept-Language asks for one of the others); ``error`` and ``parameter`` are codes, never translated.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from trama.directory import hsds
 from trama.directory.api import params, queries, serializers
@@ -65,7 +67,8 @@ def _error(status: int, error: str, detail: str, parameter: str | None = None) -
 
 
 def _not_found(what: str = "record") -> HttpResponse:
-    return _error(404, "not_found", f"No public {what} with this id.")
+    """`what`: the HSDS name of the record's type (service, organization…), not translated."""
+    return _error(404, "not_found", _("Nessun record pubblico di tipo %(type)s con questo id.") % {"type": what})
 
 
 def api_view(view: View) -> View:
@@ -74,14 +77,14 @@ def api_view(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
-            response = _error(405, "method_not_allowed", "This API is read-only: use GET.")
+            response = _error(405, "method_not_allowed", _("Questa API è in sola lettura: usa GET."))
             response["Allow"] = "GET, HEAD"
             return response
         try:
             return view(request, *args, **kwargs)
         except params.ParamError as error:
-            return _error(400, "bad_request", f"Invalid parameter {error.parameter}: {error.message}.",
-                          parameter=error.parameter)
+            return _error(400, "bad_request", _("Parametro %(parameter)s non valido: %(message)s.")
+                          % {"parameter": error.parameter, "message": error.message}, parameter=error.parameter)
 
     return wrapper
 
@@ -334,4 +337,4 @@ def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002 
 
 @api_view
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return _error(404, "not_found", "No such endpoint. See openapi.json for the paths of this API.")
+    return _error(404, "not_found", _("Questo percorso non esiste: i percorsi dell'API sono in openapi.json."))

@@ -134,6 +134,28 @@ def test_bad_parameters_are_json_400s_naming_the_parameter(client: Client, query
     assert parameter in body["detail"]
 
 
+@pytest.mark.django_db
+def test_error_messages_speak_the_clients_language(client: Client) -> None:
+    """Italian by default, English (or another interface language) when the client's Accept-Language asks for it;
+    the codes (`error`, `parameter`) stay the same in every language."""
+    italian = client.get(f"{API}services?proximity=45,9,0").json()
+    assert italian["detail"] == ("Parametro proximity non valido: il raggio deve essere maggiore di 0 e al massimo "
+                                 "100000 metri.")
+    english = client.get(f"{API}services?proximity=45,9,0", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"] == ("Invalid parameter proximity: the radius must be more than 0 and at most 100000 "
+                                 "metres.")
+    assert (italian["error"], italian["parameter"]) == (english["error"], english["parameter"])
+    assert client.get(f"{API}services?page=abc", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == (
+        "Invalid parameter page: must be a whole number of at least 1, not «abc».")
+    missing = "services/00000000-0000-4000-8000-000000000000"
+    assert client.get(API + missing).json()["detail"] == "Nessun record pubblico di tipo service con questo id."
+    assert client.get(API + missing, HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == "No public service with this id."
+    assert client.post(f"{API}services", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == (
+        "This API is read-only: use GET.")
+    assert "Vary" in client.get(f"{API}services?page=0") and "Accept-Language" in client.get(
+        f"{API}services?page=0")["Vary"]
+
+
 @pytest.mark.parametrize("url", [
     "organizations?page=0", "organizations?full_service=perhaps", "service_at_locations?per_page=x",
     "service_at_locations?proximity=1,2,3,4,5", "taxonomies?page=nope", "taxonomy_terms?parent_id=1",
