@@ -497,6 +497,13 @@ def _deny(user: AnyUser | None, key: object, *, write: bool, status: int, reques
                  request=request, details={"write": write, "status": status})
 
 
+def deny_within(opened: HouseholdAccess, object_type: str, key: object, *, request: HttpRequest) -> None:
+    """Audit a refused object of an opened household (a member, goal, action or consent that is not one of its,
+    or that the user is not shown): the caller answers 404, like for a household it may not open."""
+    audit.record(action="access.denied", actor=_user_or_none(request.user), object_type=object_type,
+                 object_id=str(key), request=request, details={"household": opened.household.pk, "status": 404})
+
+
 def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",
                    request: HttpRequest | None = None, at: dt.datetime | None = None) -> HouseholdAccess:
     """The household with what this user may read of it, audited. 404 (audited) if they may not see it,

@@ -70,10 +70,12 @@ from trama.records.models import (
     ConsentPurpose,
     Household,
     HouseholdEvent,
+    HouseholdEventKind,
     HouseholdStatus,
     LegalBasis,
     LegalBasisRecord,
     Note,
+    NoteVisibility,
     Person,
     Plan,
     PlanAction,
@@ -92,9 +94,10 @@ if TYPE_CHECKING:
     from trama.accounts.models import User
 
 __all__ = [
-    "ANONYMOUS_NAME", "ERASED", "RULES", "AnonymisationReason", "AnonymisationResult", "Rule", "erasure_blockers",
-    "household_anonymise", "is_anonymised", "person_anonymise", "person_export", "person_export_pdf",
-    "processing_register", "retention_anonymise_one", "retention_cutoff", "retention_years",
+    "ANONYMOUS_NAME", "ERASED", "RULES", "AnonymisationReason", "AnonymisationResult", "Rule",
+    "anonymised_person_ids", "erasure_blockers", "household_anonymise", "is_anonymised", "person_anonymise",
+    "person_export", "person_export_pdf", "processing_register", "retention_anonymise_one", "retention_cutoff",
+    "retention_years",
 ]
 
 EXPORT_FORMAT = "trama.records.person_export"
@@ -259,6 +262,27 @@ def _referral_rows(person: Person) -> list[tuple[models.Model, frozenset[int], b
     return rows
 
 
+def _case_transfers(household: Household, entitlement: Entitlement) -> list[dict[str, Any]] | None:
+    """Who held the household's case, and the requests to pass it on (None without the referrals app). Their
+    reason and answer (encrypted) only where the exporting holder was one of the two organisations."""
+    if not apps.is_installed("trama.referrals"):
+        return None
+    transfer_model = apps.get_model("referrals", "CaseTransfer")
+    rows = []
+    for transfer in (transfer_model.objects.filter(household=household)
+                     .select_related("from_organisation", "to_organisation").order_by("requested_at", "pk")):
+        party = household.organisation_id in _parties(transfer)
+
+        def text(name: str, transfer: models.Model = transfer, party: bool = party) -> Any:
+            return protection.reveal_linked(transfer, name, entitlement=entitlement) if party else None
+
+        rows.append({"from": transfer.from_organisation.name, "to": transfer.to_organisation.name,
+                     "status": transfer.status, "requested_at": transfer.requested_at.isoformat(),
+                     "responded_at": _plain(transfer.responded_at), "reason": text("reason"),
+                     "response_note": text("response_note")})
+    return rows
+
+
 def _build_export(*, person: Person, entitlement: Entitlement) -> dict[str, Any]:
     household = Household.objects.select_related("organisation", "municipio", "nil").get(pk=person.household_id)
     person = Person.objects.get(pk=person.pk)
@@ -304,9 +328,14 @@ def _build_export(*, person: Person, entitlement: Entitlement) -> dict[str, Any]
                 "outcomes": [{"dimension": o.dimension, "result": o.result, "evidence": show(o, "evidence")}
                              for o in ReviewOutcome.objects.filter(review=r).order_by("dimension")]}
                for r in PlanReview.objects.filter(household=household).order_by("reviewed_on", "id")]
+    # An organisation's own and sensitive notes stay with the organisation that wrote them (access.notes_of):
+    # after a case transfer, those of a former holder are listed, by whom, without their text — the person asks
+    # that organisation for them, as for the referrals exchanged between two other organisations.
     notes = [{"written_at": n.written_at.isoformat(), "visibility": n.visibility,
               "organisation": n.organisation.name, "by": _user_name(n.written_by),
-              "about": _member_label(n.person_id, person) or "household", "text": show(n, "text")}
+              "about": _member_label(n.person_id, person) or "household",
+              "text": (show(n, "text") if n.visibility == NoteVisibility.SHARED
+                       or n.organisation_id == household.organisation_id else None)}
              for n in Note.objects.filter(mine, household=household)
              .select_related("organisation", "written_by").order_by("written_at", "id")]
     consents = []
@@ -358,6 +387,7 @@ def _build_export(*, person: Person, entitlement: Entitlement) -> dict[str, Any]
         "plan": {"goals": goals, "versions": versions}, "reviews": reviews, "notes": notes,
         "consents": consents, "legal_bases": legal_bases, "break_glass_accesses": break_glass,
         "referrals": _referrals(person, entitlement),
+        "case_transfers": _case_transfers(household, entitlement),
         "access_log": _access_log(household, person),
     }
 
@@ -470,19 +500,32 @@ def retention_cutoff(*, years: int | None = None, today: dt.date | None = None) 
     return _add_years(today, -(years if years is not None else retention_years()))
 
 
-def _kept_by_obligation(household: Household) -> bool:
+def _held_by_public_office(household: Household) -> bool:
+    """Whether a public office holds the case or ever held it (a case it passed on to a cooperative is still
+    part of its records, kept by law)."""
     from trama.network.models import OrganisationKind
 
-    return (household.organisation.kind == OrganisationKind.PUBLIC_OFFICE
+    if household.organisation.kind == OrganisationKind.PUBLIC_OFFICE:
+        return True
+    if not apps.is_installed("trama.referrals"):
+        return False
+    transfer_model = apps.get_model("referrals", "CaseTransfer")
+    return transfer_model.objects.filter(household=household, status="accepted",
+                                         from_organisation__kind=OrganisationKind.PUBLIC_OFFICE).exists()
+
+
+def _kept_by_obligation(household: Household) -> bool:
+    return (_held_by_public_office(household)
             or LegalBasisRecord.objects.filter(household=household, basis__in=KEEPING_BASES).exists()
             or Consent.objects.filter(household=household, legal_basis__in=KEEPING_BASES).exists())
 
 
-def erasure_blockers(household: Household, *, today: dt.date | None = None,
-                     years: int | None = None) -> list[str]:
-    """Why the retention rule forbids anonymising this household now (Italian messages); empty if allowed."""
+def erasure_blockers(household: Household, *, today: dt.date | None = None) -> list[str]:
+    """Why the retention rule forbids anonymising this household now (Italian messages); empty if allowed. Data
+    kept by law are kept for the configured retention period (TRAMA_RECORDS_RETENTION_YEARS) whatever period
+    the retention command is run with."""
     today = today or timezone.localdate()
-    years = years if years is not None else retention_years()
+    years = retention_years()
     blockers = []
     if household.status == HouseholdStatus.OPEN:
         blockers.append(_("Il nucleo è aperto: i dati servono all'accompagnamento in corso. Chiudi il nucleo "
@@ -590,12 +633,18 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _check_allowed(household: Household) -> None:
+def _check_allowed(household: Household, reason: str) -> None:
     if is_anonymised(household):
         raise ApplicationError(_("Il nucleo è già stato anonimizzato."), code="anonymised")
     blockers = erasure_blockers(household)
     if blockers:
         raise ApplicationError(blockers[0], code="retention")
+    if reason == AnonymisationReason.RETENTION_EXPIRED and (
+            household.closed_on is None or household.closed_on > retention_cutoff()):
+        # The audit trail would give a legal ground that does not hold.
+        raise ApplicationError(_("Il periodo di conservazione non è ancora scaduto: il nucleo è stato chiuso da "
+                                 "meno di %(years)d anni. Scegli il motivo vero dell'anonimizzazione.")
+                               % {"years": retention_years()}, field="reason")
 
 
 @transaction.atomic
@@ -605,19 +654,22 @@ def person_anonymise(*, person: Person, by: User | None, reason: str) -> Anonymi
     Household-level texts, which may tell the whole family's story, are erased by `household_anonymise`."""
     reason = _reason(reason)
     household = Household.objects.select_for_update().select_related("organisation").get(pk=person.household_id)
-    _check_allowed(household)
+    _check_allowed(household, reason)
     person = Person.objects.get(pk=person.pk)
-    if AuditEvent.objects.filter(action="records.person.anonymise", object_type="records.person",
-                                 object_id=str(person.pk)).exists():
+    if person.pk in anonymised_person_ids(household):
         raise ApplicationError(_("La persona è già stata anonimizzata."), code="anonymised")
     result = AnonymisationResult()
     _scrub_person(person, result)
     _scrub(Statement.objects.filter(person=person), result)
     _scrub(Note.objects.filter(person=person), result)
     _scrub(Consent.objects.filter(person=person), result)
-    _scrub(PlanAction.objects.filter(by_member=person), result)
+    actions = set(PlanAction.objects.filter(by_member=person).values_list("pk", flat=True))
+    _scrub(PlanAction.objects.filter(pk__in=actions), result)
+    # In the plan's versions: what was assigned to them then, and what is assigned to them now (an action given
+    # to an organisation first and to them later has its text in the older versions too).
     _reseal_versions(Plan.objects.filter(household=household).first(), result,
-                     erase=lambda kind, item: kind == "action" and item.get("by_member") == person.pk)
+                     erase=lambda kind, item: kind == "action" and (item.get("by_member") == person.pk
+                                                                    or item.get("id") in actions))
     if apps.is_installed("trama.referrals"):
         # The referrals of them alone (their reason, notes and messages tell their story): texts erased.
         for obj, _parties_of, alone in _referral_rows(person):
@@ -632,6 +684,20 @@ def person_anonymise(*, person: Person, by: User | None, reason: str) -> Anonymi
         "household": household.pk, "organisation": household.organisation_id, "reason": reason,
         "rows": result.as_dict()})
     return result
+
+
+def anonymised_person_ids(household: Household) -> set[int]:
+    """The members anonymised since the household was last reopened (a family that comes back is recorded again,
+    and may ask again to be forgotten)."""
+    # No ordering: a set (and no join to the households to sort the members by).
+    ids = [str(pk) for pk in Person.objects.filter(household=household).order_by().values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(action="records.person.anonymise", object_type="records.person",
+                                       object_id__in=ids)
+    reopened = (HouseholdEvent.objects.filter(household=household, kind=HouseholdEventKind.REOPENED)
+                .order_by("-at").values_list("at", flat=True).first())
+    if reopened is not None:
+        events = events.filter(at__gt=reopened)
+    return {int(pk) for pk in events.order_by().values_list("object_id", flat=True)}
 
 
 def _anonymise_household(household: Household, *, by: User | None, reason: str) -> AnonymisationResult:
@@ -693,7 +759,7 @@ def household_anonymise(*, household: Household, by: User | None, reason: str) -
     """Anonymise a closed household and everything in it (see RULES), if the retention rule allows."""
     reason = _reason(reason)
     household = Household.objects.select_for_update().select_related("organisation").get(pk=household.pk)
-    _check_allowed(household)
+    _check_allowed(household, reason)
     return _anonymise_household(household, by=by, reason=reason)
 
 
@@ -702,7 +768,8 @@ def retention_anonymise_one(*, household: Household, years: int) -> Anonymisatio
     """For the retention command: anonymise one household past the retention period, or None if it is already
     anonymised or something still blocks it (an active legal basis, or it was reopened meanwhile)."""
     household = Household.objects.select_for_update().select_related("organisation").get(pk=household.pk)
-    if is_anonymised(household) or erasure_blockers(household, years=years):
+    if (is_anonymised(household) or household.closed_on is None
+            or household.closed_on > retention_cutoff(years=years) or erasure_blockers(household)):
         return None
     return _anonymise_household(household, by=None, reason=AnonymisationReason.RETENTION_EXPIRED)
 

@@ -64,6 +64,15 @@ class Block:
     value: str = ""
 
 
+def _transfer_status(code: str) -> str:
+    """The label of a case transfer's status (the referrals app is looked up by name: records does not import
+    it; the export has case transfers only when it is installed)."""
+    from django.apps import apps
+
+    field = apps.get_model("referrals", "CaseTransfer")._meta.get_field("status")
+    return str(dict(field.choices or []).get(code, code))  # type: ignore[arg-type]
+
+
 def _label(choices: Any, code: Any) -> str:
     """The label of a code of a TextChoices class (the code itself if unknown, a dash if empty)."""
     if code in (None, ""):
@@ -181,7 +190,8 @@ def _blocks(export: Mapping[str, Any]) -> list[Block]:
     for note in export["notes"]:
         row(Block("row", f"{note['written_at'][:10]} · {note['organisation']} · "
                          f"{_label(NoteVisibility, note['visibility'])} ({_about(note['about'])})",
-                  _or_dash(note["text"])))
+                  note["text"] if note["text"] is not None
+                  else _("Il testo resta all'organizzazione che l'ha scritto: puoi chiederlo a lei.")))
 
     row(Block("heading", _("Consensi")))
     for c in export["consents"]:
@@ -210,6 +220,13 @@ def _blocks(export: Mapping[str, Any]) -> list[Block]:
         row(Block("heading", _("Invii ad altri servizi")))
         for referral in export["referrals"]:
             row(Block("text", "; ".join(f"{k}: {v}" for k, v in referral.items() if v not in (None, "", []))))
+
+    if export.get("case_transfers"):
+        row(Block("heading", _("Passaggi di presa in carico")))
+        for transfer in export["case_transfers"]:
+            row(Block("row", f"{transfer['requested_at'][:10]} · {transfer['from']} → {transfer['to']} "
+                             f"({_transfer_status(transfer['status'])})",
+                      " · ".join(v for v in (transfer["reason"], transfer["response_note"]) if v) or "–"))
 
     row(Block("heading", _("Registro degli accessi")))
     for entry in export["access_log"]:

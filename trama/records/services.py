@@ -238,6 +238,13 @@ def household_close(
     _check_not_future(closed_on, field="closed_on")
     if closed_on < household.opened_on:
         raise ApplicationError(_("La chiusura non può precedere l'apertura del nucleo."), field="closed_on")
+    reopened = (HouseholdEvent.objects.filter(household=household, kind=HouseholdEventKind.REOPENED)
+                .order_by("-on").values_list("on", flat=True).first())
+    if reopened is not None and closed_on < reopened:
+        # Else the history would read closed, reopened, closed earlier, and the retention period would run from
+        # a day before the case was last taken up again.
+        raise ApplicationError(_("La chiusura non può precedere l'ultima riapertura del nucleo (%(date)s).")
+                               % {"date": reopened.strftime("%d/%m/%Y")}, field="closed_on")
     household.status = HouseholdStatus.CLOSED
     household.closed_on = closed_on
     household.closure_reason = reason
@@ -522,6 +529,8 @@ def plan_review_record(*, household: Household, by: User | None, reviewed_on: dt
                        outcomes: Mapping[str, DimensionOutcome]) -> PlanReview:
     _require_open(household)
     _check_not_future(reviewed_on, field="reviewed_on")
+    if reviewed_on < household.opened_on:
+        raise ApplicationError(_("La verifica non può precedere l'apertura del nucleo."), field="reviewed_on")
     if not outcomes:
         raise ApplicationError(_("Indica l'esito di almeno una dimensione."), field="outcomes")
     review = PlanReview.objects.create(household=household, kind=ReviewKind.PERIODIC, reviewed_on=reviewed_on,

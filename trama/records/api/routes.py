@@ -27,6 +27,7 @@ from trama.records.access import (
     OBJECT_TYPE,
     HouseholdAccess,
     can_create_households,
+    deny_within,
     duplicate_candidates,
     households_listed,
     households_visible_to,
@@ -90,6 +91,12 @@ def _open(request: HttpRequest, household_id: int, *, write: bool = False, purpo
     """The household through the funnel, like the pages' `open_for`: 404 outside, 403 on a write for read-only
     users, audited either way."""
     return open_household(request.user, household_id, write=write, purpose=purpose, request=request)
+
+
+def _missing(request: HttpRequest, opened: HouseholdAccess, object_type: str, key: object) -> ApiError:
+    """404 for an object that is not one of the opened household's (or not shown to the caller), audited."""
+    deny_within(opened, object_type, key, request=request)
+    return ApiError(404, _("Non trovato."))
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:
@@ -337,7 +344,7 @@ def person_detail(request: HttpRequest, household_id: int, person_id: int) -> di
     opened = _open(request, household_id)
     person = people_of(opened).filter(pk=person_id).first()
     if person is None:
-        raise ApiError(404, _("Non trovato."))
+        raise _missing(request, opened, "records.person", person_id)
     return _person_out(opened, person)
 
 
@@ -389,7 +396,7 @@ def person_update(request: HttpRequest, household_id: int, person_id: int, paylo
     opened = _open(request, household_id, write=True, purpose="person_edit")
     person = people_of(opened).filter(pk=person_id).first()
     if person is None:
-        raise ApiError(404, _("Non trovato."))
+        raise _missing(request, opened, "records.person", person_id)
     changes = _changes(request, payload, ("role_in_household", "first_name_or_alias"))
     _refuse_hidden_categories(opened, list(changes))
     for name, value in changes.items():
@@ -487,7 +494,7 @@ def consent_withdraw(request: HttpRequest, household_id: int, consent_id: int,
     opened = _open(request, household_id, write=True, purpose="consent_withdraw")
     consent = Consent.objects.filter(household=opened.household, pk=consent_id).first()
     if consent is None:
-        raise ApiError(404, _("Non trovato."))
+        raise _missing(request, opened, "records.consent", consent_id)
     reason = payload.reason
     call_service(lambda: consent_services.consent_withdraw(consent=consent, by=user_of(request), reason=reason))
     return _consent_out(opened, _consents(opened).get(pk=consent.pk))
@@ -588,10 +595,10 @@ def _outcomes(opened: HouseholdAccess, outcomes: dict[str, Any]) -> dict[str, se
             for dimension, outcome in outcomes.items()}
 
 
-def _goal_of(opened: HouseholdAccess, goal_id: int) -> PlanGoal:
+def _goal_of(request: HttpRequest, opened: HouseholdAccess, goal_id: int) -> PlanGoal:
     goal = _goals(opened).filter(pk=goal_id).first()
     if goal is None:
-        raise ApiError(404, _("Non trovato."))
+        raise _missing(request, opened, "records.plangoal", goal_id)
     return goal
 
 
@@ -615,20 +622,20 @@ def goal_add(request: HttpRequest, household_id: int, payload: s.GoalIn) -> tupl
     goal = call_service(lambda: services.plan_goal_add(
         household=opened.household, by=user_of(request), dimension=payload.dimension,
         description=payload.description, target_date=payload.target_date, status=payload.status))
-    return 201, _goal_out(opened, _goal_of(opened, goal.pk))
+    return 201, _goal_out(opened, _goal_of(request, opened, goal.pk))
 
 
 @router.patch("/households/{int:household_id}/plan/goals/{int:goal_id}",
               response={200: s.GoalOut, **error_responses(400, 403, 404, 409)}, summary="Change a goal")
 def goal_update(request: HttpRequest, household_id: int, goal_id: int, payload: s.GoalPatch) -> dict[str, Any]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
-    goal = _goal_of(opened, goal_id)
+    goal = _goal_of(request, opened, goal_id)
     changes = _changes(request, payload, ("dimension", "description", "status"))
     if "dimension" in changes:
         _writable_dimension(opened, changes["dimension"], "dimension")
     if changes:
         call_service(lambda: services.plan_goal_update(goal=goal, by=user_of(request), **changes))
-    return _goal_out(opened, _goal_of(opened, goal.pk))
+    return _goal_out(opened, _goal_of(request, opened, goal.pk))
 
 
 def _assignee_changes(opened: HouseholdAccess, values: dict[str, Any]) -> dict[str, Any]:
@@ -644,11 +651,11 @@ def _assignee_changes(opened: HouseholdAccess, values: dict[str, Any]) -> dict[s
     return found
 
 
-def _action_of(opened: HouseholdAccess, action_id: int) -> PlanAction:
+def _action_of(request: HttpRequest, opened: HouseholdAccess, action_id: int) -> PlanAction:
     action = (plan_actions(opened.household, opened.categories).filter(pk=action_id)
               .select_related("goal", "goal__plan", "by_organisation", "by_operator", "by_member").first())
     if action is None:
-        raise ApiError(404, _("Non trovato."))
+        raise _missing(request, opened, "records.planaction", action_id)
     return action
 
 
@@ -657,11 +664,11 @@ def _action_of(opened: HouseholdAccess, action_id: int) -> PlanAction:
 def action_add(request: HttpRequest, household_id: int, goal_id: int,
                payload: s.ActionIn) -> tuple[int, dict[str, Any]]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
-    goal = _goal_of(opened, goal_id)
+    goal = _goal_of(request, opened, goal_id)
     assignees = _assignee_changes(opened, payload.dict(include={"by_organisation", "by_operator", "by_member"}))
     action = call_service(lambda: services.plan_action_add(
         goal=goal, by=user_of(request), description=payload.description, due_date=payload.due_date, **assignees))
-    return 201, _action_out(opened, _action_of(opened, action.pk))
+    return 201, _action_out(opened, _action_of(request, opened, action.pk))
 
 
 @router.patch("/households/{int:household_id}/plan/actions/{int:action_id}",
@@ -669,7 +676,7 @@ def action_add(request: HttpRequest, household_id: int, goal_id: int,
 def action_update(request: HttpRequest, household_id: int, action_id: int,
                   payload: s.ActionPatch) -> dict[str, Any]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
-    action = _action_of(opened, action_id)
+    action = _action_of(request, opened, action_id)
     changes = _changes(request, payload, ("description", "status"))
     assignee_fields = ("by_organisation", "by_operator", "by_member")
     if any(name in changes for name in assignee_fields):
@@ -683,7 +690,7 @@ def action_update(request: HttpRequest, household_id: int, action_id: int,
                                    if getattr(action, f"{name}_id") is not None})
     if changes:
         call_service(lambda: services.plan_action_update(action=action, by=user_of(request), **changes))
-    return _action_out(opened, _action_of(opened, action.pk))
+    return _action_out(opened, _action_of(request, opened, action.pk))
 
 
 @router.post("/households/{int:household_id}/plan/reviews",

@@ -546,6 +546,7 @@ def test_plan_writes_are_validated_in_italian_and_save_nothing_when_refused(  # 
                                   description="Trovare una casa")
     other = make_household(p, label="Altra famiglia")
     stranger = make_person(p, other, first_name_or_alias="Omar")
+    today = timezone.localdate().isoformat()
     cases: list[tuple[str, dict[str, Any], str, str]] = [
         (f"{base}/goals", {"dimension": "weather", "description": "x"}, "dimension", "Dimensione non prevista"),
         (f"{base}/goals", {"dimension": "housing", "description": "   "}, "description", "Descrivi l'obiettivo"),
@@ -562,9 +563,11 @@ def test_plan_writes_are_validated_in_italian_and_save_nothing_when_refused(  # 
          "non fa parte di questo nucleo"),
         (f"{base}/reviews", {"reviewed_on": "2999-01-01", "outcomes": {"housing": {"result": "improved"}}},
          "reviewed_on", "futuro"),
-        (f"{base}/reviews", {"reviewed_on": "2026-01-01", "outcomes": {"housing": {"result": "better"}}},
+        (f"{base}/reviews", {"reviewed_on": today, "outcomes": {"housing": {"result": "better"}}},
          "outcomes", "Esito non previsto"),
-        (f"{base}/reviews", {"reviewed_on": "2026-01-01", "outcomes": {}}, "outcomes", "almeno una dimensione"),
+        (f"{base}/reviews", {"reviewed_on": today, "outcomes": {}}, "outcomes", "almeno una dimensione"),
+        (f"{base}/reviews", {"reviewed_on": "1990-01-01", "outcomes": {"housing": {"result": "improved"}}},
+         "reviewed_on", "apertura del nucleo"),
     ]
     for url, data, field, text in cases:
         response = _post(client, url, data)
@@ -759,7 +762,8 @@ def test_without_the_health_category_an_editor_cannot_touch_health(  # type: ign
     assert _patch(client, f"{base}/plan/actions/{health_action.pk}", {"status": "done"}).status_code == 404
     for url, data, field in (
             (f"{base}/plan/goals", {"dimension": "health", "description": "x"}, "dimension"),
-            (f"{base}/plan/reviews", {"reviewed_on": "2026-01-01", "outcomes": {"health": {"result": "improved"}}},
+            (f"{base}/plan/reviews", {"reviewed_on": timezone.localdate().isoformat(),
+                                      "outcomes": {"health": {"result": "improved"}}},
              "outcomes"),
             (f"{base}/close", {"reason": "moved_away", "outcomes": {"health": {"result": "improved"}}}, "outcomes")):
         response = _post(client, url, data)

@@ -70,7 +70,7 @@ def test_every_encrypted_text_field_has_a_marker() -> None:
 def test_no_plaintext_in_any_table(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
     p, m = personas, MARKERS
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    household = make_household(p, label="Famiglia P.")
+    household = make_household(p, label="Famiglia P.", opened_on=yesterday)
     parent = make_person(p, household, first_name_or_alias="Amina", disability="yes", documents_status="none",
                          health_notes=f"{m['records.person.health_notes']} asma")
     child = make_person(p, household, first_name_or_alias="Yusuf", role_in_household=HouseholdRole.CHILD)

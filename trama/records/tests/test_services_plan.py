@@ -133,7 +133,7 @@ def test_it_refuses_invalid_goals(personas: Personas) -> None:
 
 
 def test_reviews_record_outcomes_per_dimension(personas: Personas) -> None:
-    household = make_household(personas)
+    household = make_household(personas, opened_on=dt.date(2025, 12, 1))
     review = services.plan_review_record(
         household=household, by=personas.proximity, reviewed_on=dt.date(2026, 1, 10),
         outcomes={"housing": DimensionOutcome("improved", "Nuovo contratto"),

@@ -14,7 +14,7 @@ from trama.core.errors import ApplicationError
 from trama.network.access import require_perm
 from trama.network.models import Network, Organisation
 from trama.records import consent as consent_services
-from trama.records.access import OBJECT_TYPE, can_record_legal_basis, people_of
+from trama.records.access import OBJECT_TYPE, can_record_legal_basis, deny_within, people_of
 from trama.records.forms import ConsentForm, LegalBasisForm, LegalBasisRevokeForm, WithdrawForm
 from trama.records.models import Consent, LegalBasis, LegalBasisRecord, NoticeLanguage
 from trama.records.notice import consent_form_pdf
@@ -60,6 +60,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     household = opened.household
     consent = Consent.objects.filter(household=household, pk=consent_pk).first()
     if consent is None:
+        deny_within(opened, "records.consent", consent_pk, request=request)
         raise Http404
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -100,6 +101,7 @@ def consent_form_filled(request: HttpRequest, pk: int, consent_pk: int) -> HttpR
     opened = open_for(request, pk, write=True, purpose="consent_print")
     consent = Consent.objects.filter(household=opened.household, pk=consent_pk).first()
     if consent is None:
+        deny_within(opened, "records.consent", consent_pk, request=request)
         raise Http404
     data = consent_form_pdf(household=opened.household, language=language, consent=consent,
                             entitlement=opened.entitlement)

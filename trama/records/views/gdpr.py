@@ -33,7 +33,7 @@ from trama.core import audit
 from trama.core.models import AuditEvent
 from trama.network.access import require_perm
 from trama.records import gdpr
-from trama.records.access import ALL_CATEGORIES, OBJECT_TYPE, HouseholdAccess, Via, people_of
+from trama.records.access import ALL_CATEGORIES, OBJECT_TYPE, HouseholdAccess, Via, deny_within, people_of
 from trama.records.forms import AnonymiseForm, ExportLanguageForm
 from trama.records.models import Household, HouseholdStatus, Person
 from trama.records.protection import NotEntitled
@@ -76,9 +76,7 @@ def _person_of(request: HttpRequest, opened: HouseholdAccess, person_pk: int) ->
     """A member of the opened household that the user may see; 404, audited, otherwise."""
     person = people_of(opened).filter(pk=person_pk).first()
     if person is None:
-        audit.record(action="access.denied", actor=user_of(request), object_type=PERSON_OBJECT_TYPE,
-                     object_id=str(person_pk), request=request,
-                     details={"household": opened.household.pk, "status": 404})
+        deny_within(opened, PERSON_OBJECT_TYPE, person_pk, request=request)
         raise Http404()
     return person
 
@@ -89,14 +87,6 @@ def _person_of(request: HttpRequest, opened: HouseholdAccess, person_pk: int) ->
 def anonymisation_of(household: Household) -> AuditEvent | None:
     return (AuditEvent.objects.filter(action="records.household.anonymise", object_type=OBJECT_TYPE,
                                       object_id=str(household.pk)).order_by("at").first())
-
-
-def anonymised_person_ids(household: Household) -> set[int]:
-    # No ordering: a set (and no join to the households to sort the members by).
-    ids = [str(pk) for pk in Person.objects.filter(household=household).order_by().values_list("pk", flat=True)]
-    return {int(pk) for pk in AuditEvent.objects.filter(action="records.person.anonymise",
-                                                        object_type=PERSON_OBJECT_TYPE, object_id__in=ids)
-            .order_by().values_list("object_id", flat=True)}
 
 
 def _reason_label(event: AuditEvent | None) -> str:
@@ -120,7 +110,7 @@ def household_gdpr(request: HttpRequest, opened: HouseholdAccess) -> dict[str, A
     anonymise = may_anonymise(request.user, opened) and event is None
     context.update(
         show=export or anonymise, may_export=export, may_anonymise=anonymise,
-        anonymised_people=anonymised_person_ids(household) if (export or anonymise) else set(),
+        anonymised_people=gdpr.anonymised_person_ids(household) if (export or anonymise) else set(),
         blockers=gdpr.erasure_blockers(household) if anonymise else [],
     )
     return context
@@ -187,7 +177,7 @@ def _anonymise_page(request: HttpRequest, opened: HouseholdAccess, *, person: Pe
     household = opened.household
     form = AnonymiseForm(request.POST if request.method == "POST" else None)
     already = (gdpr.is_anonymised(household) if person is None
-               else person.pk in anonymised_person_ids(household) or gdpr.is_anonymised(household))
+               else person.pk in gdpr.anonymised_person_ids(household) or gdpr.is_anonymised(household))
     blockers = gdpr.erasure_blockers(household)
     if request.method == "POST" and not already and not blockers and form.confirmed:
         reason = form.cleaned_data["reason"]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from trama.records import services
-from trama.records.access import duplicate_candidates, people_of
+from trama.records.access import deny_within, duplicate_candidates, people_of
 from trama.records.forms import ENCRYPTED_PERSON_FIELDS, PersonForm
 from trama.records.models import Person
 from trama.records.protection import reveal_if_entitled
@@ -69,6 +69,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household = opened.household
     person = people_of(opened).filter(pk=person_pk).first()
     if person is None:
+        deny_within(opened, "records.person", person_pk, request=request)
         raise Http404
     revealed = {name: reveal_if_entitled(person, name, entitlement=opened.entitlement)
                 for name in ENCRYPTED_PERSON_FIELDS}

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from trama.records import services
-from trama.records.access import HouseholdAccess, people_of
+from trama.records.access import HouseholdAccess, deny_within, people_of
 from trama.records.forms import ActionForm, AssessmentForm, GoalForm, NoteForm, ReviewForm, StatementForm
 from trama.records.models import PlanGoal
 from trama.records.protection import reveal_if_entitled
@@ -69,9 +69,10 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Plan -----------------------------------------------------------------------------------------------
 
 
-def _goal_of(opened: HouseholdAccess, goal_pk: int) -> PlanGoal:
+def _goal_of(request: HttpRequest, opened: HouseholdAccess, goal_pk: int) -> PlanGoal:
     goal = plan_goals(opened.household, opened.categories).filter(pk=goal_pk).select_related("plan").first()
     if goal is None:
+        deny_within(opened, "records.plangoal", goal_pk, request=request)
         raise Http404
     return goal
 
@@ -93,7 +94,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
-    goal = _goal_of(opened, goal_pk)
+    goal = _goal_of(request, opened, goal_pk)
     initial = {"dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
                "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or ""}
     form = GoalForm(request.POST or None, initial=initial, dimensions=dimensions_for(opened))
@@ -114,7 +115,7 @@ def _action_form(request: HttpRequest, opened: HouseholdAccess, **kwargs: Any) -
 @login_required
 def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
-    goal = _goal_of(opened, goal_pk)
+    goal = _goal_of(request, opened, goal_pk)
     form = _action_form(request, opened)
     del form.fields["status"]
     if request.method == "POST" and form.is_valid():
@@ -134,6 +135,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     action = (plan_actions(opened.household, opened.categories).filter(pk=action_pk)
               .select_related("goal", "goal__plan").first())
     if action is None:
+        deny_within(opened, "records.planaction", action_pk, request=request)
         raise Http404
     initial = {"description": reveal_if_entitled(action, "description", entitlement=opened.entitlement) or "",
                "by_organisation": action.by_organisation_id, "by_operator": action.by_operator_id,

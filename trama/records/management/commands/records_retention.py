@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 counts["already"] += 1
                 continue
             if dry_run:
-                if erasure_blockers(household, years=years):
+                if erasure_blockers(household):
                     counts["blocked"] += 1
                     blocked.append(household.reference_code)
                 else:
