@@ -115,6 +115,7 @@ class _Import(Rules):
         self.existing: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
         self.checked = 0
         self.to_locate: list[Location] = []
+        self._published: tuple[set[int], set[int]] | None = None
 
     def error(self, file: str, row: int, column: str, message: str) -> None:
         self.result.errors.append(PackageError(file, row, column, message))
@@ -378,6 +379,11 @@ class _Import(Rules):
         for table in WRITE_ORDER:
             for item in self.items[table].values():
                 if not (item.created or item.changes):
+                    # Unchanged: nothing to write. But a row naming a record that is not published (a hidden
+                    # service, a confidential place, or what hangs on them) is checked all the same, else "already
+                    # up to date" against "you may not change it" would tell whether a guessed address is right.
+                    if self._unpublished(item):
+                        self._check_permission(item)
                     continue
                 obj = item.obj
                 self._check_permission(item)
@@ -399,6 +405,40 @@ class _Import(Rules):
         for obj, (municipio, nil) in zip(self.to_locate, _locate_many(self.to_locate), strict=True):
             obj.municipio, obj.nil = municipio, nil
 
+    def _published_ids(self) -> tuple[set[int], set[int]]:
+        """The ids of the published services and places (those the public API shows), computed once."""
+        if self._published is None:
+            services = set(access.public_services().values_list("pk", flat=True))
+            places = set(access.public_service_at_locations().filter(location__confidential_address=False)
+                         .values_list("location_id", flat=True))
+            self._published = (services, places)
+        return self._published
+
+    def _unpublished(self, item: Item) -> bool:
+        """Whether an existing row is, or hangs on, a service or place that is not published."""
+        if self.by is None or item.created or item.table in ("taxonomy", "taxonomy_term", "program"):
+            return False
+        services, places = self._published_ids()
+        records = _records_of(item.obj)
+        if isinstance(item.obj, ServiceAtLocation):
+            records.append(item.obj.location)
+        return any((isinstance(record, Service) and record.pk not in services)
+                   or (isinstance(record, Location) and record.pk not in places) for record in records)
+
+    def _check_program(self, item: Item) -> None:
+        """A programme belongs to an organisation: only who edits that organisation's records (before and after
+        the change) creates or changes it."""
+        assert self.by is not None
+        organisations = {item.obj.organisation_id}
+        if "organisation" in item.changes:
+            organisations.add(item.changes["organisation"][0])
+        for organisation_id in organisations - {None}:
+            if not access.can_edit_maintained_by(self.by, organisation_id):
+                self.item_error(item, "organization_id", _(
+                    "non puoi creare o modificare il programma «%(name)s»: appartiene a un altro ente.")
+                    % {"name": item.obj.name})
+                return
+
     def _check_permission(self, item: Item) -> None:
         if self.by is None:
             return
@@ -407,6 +447,9 @@ class _Import(Rules):
             if not access.can_edit_any_record(self.by):
                 self.item_error(item, "id", _("solo il coordinamento cittadino può creare o modificare le "
                                               "tassonomie."))
+            return
+        if item.table == "program":
+            self._check_program(item)
             return
         owners: list[Any] = []
         if item.table in ("service", "location") and not item.created:
@@ -418,6 +461,12 @@ class _Import(Rules):
             target = getattr(obj, name, None) if hasattr(obj, f"{name}_id") else None
             if target is not None and target.pk is not None:
                 owners.append(target)
+            if name in item.changes and item.changes[name][0] is not None:
+                # Moving an existing row (a phone, a link) needs the right on what it belonged to as well: else
+                # another organisation's phone or place link could be taken over by pointing it elsewhere.
+                model = type(obj)._meta.get_field(name).related_model
+                assert isinstance(model, type) and issubclass(model, models.Model)
+                owners.append(model._default_manager.get(pk=item.changes[name][0]))
         for owner in owners:
             for record in _records_of(owner):
                 if not access.can_edit_maintained_by(self.by, record.maintainer_id):

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.directory.importexport import template
@@ -67,7 +67,9 @@ def start_import(*, data: bytes, filename: str, by: User | None, maintainer: Org
     if background is None:
         background = total > BACKGROUND_ROWS and getattr(settings, "TRAMA_DIRECTORY_IMPORT_BACKGROUND", True)
     if background:
-        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True,
+        # The thread speaks the language of the request that started it (its errors are stored as text).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(job.pk, language), daemon=True,
                                                        name=f"import-{job.pk}").start())
     else:
         run_job(job.pk)
@@ -75,9 +77,10 @@ def start_import(*, data: bytes, filename: str, by: User | None, maintainer: Org
     return job
 
 
-def _run_in_thread(pk: UUID) -> None:
+def _run_in_thread(pk: UUID, language: str) -> None:
     try:
-        run_job(pk)
+        with translation.override(language):
+            run_job(pk)
     finally:
         connections.close_all()  # the thread's own connections
 

@@ -9,6 +9,7 @@ import json
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from trama.directory.importexport.tables import TABLES, Column
 
 MAX_BYTES_UNZIPPED = 200 * 1024 * 1024
+MAX_DIGITS = 15  # a number cell of more digits than this is an error (before the digits are expanded)
 _TRUE = {"true", "1", "yes", "y", "si", "sì", "vero"}
 _FALSE = {"false", "0", "no", "n", "falso"}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
@@ -87,7 +89,13 @@ def _files_of_zip(data: bytes) -> dict[str, bytes]:
             size += info.file_size
             if size > MAX_BYTES_UNZIPPED:
                 raise PackageFileError(_("L'archivio decompresso è troppo grande."))
-            files[name] = archive.read(info)
+            try:
+                files[name] = archive.read(info)
+            except (zipfile.BadZipFile, RuntimeError, OSError, zlib.error, NotImplementedError) as error:
+                # damaged (bad CRC), encrypted, or compressed with a method Python does not read
+                raise PackageFileError(_("Il file «%(name)s» dell'archivio non si può leggere: è danneggiato, "
+                                         "protetto da password o compresso in un formato non supportato. Crea di "
+                                         "nuovo lo .zip senza password.") % {"name": name}) from error
     return files
 
 
@@ -130,7 +138,7 @@ def csv_rows(name: str, data: bytes, errors: list[PackageError]) -> tuple[list[s
     except UnicodeDecodeError:
         errors.append(PackageError(name, 0, "", _("il file non è in UTF-8.")))
         return [], []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote: an error, not lost rows
     try:
         lines = list(reader)
     except csv.Error as error:
@@ -176,6 +184,9 @@ def parse_cell(column: Column, text: str) -> Any:
             number = Decimal(value)
         except InvalidOperation as error:
             raise CellError(_("«%(value)s» non è un numero intero.") % {"value": value}) from error
+        if not number.is_finite() or number.adjusted() > MAX_DIGITS:
+            # checked before any conversion: an exponent such as 1e999999999 would take minutes to expand
+            raise CellError(_("«%(value)s» è troppo grande.") % {"value": value[:40]})
         if number != number.to_integral_value() or number < 0:
             raise CellError(_("«%(value)s» non è un numero intero non negativo.") % {"value": value})
         return int(number)
@@ -187,6 +198,8 @@ def parse_cell(column: Column, text: str) -> Any:
                             % {"value": value}) from error
         if not number.is_finite():
             raise CellError(_("«%(value)s» non è un numero.") % {"value": value})
+        if number.adjusted() > MAX_DIGITS:
+            raise CellError(_("«%(value)s» è troppo grande.") % {"value": value[:40]})
         return number
     if kind == "boolean":
         if value.lower() in _TRUE:

@@ -62,7 +62,7 @@ _FIELD_COLUMN = {
     "name": "nome servizio", "description": "descrizione", "organisation": "ente", "minimum_age": "età minima",
     "maximum_age": "età massima", "address_text": "indirizzo", "number": "telefono", "code": "lingue",
     "term": "bisogni", "opens_at": "orari", "closes_at": "orari", "byday": "orari", "freq": "orari",
-    "location": "indirizzo",
+    "location": "indirizzo", "location_name": "nome sede",
 }
 
 
@@ -148,7 +148,17 @@ def read_rows(data: bytes, filename: str) -> list[list[str]]:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max(";,\t", key=first.count)
-        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        # Strict: an unclosed quote is an error naming its line, not a cell that swallows the rows after it.
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+        lines: list[list[str]] = []
+        try:
+            for line in reader:
+                lines.append([_cell(v) for v in line])
+        except csv.Error as error:
+            raise ImportFileError(_("Il file CSV non è leggibile dalla riga %(row)s: controlla le virgolette "
+                                    "(una cella che le apre deve chiuderle) e che nessuna cella sia lunghissima. "
+                                    "(%(detail)s)") % {"row": len(lines) + 1, "detail": error}) from error
+        return lines
     raise ImportFileError(_("Formato non supportato: carica un file .csv o .xlsx."))
 
 
@@ -257,7 +267,7 @@ def _parse_row(number: int, values: dict[str, str], default_organisation: Organi
         value = values.get(column, "")
         if not value:
             continue
-        if not value.isdigit() or int(value) > 120:
+        if not value.isdecimal() or not value.isascii() or int(value) > 120:
             error(column, _("«%(value)s» non è un'età valida (un numero intero da 0 a 120).") % {"value": value})
         else:
             ages[key] = row.service[key] = int(value)
@@ -324,8 +334,13 @@ def _write_row(row: ParsedRow, *, by: User | None, maintainer: Organisation, res
         key = (row.location_name.lower(), row.address.lower())
         location = places.get(key)
         if location is None:
-            location = services.location_create(by=by, maintainer=maintainer, name=row.location_name,
-                                                location_type=LocationType.PHYSICAL, address_text=row.address)
+            try:
+                location = services.location_create(by=by, maintainer=maintainer, name=row.location_name,
+                                                    location_type=LocationType.PHYSICAL, address_text=row.address)
+            except ApplicationError as error:
+                if error.field == "name":  # the place's name, not the service's
+                    raise ApplicationError(error.message, field="location_name") from error
+                raise
             places[key] = location
             result.locations += 1
         link = services.service_at_location_attach(service=service, location=location, by=by)
@@ -360,6 +375,11 @@ def import_rows(rows: Sequence[Sequence[str]], *, by: User | None, maintainer: O
     for position, column in enumerate(header):
         if column and column not in COLUMNS:
             result.errors.append(RowError(1, rows[0][position], _("colonna non prevista dal modello.")))
+        elif column and column in header[:position]:
+            # The last one would win and the other's values be lost without a word.
+            result.errors.append(RowError(1, rows[0][position], _(
+                "colonna ripetuta: «%(column)s» c'è già (anche con un altro nome, come «%(first)s»); tienine "
+                "una sola.") % {"column": column, "first": rows[0][header.index(column)]}))
     for column in REQUIRED:
         if column not in header:
             result.errors.append(RowError(1, column, _("manca la colonna obbligatoria.")))
@@ -418,6 +438,14 @@ def import_file(data: bytes, filename: str, *, by: User | None, maintainer: Orga
 # --- The downloadable template --------------------------------------------------------------------
 
 
+def _sheet_value(value: Any) -> Any:
+    """A value a worksheet can hold: text without the control characters XML forbids (an import or a form may
+    have let one through; one of them made the whole export fail)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def template_xlsx(rows: Iterable[Sequence[Any]] = (EXAMPLE_ROW,)) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
@@ -430,7 +458,12 @@ def template_xlsx(rows: Iterable[Sequence[Any]] = (EXAMPLE_ROW,)) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_sheet_value(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                # Text that starts with "=" is written as text: a service named "=HYPERLINK(…)" must not become a
+                # live formula in the spreadsheet of whoever opens the export.
+                cell.data_type = "s"
     for index, column in enumerate(COLUMNS):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = max(14, len(column) + 4)
     buffer = io.BytesIO()
