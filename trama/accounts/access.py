@@ -167,9 +167,16 @@ def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozense
     return set(memberships.order_by().values_list("network_id", flat=True))  # no ordering: no joins to sort
 
 
-def member_network_ids(organisation_ids: set[int], *, on: dt.date | None = None) -> set[int]:
-    """The networks these organisations are active members of (directly, not the networks below them)."""
-    return _member_network_ids(organisation_ids, on or timezone.localdate())
+def member_network_ids(organisation_ids: set[int], *, on: dt.date | None = None,
+                       active_networks: bool = False) -> set[int]:
+    """The networks these organisations are active members of (directly, not the networks below them); with
+    `active_networks`, only networks not deactivated (those a consent naming a network still reaches)."""
+    ids = _member_network_ids(organisation_ids, on or timezone.localdate())
+    if active_networks and ids:
+        from trama.network.models import Network
+
+        ids = set(Network.objects.filter(pk__in=ids, is_active=True).order_by().values_list("pk", flat=True))
+    return ids
 
 
 def descendant_network_ids(roots: set[int]) -> set[int]:

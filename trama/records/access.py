@@ -102,8 +102,9 @@ def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] 
     network named as recipient means its member organisations: an unscoped membership reaches the networks its
     organisation is an active member of — not those below them, nor those above (a member of the city network does
     not read what a family shared with its Municipio's network); a membership scoped to a network reaches that
-    network and those below it its organisation is a member of. A city-wide role granting `perm`: every network
-    (None)."""
+    network and those below it, of those its organisation is an active member of (a scope the organisation has
+    left, or never joined, reaches nothing). Deactivated networks reach nobody. A city-wide role granting `perm`:
+    every network (None)."""
     real = _user_or_none(user)
     if real is None:
         return frozenset()
@@ -117,20 +118,28 @@ def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] 
             # Once per organisation and request, whichever permission asks.
             member_of = accounts_access.memoised(
                 real, ("records.member_networks", grant.organisation_id),
-                lambda organisation_id=grant.organisation_id: accounts_access.member_network_ids({organisation_id}))
+                lambda organisation_id=grant.organisation_id: accounts_access.member_network_ids(
+                    {organisation_id}, active_networks=True))
             if grant.network_id is None:
                 reached |= member_of
             else:
                 below = accounts_access.descendant_network_ids({grant.network_id})
-                reached |= {grant.network_id} | (below & member_of)
+                reached |= ({grant.network_id} | below) & member_of
         return frozenset(reached)
 
     return accounts_access.memoised(real, ("records.recipient_networks", perm), compute)  # type: ignore[no-any-return]
 
 
-def scope_of(user: AnyUser | None) -> Scope:
+def network_area_ids(network_id: int) -> frozenset[int]:
+    """The areas a network-scoped membership acts in: the network's area and every area below it (none if the
+    network has no area)."""
     from trama.network.models import Network
 
+    area_id = Network.objects.filter(pk=network_id).values_list("area_id", flat=True).first()
+    return _area_ids_below({area_id} if area_id else set())
+
+
+def scope_of(user: AnyUser | None) -> Scope:
     real = _user_or_none(user)
     if real is None:
         return Scope(frozenset(), (), frozenset(), frozenset(), False)
@@ -142,8 +151,9 @@ def scope_of(user: AnyUser | None) -> Scope:
         for grant in grants:
             if grant.network_id is None or grant.organisation_id in own:
                 continue
-            area_id = Network.objects.filter(pk=grant.network_id).values_list("area_id", flat=True).first()
-            scoped.append((grant.organisation_id, _area_ids_below({area_id} if area_id else set())))
+            scoped.append((grant.organisation_id, accounts_access.memoised(
+                real, ("records.network_areas", grant.network_id),
+                lambda network_id=grant.network_id: network_area_ids(network_id))))
         networks = recipient_network_ids(real, perm=Perm.RECORDS_VIEW)
         return Scope(
             own_org_ids=own,
@@ -162,8 +172,8 @@ def scope_of(user: AnyUser | None) -> Scope:
 def _recipient_condition(scope: Scope, prefix: str) -> Q:
     """Rows whose recipient is one of the user's organisations or networks (prefix: the recipient's path)."""
     condition = Q(**{f"{prefix}organisation_id__in": scope.reader_org_ids})
-    if scope.network_ids is None:
-        return condition | Q(**{f"{prefix}network_id__isnull": False})
+    if scope.network_ids is None:  # every network still active
+        return condition | Q(**{f"{prefix}network__is_active": True})
     return condition | Q(**{f"{prefix}network_id__in": scope.network_ids})
 
 

@@ -37,6 +37,7 @@ from trama.records.models import (
     ConsentPurpose,
     ConsentRecipient,
     GivenByKind,
+    HouseholdRole,
     LegalBasis,
     LegalBasisRecord,
     NoticeLanguage,
@@ -131,6 +132,15 @@ def _notify(*, organisation: Organisation, kind: str, household: Household | Non
 # --- Consent --------------------------------------------------------------------------------------------
 
 
+def _counts_as_minor(person: Person, on: dt.date) -> bool:
+    """A minor by age; without a known age, by the role in the household (a child, another minor): the
+    protective reading, so that nobody of unknown age in a minor's role signs for themselves."""
+    minor = person.is_minor(on)
+    if minor is not None:
+        return minor
+    return person.role_in_household in (HouseholdRole.CHILD, HouseholdRole.OTHER_MINOR)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -178,6 +188,14 @@ def consent_record(
 
     if legal_basis not in LegalBasis.values:
         raise ApplicationError(_("Base giuridica sconosciuta."), field="legal_basis")
+    if legal_basis != LegalBasis.CONSENT and by is not None:
+        from trama.records.access import can_record_legal_basis
+
+        if not can_record_legal_basis(by):
+            # Sharing on another legal basis is the authorised role's decision, with its reason (legal_basis_record).
+            raise ApplicationError(_("Solo chi può registrare una base giuridica diversa dal consenso (ad esempio "
+                                     "i compiti di servizio sociale del Comune) può indicarla: qui registra il "
+                                     "consenso dato dalla famiglia."), field="legal_basis")
     special = bool(set(categories) & {str(c) for c in SPECIAL_CATEGORIES})
     if special_condition is None:
         special_condition = (SpecialCondition.EXPLICIT_CONSENT if special and legal_basis == LegalBasis.CONSENT
@@ -200,9 +218,18 @@ def consent_record(
 
     if given_by_kind not in GivenByKind.values:
         raise ApplicationError(_("Indica chi ha espresso il consenso."), field="given_by_kind")
-    if person is not None and given_by_kind == GivenByKind.PERSON and person.is_minor(given_on):
+    if person is not None and given_by_kind == GivenByKind.PERSON and _counts_as_minor(person, given_on):
         raise ApplicationError(_("Per un minore il consenso va espresso da un genitore o dal tutore."),
                                field="given_by_kind")
+    members = list(household.members.all()) if person is None and given_by_kind == GivenByKind.PERSON else []
+    if members and all(_counts_as_minor(member, given_on) for member in members):
+        # A household consent signed "by the person" needs an adult member to sign it (an unaccompanied minor's
+        # household has none: their guardian consents).
+        raise ApplicationError(_("Nel nucleo non c'è un adulto che possa firmare: per un minore il consenso va "
+                                 "espresso da un genitore o dal tutore."), field="given_by_kind")
+    if person is not None and given_by_kind == GivenByKind.PARENT and person.is_minor(given_on) is False:
+        raise ApplicationError(_("Per un adulto il consenso lo esprime la persona stessa, oppure un suo "
+                                 "rappresentante legale con il titolo che lo nomina."), field="given_by_kind")
     # A household consent (person None) is signed by an adult member: their name is required.
     name_required = person is None or given_by_kind != GivenByKind.PERSON
     given_by_name = _clean_text(given_by_name, field="given_by_name", limit=MAX_NAME,

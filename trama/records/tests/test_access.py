@@ -232,7 +232,8 @@ def test_lists_and_openings_agree_on_a_consents_dates(personas: Personas) -> Non
         "before given": dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), tzinfo=rome),
         "before withdrawal": before_withdrawal,
         "now": timezone.now(),
-        "last day": dt.datetime.combine(today, dt.time(23, 30), tzinfo=rome),
+        # The day's last second: after the withdrawal above even when the test runs late in the evening.
+        "last day": dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=rome),
         "expired": dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 30), tzinfo=rome),
     }
     expected = {"before given": set(), "before withdrawal": {expiring, withdrawn}, "now": {expiring},

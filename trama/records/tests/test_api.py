@@ -422,12 +422,11 @@ def test_a_consent_is_checked_like_the_page_form(personas: Personas, family: Hou
         refused = _post(client, url, _consent_payload(p, **bad))
         assert refused.status_code == 400 and field in _body(refused)["errors"], (bad, refused.content)
     assert not Consent.objects.filter(household=family).exists()
-    # Another legal basis, with its art. 9 condition for health data.
-    recorded = _post(client, url, _consent_payload(p, categories=["identity", "health"], legal_basis="public_task",
-                                                   special_condition="social_care_law"))
-    assert recorded.status_code == 201, recorded.content
-    assert _body(recorded)["legal_basis"] == "public_task"
-    assert _body(recorded)["special_condition"] == "social_care_law"
+    # Another legal basis is the decision of the role that records legal bases, not of a proximity worker.
+    refused = _post(client, url, _consent_payload(p, categories=["identity", "health"], legal_basis="public_task",
+                                                  special_condition="social_care_law"))
+    assert refused.status_code == 400 and "legal_basis" in _body(refused)["errors"], refused.content
+    assert not Consent.objects.filter(household=family).exists()
 
 
 def test_a_recipient_may_not_withdraw(personas: Personas, family: Household, client_as) -> None:  # type: ignore[no-untyped-def]

@@ -222,8 +222,8 @@ def test_data_kept_by_law_wait_for_the_retention_period(personas: Personas, kept
             reason="Presa in carico congiunta", categories=[C.IDENTITY], network=personas.network8)
         consent_services.legal_basis_revoke(record=record, by=personas.unit_lead)
     if kept_by == "legal_obligation_consent":
-        consent_services.consent_record(
-            household=household, by=personas.proximity, purposes=["services_in_network"], categories=[C.IDENTITY],
+        consent_services.consent_record(  # recorded by a role that records legal bases
+            household=household, by=personas.social_worker, purposes=["services_in_network"], categories=[C.IDENTITY],
             given_on=timezone.localdate() - dt.timedelta(days=1), notice_version="2026-11", notice_language="it",
             legal_basis="legal_obligation", given_by_name="Mario Rossi")
     services.household_close(household=household, by=personas.proximity, reason=ClosureReason.MOVED_AWAY)

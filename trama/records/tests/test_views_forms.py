@@ -287,16 +287,20 @@ def test_it_records_a_consent_and_prints_the_forms(personas: Personas, household
     given = Consent.objects.get(household=household)
     assert [r.organisation for r in given.recipients.all()] == [personas.ets_b]
     assert given.legal_basis == "consent" and given.special_condition == "none"  # the defaults
-    # Health data on another legal basis, with its art. 9 condition; without one it is refused, naming the field.
+    # Health data with its art. 9 condition; without one it is refused, naming the field.
     terms = {"purposes": ["share_named_organisations"], "categories": ["identity", "health"],
              "recipient_organisations": [personas.ets_b.pk], "given_by_kind": "person", "given_by_name": "Amina",
              "notice_version": "2026-11", "notice_language": "it", "given_on": "2026-11-21",
-             "legal_basis": "public_task"}
+             "legal_basis": "consent"}
     refused = client.post(url, {**terms, "special_condition": "none"})
     assert refused.status_code == 200 and "categorie particolari" in refused.content.decode()
-    assert client.post(url, {**terms, "special_condition": "social_care_law"}).status_code == 302
-    assert Consent.objects.filter(household=household, legal_basis="public_task",
-                                  special_condition="social_care_law").exists()
+    assert client.post(url, {**terms, "special_condition": "explicit_consent"}).status_code == 302
+    assert Consent.objects.filter(household=household, legal_basis="consent",
+                                  special_condition="explicit_consent").exists()
+    # Another legal basis is not the proximity worker's to record (it has no records.legal_basis).
+    other_basis = client.post(url, {**terms, "legal_basis": "public_task", "special_condition": "social_care_law"})
+    assert other_basis.status_code == 200 and "base giuridica diversa dal consenso" in other_basis.content.decode()
+    assert not Consent.objects.filter(household=household, legal_basis="public_task").exists()
 
     blank = client.get(reverse("records:consent_form_blank", args=[household.pk]), {"language": "ar"})
     assert blank.status_code == 200 and blank["Content-Type"] == "application/pdf"
