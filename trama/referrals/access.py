@@ -1,8 +1,12 @@
 """The access funnel of referrals and case transfers, built on trama/accounts/access.py like records/access.py.
 
 - **see** a referral: a user whose role in the sending or the receiving organisation holds `referrals.manage` or
-  `records.view`. Drafts are the sender's only. `referrals_visible_to(user)` (lists) and
-  `get_referral_for(user, pk)` (one referral) use the same predicate, so lists and openings agree.
+  `records.view`. On the sending side (the organisation holding the household) a membership scoped to a network
+  (a Municipio's) reaches only households of that network's area, or created by the user, as the records funnel's
+  "own" source does; on the receiving side every member with the role does, as the funnel's "referral" source
+  does. Drafts are the sender's only.
+  `referrals_visible_to(user)` (lists) and `get_referral_for(user, pk)` (one referral) use the same predicate,
+  so lists and openings agree.
 - **act** on it (`write=True`): `referrals.manage` in one of the two organisations (which side may do what is
   checked by the services). Read-only access to a write endpoint gives 403; no access at all gives 404.
 - Every opening and every denial writes an audit event.
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -73,16 +77,86 @@ def manager_org_ids(user: AnyUser | None) -> frozenset[int]:
     return accounts_access.organisation_ids_for(real, perm=Perm.REFERRALS_MANAGE)
 
 
-def _condition(org_ids: frozenset[int]) -> Q:
-    return Q(from_organisation_id__in=org_ids) | (Q(to_organisation_id__in=org_ids) & Q(sent_at__isnull=False))
+@dataclass(frozen=True)
+class Reach:
+    """The organisations a user reads referrals and transfers for, as the household's holder: `whole` in full,
+    `areas` (network-scoped memberships) only about households located in those areas or created by the user.
+    As the receiving party, every one of them in full (`receiving`)."""
+
+    user_id: int
+    whole: frozenset[int]
+    areas: tuple[tuple[int, frozenset[int]], ...]
+
+    @property
+    def receiving(self) -> frozenset[int]:
+        return self.whole | {organisation_id for organisation_id, _areas in self.areas}
+
+    def condition(self, column: str) -> Q:
+        """Rows whose `column` is an organisation reached as the holder (from_organisation) or as the receiving
+        party (to_organisation)."""
+        if column == "to_organisation":
+            return Q(to_organisation_id__in=self.receiving)
+        condition = Q(**{f"{column}_id__in": self.whole})
+        for organisation_id, area_ids in self.areas:
+            located = (Q(household__municipio_id__in=area_ids) | Q(household__nil_id__in=area_ids)
+                       | Q(household__created_by_id=self.user_id))
+            condition |= Q(**{f"{column}_id": organisation_id}) & located
+        return condition
+
+    def reaches(self, organisation_id: int, household: Household, *, receiving: bool = False) -> bool:
+        """The same test in Python, for one row already loaded."""
+        if organisation_id in self.whole or (receiving and organisation_id in self.receiving):
+            return True
+        return any(organisation_id == scoped and (household.municipio_id in area_ids or household.nil_id in area_ids
+                                                  or household.created_by_id == self.user_id)
+                   for scoped, area_ids in self.areas)
+
+
+def reach_of(user: AnyUser | None, perms: tuple[str, ...] = READ_PERMS) -> Reach:
+    from trama.records.access import network_area_ids
+
+    real = _user_or_none(user)
+    if real is None:
+        return Reach(0, frozenset(), ())
+
+    def compute() -> Reach:
+        grants = [g for g in accounts_access.grants_of(real) if any(perm in g.permissions for perm in perms)]
+        whole = frozenset(g.organisation_id for g in grants if g.network_id is None)
+        areas: dict[int, set[int]] = {}
+        for grant in grants:
+            if grant.network_id is not None and grant.organisation_id not in whole:
+                areas.setdefault(grant.organisation_id, set()).update(accounts_access.memoised(
+                    real, ("records.network_areas", grant.network_id),
+                    lambda network_id=grant.network_id: network_area_ids(network_id)))
+        return Reach(real.pk, whole, tuple((org, frozenset(ids)) for org, ids in sorted(areas.items())))
+
+    return accounts_access.memoised(real, ("referrals.reach", perms), compute)  # type: ignore[no-any-return]
+
+
+def _sender_condition(reach: Reach) -> Q:
+    return reach.condition("from_organisation")
+
+
+def _receiver_condition(reach: Reach) -> Q:
+    return reach.condition("to_organisation") & Q(sent_at__isnull=False)
 
 
 def referrals_visible_to(user: AnyUser | None) -> QuerySet[Referral]:
-    """Every referral the user may open: sent by, or (once sent) addressed to, one of their organisations."""
-    org_ids = reader_org_ids(user)
-    if not org_ids:
+    """Every referral the user may open: sent by, or (once sent) addressed to, one of their organisations (within
+    a scoped membership's area)."""
+    reach = reach_of(user)
+    if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    return Referral.objects.filter(_condition(org_ids))
+    return Referral.objects.filter(_sender_condition(reach) | _receiver_condition(reach))
+
+
+def may_act(user: AnyUser | None, referral: Referral, *, side: str) -> bool:
+    """Whether the user manages referrals for the referral's sending (`side="sender"`) or receiving organisation,
+    within a scoped membership's area."""
+    reach = reach_of(user, (Perm.REFERRALS_MANAGE,))
+    if side == "sender":
+        return reach.reaches(referral.from_organisation_id, referral.household)
+    return referral.to_organisation_id in reach.receiving
 
 
 @dataclass(frozen=True)
@@ -109,9 +183,11 @@ class OpenedReferral:
         """What the user may do with the referral now (the pages' buttons and the API's `actions`)."""
         status = self.referral.status
         receiver, sender = self.can_act_as_receiver, self.can_act_as_sender
+        expires_at = self.referral.expires_at
+        answerable = status == ReferralStatus.SENT and (expires_at is None or expires_at > timezone.now())
         return {
-            "accept": receiver and status == ReferralStatus.SENT and self.basis_in_force,
-            "decline": receiver and status == ReferralStatus.SENT,
+            "accept": receiver and answerable and self.basis_in_force,
+            "decline": receiver and answerable,
             "start": receiver and status == ReferralStatus.ACCEPTED and self.basis_in_force,
             "complete": receiver and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
             "cancel": sender and status in CANCELLABLE_STATUSES,
@@ -147,13 +223,14 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
     if referral is None:
         _deny(user, pk, object_type=OBJECT_TYPE, write=write, status=404, request=request)
         raise Http404()
-    readers, managers = reader_org_ids(real), manager_org_ids(real)
+    reach, household = reach_of(real), referral.household
+    sent = referral.sent_at is not None
     opened = OpenedReferral(
         referral=referral,
-        is_sender=referral.from_organisation_id in readers,
-        is_receiver=referral.to_organisation_id in readers and referral.sent_at is not None,
-        can_act_as_sender=referral.from_organisation_id in managers,
-        can_act_as_receiver=referral.to_organisation_id in managers and referral.sent_at is not None,
+        is_sender=reach.reaches(referral.from_organisation_id, household),
+        is_receiver=sent and referral.to_organisation_id in reach.receiving,
+        can_act_as_sender=may_act(real, referral, side="sender"),
+        can_act_as_receiver=sent and may_act(real, referral, side="receiver"),
         basis_in_force=referral.basis_in_force(),
     )
     if write and not opened.can_act:
@@ -222,10 +299,10 @@ def messages_of(opened: OpenedReferral) -> QuerySet[ReferralMessage]:
 def inbox(user: AnyUser | None) -> QuerySet[Referral]:
     """Referrals waiting for an answer from the user's organisations, oldest first (the page shows each one's
     age with `referral.waiting_for(now)` and sorts urgent ones first with `by_urgency`)."""
-    org_ids = reader_org_ids(user)
-    if not org_ids:
+    reach = reach_of(user)
+    if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    return (Referral.objects.filter(to_organisation_id__in=org_ids, status=ReferralStatus.SENT)
+    return (Referral.objects.filter(_receiver_condition(reach), status=ReferralStatus.SENT)
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("sent_at", "pk"))
 
@@ -237,20 +314,20 @@ def by_urgency(referrals: list[Referral]) -> list[Referral]:
 
 def outbox(user: AnyUser | None) -> QuerySet[Referral]:
     """What the user's organisations sent (drafts included), newest first, so the sender sees what happened."""
-    org_ids = reader_org_ids(user)
-    if not org_ids:
+    reach = reach_of(user)
+    if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    return (Referral.objects.filter(from_organisation_id__in=org_ids)
+    return (Referral.objects.filter(_sender_condition(reach))
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("-created_at", "-pk"))
 
 
 def received(user: AnyUser | None) -> QuerySet[Referral]:
     """Every referral ever sent to the user's organisations (never its drafts, even cancelled ones), newest first."""
-    org_ids = reader_org_ids(user)
-    if not org_ids:
+    reach = reach_of(user)
+    if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    return (Referral.objects.filter(to_organisation_id__in=org_ids, sent_at__isnull=False)
+    return (Referral.objects.filter(_receiver_condition(reach))
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("-sent_at", "-pk"))
 
@@ -263,10 +340,10 @@ def household_referrals(user: AnyUser | None, household: Household) -> QuerySet[
 
 
 def transfers_visible_to(user: AnyUser | None) -> QuerySet[CaseTransfer]:
-    org_ids = reader_org_ids(user)
-    if not org_ids:
+    reach = reach_of(user)
+    if not (reach.whole or reach.areas):
         return CaseTransfer.objects.none()
-    return CaseTransfer.objects.filter(Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids))
+    return CaseTransfer.objects.filter(reach.condition("from_organisation") | reach.condition("to_organisation"))
 
 
 def get_transfer_for(user: AnyUser | None, pk: object, *, write: bool = False,
@@ -280,8 +357,9 @@ def get_transfer_for(user: AnyUser | None, pk: object, *, write: bool = False,
     if transfer is None:
         _deny(user, pk, object_type=TRANSFER_OBJECT_TYPE, write=write, status=404, request=request)
         raise Http404()
-    managers = manager_org_ids(real)
-    if write and not {transfer.from_organisation_id, transfer.to_organisation_id} & managers:
+    managers = reach_of(real, (Perm.REFERRALS_MANAGE,))
+    if write and not (managers.reaches(transfer.from_organisation_id, transfer.household)
+                      or transfer.to_organisation_id in managers.receiving):
         _deny(user, key, object_type=TRANSFER_OBJECT_TYPE, write=True, status=403, request=request)
         raise PermissionDenied()
     audit.record(action="referrals.transfer.view", actor=real, obj=transfer, request=request,
@@ -290,14 +368,14 @@ def get_transfer_for(user: AnyUser | None, pk: object, *, write: bool = False,
 
 
 def pending_transfers_in(user: AnyUser | None) -> QuerySet[CaseTransfer]:
-    return (transfers_visible_to(user).filter(to_organisation_id__in=reader_org_ids(user),
+    return (transfers_visible_to(user).filter(reach_of(user).condition("to_organisation"),
                                               status=TransferStatus.REQUESTED)
             .select_related("household", "from_organisation", "to_organisation").order_by("requested_at"))
 
 
 def pending_transfers_out(user: AnyUser | None) -> QuerySet[CaseTransfer]:
     """Transfers the user's organisations asked for, still waiting for an answer, oldest first."""
-    return (transfers_visible_to(user).filter(from_organisation_id__in=reader_org_ids(user),
+    return (transfers_visible_to(user).filter(reach_of(user).condition("from_organisation"),
                                               status=TransferStatus.REQUESTED)
             .select_related("household", "from_organisation", "to_organisation").order_by("requested_at"))
 
@@ -372,9 +450,13 @@ def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | N
                                     updated_at__gte=now - dt.timedelta(days=ANSWERED_DAYS))
                 .only(*_HOME_REFERRAL_FIELDS, "outcome", "decline_reason", "updated_at")
                 .order_by("-updated_at", "-pk")[:limit])
+    # Urgent first, then the longest waiting — in the query, so that the limit never leaves an urgent one out.
+    rank = Case(*(When(urgency=code, then=Value(position)) for code, position in URGENCY_RANK.items()),
+                default=Value(len(URGENCY_RANK)), output_field=IntegerField())
     return OperatorHome(
         households=households,
-        incoming=by_urgency(list(inbox(user).only(*_HOME_REFERRAL_FIELDS)[:limit])),
+        incoming=list(inbox(user).only(*_HOME_REFERRAL_FIELDS).annotate(rank=rank)
+                      .order_by("rank", "sent_at", "pk")[:limit]),
         outgoing=outgoing,
         answered=answered,
         actions_due=plan_actions_due(user, on=timezone.localtime(now).date())

@@ -109,9 +109,9 @@ class ReferralIn(Input):
     reason: str = Field(max_length=4000)
     urgency: Urgency = Urgency.ROUTINE
     categories: list[str] = Field(description="Data categories to share.")
-    consent: int | None = Field(None, description="The consent that covers it (id); if neither this nor "
+    consent: ObjectId | None = Field(None, description="The consent that covers it (id); if neither this nor "
                                                   "legal_basis is given, sending looks for one in force.")
-    legal_basis: int | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
+    legal_basis: ObjectId | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
 
 
 class DeclineIn(Input):
@@ -235,12 +235,12 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dic
     if payload.consent is not None:
         consent = Consent.objects.filter(household=opened.household, pk=payload.consent).first()
         if consent is None:
-            raise field_error("consent", _("Il consenso scelto riguarda un altro nucleo."))
+            raise field_error("consent", _("Questo nucleo non ha un consenso con questo numero."))
     legal_basis = None
     if payload.legal_basis is not None:
         legal_basis = LegalBasisRecord.objects.filter(household=opened.household, pk=payload.legal_basis).first()
         if legal_basis is None:
-            raise field_error("legal_basis", _("La base giuridica scelta riguarda un altro nucleo."))
+            raise field_error("legal_basis", _("Questo nucleo non ha una base giuridica con questo numero."))
     referral = call_service(lambda: services.referral_create(
         household=opened.household, by=user_of(request), people=people, service=service,
         reason=payload.reason, categories=payload.categories, urgency=payload.urgency, consent=consent,

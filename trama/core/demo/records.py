@@ -193,7 +193,8 @@ class RecordsBuilder:
             assert referral.expires_at is not None
             referral_services.referrals_expire(now=referral.expires_at + dt.timedelta(minutes=1))
         elif plan.ends == DECLINED:
-            referral_services.referral_decline(referral=referral, by=by, reason=plan.decline_reason)
+            referral_services.referral_decline(referral=referral, by=by, reason=plan.decline_reason,
+                                               at=sent_at + dt.timedelta(days=1))
         elif plan.ends in (ACCEPTED, IN_PROGRESS, COMPLETED):
             # Answered the day after it was sent (an answer today would come after its deadline).
             referral_services.referral_accept(referral=referral, by=by, at=sent_at + dt.timedelta(days=1))

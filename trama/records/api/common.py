@@ -41,8 +41,8 @@ MAX_PER_PAGE = 100
 # broken rule is a 400 — including a service's own refusal ("forbidden": e.g. the sender trying to accept), which
 # the pages show as a form error too. 403 is the funnel's answer only (may see, may not change).
 CONFLICT_CODES = frozenset({
-    "already_answered", "already_revoked", "already_sent", "already_withdrawn", "anonymised", "closed", "draft",
-    "final", "not_accepted", "not_active", "open", "owner_changed", "pending",
+    "already_answered", "already_revoked", "already_sent", "already_withdrawn", "anonymised", "basis_lapsed",
+    "closed", "draft", "expired", "final", "not_accepted", "not_active", "open", "owner_changed", "pending",
 })
 
 

@@ -19,6 +19,7 @@ from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.records.categories import DataCategory
 from trama.records.models import Household, OrganisationNotification
+from trama.referrals.access import may_act
 from trama.referrals.models import Referral, ReferralEvent
 
 if TYPE_CHECKING:
@@ -64,13 +65,16 @@ def _require_perm(user: User | None, organisation: Organisation, message: str) -
 
 
 def _require_sender(user: User | None, referral: Referral) -> None:
-    _require_perm(user, referral.from_organisation,
-                  _("Solo chi gestisce le segnalazioni dell'organizzazione inviante può farlo."))
+    # Within a network-scoped membership's area, as the pages and the API decide (access.may_act).
+    if not may_act(user, referral, side="sender"):
+        raise ApplicationError(_("Solo chi gestisce le segnalazioni dell'organizzazione inviante può farlo."),
+                               code="forbidden")
 
 
 def _require_receiver(user: User | None, referral: Referral) -> None:
-    _require_perm(user, referral.to_organisation,
-                  _("Solo chi gestisce le segnalazioni dell'organizzazione ricevente può farlo."))
+    if not may_act(user, referral, side="receiver"):
+        raise ApplicationError(_("Solo chi gestisce le segnalazioni dell'organizzazione ricevente può farlo."),
+                               code="forbidden")
 
 
 def _require_household_writer(user: User | None, household: Household) -> None:
@@ -112,7 +116,10 @@ def _transition(referral: Referral, *, expected: Iterable[str], message: str, co
     """Move the referral from one of `expected` statuses with one conditional UPDATE; ApplicationError if someone
     else moved it first. Returns the status it had. `referral` is refreshed."""
     expected = list(expected)
-    current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first()
+    # The row is locked (PostgreSQL; SQLite's write transaction is already exclusive) before its status is read,
+    # so the status returned is the one the UPDATE below changed — not one a concurrent send replaced meanwhile.
+    current = (Referral.objects.select_for_update().filter(pk=referral.pk).values_list("status", flat=True)
+               .first())
     changes.setdefault("updated_at", timezone.now())
     updated = Referral.objects.filter(pk=referral.pk, status__in=expected).update(**changes)
     if updated != 1:

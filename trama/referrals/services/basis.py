@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +25,7 @@ def receiver_network_ids(organisation: Organisation, *, on: dt.date | None = Non
     for its members (`records.access.recipient_network_ids`): those it is an active member of."""
     from trama.accounts.access import member_network_ids
 
-    return member_network_ids({organisation.pk}, on=on)
+    return member_network_ids({organisation.pk}, on=on, active_networks=True)
 
 
 def _consent_problem(consent: Consent, *, household: Household, to_organisation: Organisation,
@@ -66,6 +66,21 @@ def _legal_basis_problem(record: LegalBasisRecord, *, household: Household, to_o
     if missing:
         return _("La base giuridica scelta non copre queste categorie di dati: %(categories)s.") % {
             "categories": _labels(missing)}
+    return None
+
+
+def basis_problem(referral: Any, *, at: dt.datetime) -> str | None:
+    """Why the consent or legal-basis record a sent referral rests on no longer covers it (None: it does) —
+    checked again when the receiver answers: its organisation may have left the network the consent names."""
+    household = referral.household
+    if referral.consent_id is not None:
+        return _consent_problem(referral.consent, household=household, to_organisation=referral.to_organisation,
+                                categories=list(referral.categories or []),
+                                person_ids=set(referral.people.values_list("pk", flat=True)), at=at)
+    if referral.legal_basis_id is not None:
+        return _legal_basis_problem(referral.legal_basis, household=household,
+                                    to_organisation=referral.to_organisation,
+                                    categories=list(referral.categories or []), at=at)
     return None
 
 

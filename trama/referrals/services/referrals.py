@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.records.models import Consent, Household, HouseholdStatus, LegalBasisRecord, NotificationKind, Person
+from trama.referrals.access import may_act
 from trama.referrals.models import (
     CANCELLABLE_STATUSES,
     DeclineReason,
@@ -38,7 +39,7 @@ from trama.referrals.services._common import (
     _require_sender,
     _transition,
 )
-from trama.referrals.services.basis import covering_basis
+from trama.referrals.services.basis import basis_problem, covering_basis
 
 if TYPE_CHECKING:
     from trama.accounts.models import User
@@ -172,6 +173,10 @@ def _require_still_valid(referral: Referral, *, now: dt.datetime, deadline: bool
     if not referral.basis_in_force(now):
         raise ApplicationError(_("Il consenso (o la base giuridica) su cui si basa la segnalazione non è più in "
                                  "vigore: la segnalazione non può proseguire."), code="basis_lapsed")
+    problem = basis_problem(referral, at=now)
+    if problem is not None:  # e.g. the receiver left the network the consent names
+        raise ApplicationError(_("La segnalazione non può proseguire: %(problem)s") % {"problem": problem},
+                               code="basis_lapsed")
 
 
 @transaction.atomic
@@ -181,6 +186,9 @@ def referral_accept(*, referral: Referral, by: User | None, at: dt.datetime | No
     answered"."""
     _require_receiver(by, referral)
     now = at or timezone.now()
+    if referral.status != ReferralStatus.SENT:  # answered already: say so, whatever the deadline
+        raise ApplicationError(_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
+                               code="already_answered")
     _require_still_valid(referral, now=now, deadline=True)
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
@@ -197,13 +205,21 @@ def referral_accept(*, referral: Referral, by: User | None, at: dt.datetime | No
 
 
 @transaction.atomic
-def referral_decline(*, referral: Referral, by: User | None, reason: str, note: str = "") -> Referral:
+def referral_decline(*, referral: Referral, by: User | None, reason: str, note: str = "",
+                     at: dt.datetime | None = None) -> Referral:
+    """Decline a sent referral with a reason (`at`: when, as referral_accept's), before its deadline."""
     _require_receiver(by, referral)
     if reason not in DeclineReason.values:
         raise ApplicationError(_("Indica il motivo del rifiuto."), field="reason")
     note = _clean_text(note, field="note", required_message=_("Con il motivo «Altro» spiega il rifiuto in una nota.")
                        if reason == DeclineReason.OTHER else None)
-    now = timezone.now()
+    now = at or timezone.now()
+    if referral.status != ReferralStatus.SENT:  # answered already: say so, whatever the deadline
+        raise ApplicationError(_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
+                               code="already_answered")
+    if referral.expires_at is not None and referral.expires_at <= now:  # like accepting: the deadline has passed
+        raise ApplicationError(_("La segnalazione è scaduta senza risposta: chi l'ha inviata può inviarne una "
+                                 "nuova."), code="expired")
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
                 code="already_answered", status=ReferralStatus.DECLINED, decline_reason=reason, responded_at=now,
@@ -336,11 +352,11 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
                         household=referral.household,
                         text=_("La segnalazione n. %(number)s da %(from)s (nucleo %(code)s) attende una risposta: "
                                "scade il %(until)s.") % {**_ref(referral), "until": until})
+                _audit("referrals.referral.remind", by=None, referral=referral,
+                       expires_at=referral.expires_at.isoformat())
         except IntegrityError:  # reminded by a concurrent run
             continue
         result.reminded += 1
-    if result.reminded:
-        audit.record(action="referrals.referral.remind", details={"count": result.reminded})
     return result
 
 
@@ -351,7 +367,9 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
     if organisation.pk not in (referral.from_organisation_id, referral.to_organisation_id):
         raise ApplicationError(_("Solo le due organizzazioni della segnalazione possono scrivere nel suo filo."),
                                code="forbidden")
-    _require_perm(by, organisation, _("Per scrivere serve il ruolo di gestione delle segnalazioni."))
+    side = "sender" if organisation.pk == referral.from_organisation_id else "receiver"
+    if not may_act(by, referral, side=side):
+        raise ApplicationError(_("Per scrivere serve il ruolo di gestione delle segnalazioni."), code="forbidden")
     if referral.sent_at is None:  # a draft, or a draft cancelled before it was ever sent
         raise ApplicationError(_("La segnalazione non è ancora stata inviata."), code="draft")
     if not referral.basis_in_force():  # a message about the family is sharing: not once the consent is gone

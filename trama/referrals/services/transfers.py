@@ -13,6 +13,7 @@ from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.records.models import Household, HouseholdStatus, NotificationKind
+from trama.referrals.access import reach_of
 from trama.referrals.models import CaseTransfer, TransferStatus
 from trama.referrals.services._common import _clean_text, _notify, _require_household_writer, _require_perm
 
@@ -83,12 +84,20 @@ def _answer_transfer(transfer: CaseTransfer, *, status: str, by: User | None, no
         transfer.save(update_fields=["response_note"])
 
 
+def _require_side(by: User | None, transfer: CaseTransfer, organisation: Organisation, message: str) -> None:
+    """`referrals.manage` for that party of the transfer, within a network-scoped membership's area."""
+    reach = reach_of(by, (Perm.REFERRALS_MANAGE,))
+    receiving = organisation.pk == transfer.to_organisation_id
+    if not reach.reaches(organisation.pk, transfer.household, receiving=receiving):
+        raise ApplicationError(message, code="forbidden")
+
+
 @transaction.atomic
 def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str = "") -> CaseTransfer:
     """The receiving organisation takes the case: the household's organisation changes (only if it still is the
     one that asked — a conditional UPDATE), the transfer row keeps the history, the audit names both."""
-    _require_perm(by, transfer.to_organisation, _("Solo chi gestisce le segnalazioni dell'organizzazione ricevente "
-                                                  "può accettare il passaggio."))
+    _require_side(by, transfer, transfer.to_organisation, _("Solo chi gestisce le segnalazioni dell'organizzazione "
+                                                            "ricevente può accettare il passaggio."))
     if not accounts_access.has_perm(by, Perm.RECORDS_EDIT, organisation=transfer.to_organisation):
         raise ApplicationError(_("Per prendere in carico un nucleo serve il permesso di modificare le cartelle."),
                                code="forbidden")
@@ -116,8 +125,8 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
 
 @transaction.atomic
 def case_transfer_decline(*, transfer: CaseTransfer, by: User | None, note: str = "") -> CaseTransfer:
-    _require_perm(by, transfer.to_organisation, _("Solo chi gestisce le segnalazioni dell'organizzazione ricevente "
-                                                  "può rifiutare il passaggio."))
+    _require_side(by, transfer, transfer.to_organisation, _("Solo chi gestisce le segnalazioni dell'organizzazione "
+                                                            "ricevente può rifiutare il passaggio."))
     note = _clean_text(note, field="note")
     _answer_transfer(transfer, status=TransferStatus.DECLINED, by=by, note=note)
     _transfer_audit("referrals.transfer.decline", by=by, transfer=transfer, with_note=bool(note))
@@ -129,8 +138,8 @@ def case_transfer_decline(*, transfer: CaseTransfer, by: User | None, note: str 
 
 @transaction.atomic
 def case_transfer_cancel(*, transfer: CaseTransfer, by: User | None) -> CaseTransfer:
-    _require_perm(by, transfer.from_organisation, _("Solo l'organizzazione che ha chiesto il passaggio può "
-                                                    "annullarlo."))
+    _require_side(by, transfer, transfer.from_organisation, _("Solo l'organizzazione che ha chiesto il passaggio "
+                                                              "può annullarlo."))
     _answer_transfer(transfer, status=TransferStatus.CANCELLED, by=by, note="")
     _transfer_audit("referrals.transfer.cancel", by=by, transfer=transfer)
     _notify(organisation=transfer.to_organisation, kind=NotificationKind.CASE_TRANSFER,

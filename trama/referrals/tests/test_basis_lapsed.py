@@ -42,7 +42,7 @@ def test_after_withdrawal_the_receiver_reads_no_texts_and_the_thread_is_closed(p
     assert "non sono più visibili alla tua organizzazione" in page
     posted = receiver.post(f"/api/referrals/{referral.pk}/messages", data=json.dumps({"text": "Ricevuto"}),
                            content_type="application/json")
-    assert posted.status_code == 400 and "non è più in vigore" in posted.json()["detail"]
+    assert posted.status_code == 409 and "non è più in vigore" in posted.json()["detail"]
     accepted = receiver.post(f"/api/referrals/{referral.pk}/accept", data="{}", content_type="application/json")
     assert accepted.status_code in (400, 409)
     referral.refresh_from_db()

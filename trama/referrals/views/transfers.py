@@ -33,7 +33,7 @@ from trama.network.models import Organisation
 from trama.records.access import HouseholdAccess, households_editable_by, open_household
 from trama.records.models import Household
 from trama.referrals import services
-from trama.referrals.access import get_transfer_for, manager_org_ids, reveal_transfer_text
+from trama.referrals.access import get_transfer_for, reach_of, reveal_transfer_text
 from trama.referrals.forms import TransferAnswerForm, TransferForm
 from trama.referrals.models import CaseTransfer, TransferStatus
 
@@ -115,10 +115,10 @@ def transfer_new(request: HttpRequest, household_pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, transfer: CaseTransfer, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    managers = manager_org_ids(request.user)
+    managers = reach_of(request.user, (Perm.REFERRALS_MANAGE,))  # as the services decide
     waiting = transfer.status == TransferStatus.REQUESTED
-    receiver = transfer.to_organisation_id in managers
-    sender = transfer.from_organisation_id in managers
+    receiver = transfer.to_organisation_id in managers.receiving
+    sender = managers.reaches(transfer.from_organisation_id, transfer.household)
     return render(request, "referrals/transfer_detail.html", {
         "transfer": transfer, "reason": reveal_transfer_text(request.user, transfer, "reason"),
         "response_note": reveal_transfer_text(request.user, transfer, "response_note"),
