@@ -259,6 +259,8 @@ def _parse_row(number: int, values: dict[str, str], default_organisation: Organi
         if found is None:
             error("ente", _("ente «%(value)s» sconosciuto (indica il nome o l'identificativo).")
                   % {"value": values["ente"]})
+        elif not found.is_active:  # the service form offers active organisations only
+            error("ente", _("l'ente «%(value)s» non è attivo nel registro della rete.") % {"value": found.name})
         else:
             organisation = found
     row.service["organisation"] = organisation

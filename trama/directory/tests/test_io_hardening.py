@@ -183,6 +183,15 @@ def test_an_age_written_with_other_digits_is_an_error_of_its_cell(personas: Pers
     assert [(e.row, e.column) for e in result.errors] == [(2, "età minima")]
 
 
+def test_the_organisation_column_takes_active_organisations_only(personas: Personas) -> None:
+    personas.ets_b.is_active = False
+    personas.ets_b.save(update_fields=["is_active"])
+    data = f"nome servizio;ente\nDoposcuola;{personas.ets_b.name}\n".encode()
+    result = import_file(data, "servizi.csv", by=personas.referent, maintainer=personas.ets_a)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "ente")]
+    assert "non è attivo" in result.errors[0].message
+
+
 def test_a_background_import_speaks_the_language_of_who_started_it(
         personas: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jobs.connections, "close_all", lambda: None)  # the test's own connection stays open

@@ -54,6 +54,7 @@ from trama.records.models import (
     ConsentRecipient,
     Dimension,
     HouseholdStatus,
+    LegalBasisRecord,
     Note,
     NoteVisibility,
     Person,
@@ -445,6 +446,24 @@ def consent_list(request: HttpRequest, household_id: int, page: int = 1, per_pag
     opened = _open(request, household_id)
     meta, items = paginate(_consents(opened), page, per_page)
     return {**meta, "results": [_consent_out(opened, consent) for consent in items]}
+
+
+@router.get("/households/{int:household_id}/legal-bases", response={200: s.LegalBasisPage, **error_responses(404)},
+            summary="Legal bases other than consent recorded for a household")
+def legal_basis_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
+    """What the household page shows on its consents tab, newest first; the reason only to who reads it there."""
+    opened = _open(request, household_id)
+    records = (LegalBasisRecord.objects.filter(household=opened.household)
+               .select_related("organisation", "network").order_by("-recorded_at", "-id"))
+    meta, items = paginate(records, page, per_page)
+    return {**meta, "results": [{
+        "id": r.pk, "household_id": r.household_id, "basis": r.basis, "reference": r.reference,
+        "reason": reveal_if_entitled(r, "reason", entitlement=opened.entitlement),
+        "categories": list(r.categories),
+        "recipient": {"organisation": _ref(r.organisation), "network": _ref(r.network)},
+        "recorded_at": r.recorded_at, "valid_until": r.valid_until, "revoked_at": r.revoked_at,
+        "active": r.is_active(),
+    } for r in items]}
 
 
 def _by_ids(queryset: Any, ids: list[int], field: str, message: str) -> list[Any]:

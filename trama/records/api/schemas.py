@@ -261,6 +261,24 @@ class ConsentPage(PageMeta):
     results: list[ConsentOut]
 
 
+class LegalBasisOut(Schema):
+    id: int
+    household_id: int
+    basis: str = Field(description="The legal basis other than consent (GDPR art. 6 / 9), a code.")
+    reference: str = Field(description="The law or act it rests on.")
+    reason: str | None = Field(description="Why it was recorded (null unless the caller reads the notes).")
+    categories: list[str]
+    recipient: RecipientOut
+    recorded_at: dt.datetime
+    valid_until: dt.date | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+
+class LegalBasisPage(PageMeta):
+    results: list[LegalBasisOut]
+
+
 class ConsentIn(Input):
     """The same terms as the page's form; the rules are the service's (trama/records/consent.py)."""
 

@@ -114,3 +114,41 @@ def test_a_deactivated_network_shares_nothing_any_more(personas: Personas) -> No
     p.network8.save(update_fields=["is_active"])
     with pytest.raises(Http404):
         open_household(p.referent_b, household.pk)
+
+
+def test_the_consent_card_shows_who_gave_it_and_its_history(personas: Personas, client_as: Any) -> None:
+    p = personas
+    household = make_household(p)
+    make_person(p, household, birth_date=dt.date(1985, 1, 1))
+    consent = _give(p, household)
+    client = client_as(p.proximity)
+    assert client.post(f"/records/{household.pk}/consents/{consent.pk}/form.pdf", {"language": "ar"}).status_code == 200
+    consent_services.consent_withdraw(consent=consent, by=p.proximity, reason="Non vuole più")
+    page = client.get(f"/records/{household.pk}/").content.decode()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"il {today}" in page  # withdrawn on
+    assert "Espresso da:" in page and "La persona interessata" in page
+    assert "Storia del consenso" in page
+    for kind in ("Consenso registrato", "Modulo stampato", "Consenso revocato"):
+        assert kind in page, kind
+    assert p.proximity.full_name in page
+
+
+def test_the_api_lists_a_households_legal_bases_like_its_page(personas: Personas, client_as: Any) -> None:
+    p = personas
+    household = make_household(p, organisation=p.comune)
+    record = consent_services.legal_basis_record(
+        household=household, by=p.social_worker, basis="public_task", reference="L. 328/2000",
+        reason="Presa in carico congiunta con il servizio sociale", categories=[DataCategory.IDENTITY],
+        organisation=p.ets_b)
+    body = client_as(p.social_worker).get(f"/api/households/{household.pk}/legal-bases").json()
+    assert body["count"] == 1
+    [item] = body["results"]
+    assert (item["id"], item["basis"], item["reference"], item["active"]) == (record.pk, "public_task",
+                                                                              "L. 328/2000", True)
+    assert item["reason"] == "Presa in carico congiunta con il servizio sociale"
+    assert item["recipient"]["organisation"]["id"] == p.ets_b.pk
+    # The recipient reads the record, without the reason (needs and plan were not shared with it).
+    shared = client_as(p.proximity_b).get(f"/api/households/{household.pk}/legal-bases").json()
+    assert shared["results"][0]["reason"] is None
+    assert client_as(p.proximity).get(f"/api/households/{household.pk}/legal-bases").status_code == 404

@@ -51,6 +51,7 @@ from trama.records.models import (
     Assessment,
     BreakGlassAccess,
     Consent,
+    ConsentEvent,
     ConsentRecipient,
     Dimension,
     HouseholdStatus,
@@ -239,8 +240,11 @@ def _notes(request: HttpRequest, opened: HouseholdAccess) -> list[dict[str, Any]
 def _consents(opened: HouseholdAccess) -> dict[str, Any]:
     household = opened.household
     recipients = ConsentRecipient.objects.select_related("organisation", "network")
+    events = ConsentEvent.objects.select_related("by").order_by("at", "id")
     consents = (Consent.objects.filter(household=household).select_related("person", "recorded_for", "recorded_by")
-                .prefetch_related(Prefetch("recipients", queryset=recipients)).order_by("-given_on", "-id"))
+                .prefetch_related(Prefetch("recipients", queryset=recipients))
+                .prefetch_related(Prefetch("events", queryset=events))
+                .order_by("-given_on", "-id"))
     if opened.person_ids is not None:
         consents = consents.filter(Q(person__isnull=True) | Q(person_id__in=opened.person_ids))
     legal_bases = (LegalBasisRecord.objects.filter(household=household)
@@ -262,6 +266,7 @@ def _consents(opened: HouseholdAccess) -> dict[str, Any]:
             "categories": [category_labels.get(x, x) for x in c.categories],
             "recipients": [str(r.organisation or r.network) for r in c.recipients.all()],
             "person": c.person.display_name if c.person is not None and opened.shows_name_of(c.person.pk) else "",
+            "events": list(c.events.all()),  # its immutable history: given, printed, withdrawn, expiry noted
         } for c in consents],
         "legal_bases": bases,
     }
