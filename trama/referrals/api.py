@@ -32,7 +32,7 @@ from trama.referrals.access import (
     OpenedReferral,
     get_referral_for,
     messages_of,
-    reader_org_ids,
+    reach_of,
     referrals_visible_to,
     reveal_text,
 )
@@ -147,10 +147,10 @@ def _ref(obj: Any) -> dict[str, Any] | None:
     return {"id": obj.pk, "name": str(obj.name)} if obj is not None else None
 
 
-def _list_item(referral: Referral, readers: frozenset[int]) -> dict[str, Any]:
+def _list_item(referral: Referral, *, outgoing: bool) -> dict[str, Any]:
     return {
         "id": referral.pk,
-        "direction": "out" if referral.from_organisation_id in readers else "in",
+        "direction": "out" if outgoing else "in",
         "status": referral.status, "urgency": referral.urgency, "categories": list(referral.categories),
         "service": _ref(referral.service), "from_organisation": _ref(referral.from_organisation),
         "to_organisation": _ref(referral.to_organisation),
@@ -178,10 +178,9 @@ def _members(request: HttpRequest, referral: Referral) -> tuple[list[str] | None
 def _detail(request: HttpRequest, opened: OpenedReferral) -> dict[str, Any]:
     referral = opened.referral
     names, visible = _members(request, referral)
-    readers = reader_org_ids(request.user)
     events = referral.events.select_related("organisation").order_by("at", "pk")
     return {
-        **_list_item(referral, readers),
+        **_list_item(referral, outgoing=opened.is_sender),
         "reason": reveal_text(opened, referral, "reason") or "",
         "decline_note": reveal_text(opened, referral, "decline_note") or "",
         "outcome_note": reveal_text(opened, referral, "outcome_note") or "",
@@ -203,18 +202,21 @@ def referral_list(request: HttpRequest, direction: Literal["in", "out"] | None =
     """Newest first. Like the pages' lists it opens none of them: no reason, no names (GET one referral)."""
     from django.db.models import Count
 
-    readers = reader_org_ids(request.user)
+    # "out": sent by one of the user's organisations (within a scoped membership's area), as the funnel reads it.
+    reach = reach_of(request.user)
     referrals = referrals_visible_to(request.user)
     if direction == "out":
-        referrals = referrals.filter(from_organisation_id__in=readers)
+        referrals = referrals.filter(reach.condition("from_organisation"))
     elif direction == "in":
-        referrals = referrals.filter(to_organisation_id__in=readers, sent_at__isnull=False)  # never a draft
+        referrals = referrals.filter(reach.condition("to_organisation"), sent_at__isnull=False)  # never a draft
     if status:
         referrals = referrals.filter(status=status)
     referrals = (referrals.select_related("household", "service", "from_organisation", "to_organisation")
                  .annotate(people_count=Count("people", distinct=True)).order_by("-created_at", "-pk"))
     meta, items = paginate(referrals, page, per_page)
-    return {**meta, "results": [_list_item(referral, readers) for referral in items]}
+    return {**meta, "results": [_list_item(referral, outgoing=reach.reaches(referral.from_organisation_id,
+                                                                            referral.household))
+                                for referral in items]}
 
 
 @router.post("/referrals", response={201: ReferralOut, **error_responses(400, 403, 404)},

@@ -98,3 +98,19 @@ def test_a_scoped_member_handles_its_organisations_transfers_only_of_its_municip
                                                  municipio=p.municipio1)
     towards = case_transfer_request(household=incoming, by=p.proximity, to_organisation=p.comune, reason="Verso")
     assert list(access.transfers_visible_to(scoped)) == [towards]  # addressed to its organisation
+
+
+def test_the_api_labels_a_referral_by_the_side_the_user_reaches_it_from(personas: Personas, client_as: Any) -> None:
+    """A user scoped to Municipio 8 in the Comune and a member of Associazione Beta receives, for Beta, a
+    Comune referral about a household of Municipio 1: "in", not "out"."""
+    p = personas
+    elsewhere = _referral_from_municipio(p, p.municipio1)
+    both = _scoped_social_worker(p)
+    Membership.objects.create(user=both, organisation=p.ets_b, role=Role.PROXIMITY_WORKER,
+                              valid_from=dt.date(2024, 5, 8))
+    client = client_as(both)
+    [item] = client.get("/api/referrals").json()["results"]
+    assert (item["id"], item["direction"]) == (elsewhere.pk, "in")
+    assert client.get("/api/referrals?direction=out").json()["count"] == 0
+    assert client.get("/api/referrals?direction=in").json()["count"] == 1
+    assert client.get(f"/api/referrals/{elsewhere.pk}").json()["direction"] == "in"
