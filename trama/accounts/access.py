@@ -152,7 +152,8 @@ def _descendant_ids(roots: set[int]) -> set[int]:
     return seen
 
 
-def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozenset[str] | None = None) -> set[int]:
+def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozenset[str] | None = None,
+                        *, active_networks: bool = False) -> set[int]:
     from trama.network.models import NetworkMembership
 
     if not organisation_ids:
@@ -164,6 +165,8 @@ def _member_network_ids(organisation_ids: set[int], on: dt.date, roles: frozense
     )
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
+    if active_networks:
+        memberships = memberships.filter(network__is_active=True)
     return set(memberships.order_by().values_list("network_id", flat=True))  # no ordering: no joins to sort
 
 
@@ -171,12 +174,7 @@ def member_network_ids(organisation_ids: set[int], *, on: dt.date | None = None,
                        active_networks: bool = False) -> set[int]:
     """The networks these organisations are active members of (directly, not the networks below them); with
     `active_networks`, only networks not deactivated (those a consent naming a network still reaches)."""
-    ids = _member_network_ids(organisation_ids, on or timezone.localdate())
-    if active_networks and ids:
-        from trama.network.models import Network
-
-        ids = set(Network.objects.filter(pk__in=ids, is_active=True).order_by().values_list("pk", flat=True))
-    return ids
+    return _member_network_ids(organisation_ids, on or timezone.localdate(), active_networks=active_networks)
 
 
 def descendant_network_ids(roots: set[int]) -> set[int]:

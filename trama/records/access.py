@@ -130,13 +130,23 @@ def recipient_network_ids(user: AnyUser | None, *, perm: str) -> frozenset[int] 
     return accounts_access.memoised(real, ("records.recipient_networks", perm), compute)  # type: ignore[no-any-return]
 
 
-def network_area_ids(network_id: int) -> frozenset[int]:
+def network_area_ids(user: User, network_id: int) -> frozenset[int]:
     """The areas a network-scoped membership acts in: the network's area and every area below it (none if the
-    network has no area)."""
+    network has no area); once per network and request."""
     from trama.network.models import Network
 
-    area_id = Network.objects.filter(pk=network_id).values_list("area_id", flat=True).first()
-    return _area_ids_below({area_id} if area_id else set())
+    def compute() -> frozenset[int]:
+        area_id = Network.objects.filter(pk=network_id).values_list("area_id", flat=True).first()
+        return _area_ids_below({area_id} if area_id else set())
+
+    return accounts_access.memoised(user, ("records.network_areas", network_id), compute)  # type: ignore[no-any-return]
+
+
+def located_within(area_ids: frozenset[int], user_id: int, prefix: str = "") -> Q:
+    """Households (through `prefix`) a network-scoped membership reaches of its organisation's: located in these
+    areas (Municipio or NIL), or created by the user."""
+    return (Q(**{f"{prefix}municipio_id__in": area_ids}) | Q(**{f"{prefix}nil_id__in": area_ids})
+            | Q(**{f"{prefix}created_by_id": user_id}))
 
 
 def scope_of(user: AnyUser | None) -> Scope:
@@ -151,9 +161,7 @@ def scope_of(user: AnyUser | None) -> Scope:
         for grant in grants:
             if grant.network_id is None or grant.organisation_id in own:
                 continue
-            scoped.append((grant.organisation_id, accounts_access.memoised(
-                real, ("records.network_areas", grant.network_id),
-                lambda network_id=grant.network_id: network_area_ids(network_id))))
+            scoped.append((grant.organisation_id, network_area_ids(real, grant.network_id)))
         networks = recipient_network_ids(real, perm=Perm.RECORDS_VIEW)
         return Scope(
             own_org_ids=own,
@@ -180,8 +188,7 @@ def _recipient_condition(scope: Scope, prefix: str) -> Q:
 def _own_condition(scope: Scope, user: User) -> Q:
     condition = Q(organisation_id__in=scope.own_org_ids)
     for organisation_id, area_ids in scope.scoped_own:
-        located = Q(municipio_id__in=area_ids) | Q(nil_id__in=area_ids) | Q(created_by=user)
-        condition |= Q(organisation_id=organisation_id) & located
+        condition |= Q(organisation_id=organisation_id) & located_within(area_ids, user.pk)
     return condition
 
 

@@ -96,11 +96,12 @@ class Reach:
         party (to_organisation)."""
         if column == "to_organisation":
             return Q(to_organisation_id__in=self.receiving)
+        from trama.records.access import located_within
+
         condition = Q(**{f"{column}_id__in": self.whole})
         for organisation_id, area_ids in self.areas:
-            located = (Q(household__municipio_id__in=area_ids) | Q(household__nil_id__in=area_ids)
-                       | Q(household__created_by_id=self.user_id))
-            condition |= Q(**{f"{column}_id": organisation_id}) & located
+            condition |= Q(**{f"{column}_id": organisation_id}) & located_within(area_ids, self.user_id,
+                                                                                 "household__")
         return condition
 
     def reaches(self, organisation_id: int, household: Household, *, receiving: bool = False) -> bool:
@@ -125,9 +126,7 @@ def reach_of(user: AnyUser | None, perms: tuple[str, ...] = READ_PERMS) -> Reach
         areas: dict[int, set[int]] = {}
         for grant in grants:
             if grant.network_id is not None and grant.organisation_id not in whole:
-                areas.setdefault(grant.organisation_id, set()).update(accounts_access.memoised(
-                    real, ("records.network_areas", grant.network_id),
-                    lambda network_id=grant.network_id: network_area_ids(network_id)))
+                areas.setdefault(grant.organisation_id, set()).update(network_area_ids(real, grant.network_id))
         return Reach(real.pk, whole, tuple((org, frozenset(ids)) for org, ids in sorted(areas.items())))
 
     return accounts_access.memoised(real, ("referrals.reach", perms), compute)  # type: ignore[no-any-return]
@@ -153,10 +152,10 @@ def referrals_visible_to(user: AnyUser | None) -> QuerySet[Referral]:
 def may_act(user: AnyUser | None, referral: Referral, *, side: str) -> bool:
     """Whether the user manages referrals for the referral's sending (`side="sender"`) or receiving organisation,
     within a scoped membership's area."""
-    reach = reach_of(user, (Perm.REFERRALS_MANAGE,))
-    if side == "sender":
-        return reach.reaches(referral.from_organisation_id, referral.household)
-    return referral.to_organisation_id in reach.receiving
+    sender = side == "sender"
+    organisation_id = referral.from_organisation_id if sender else referral.to_organisation_id
+    return reach_of(user, (Perm.REFERRALS_MANAGE,)).reaches(organisation_id, referral.household,
+                                                            receiving=not sender)
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,7 @@ class OpenedReferral:
         """What the user may do with the referral now (the pages' buttons and the API's `actions`)."""
         status = self.referral.status
         receiver, sender = self.can_act_as_receiver, self.can_act_as_sender
-        expires_at = self.referral.expires_at
-        answerable = status == ReferralStatus.SENT and (expires_at is None or expires_at > timezone.now())
+        answerable = status == ReferralStatus.SENT and not self.referral.deadline_passed()
         return {
             "accept": receiver and answerable and self.basis_in_force,
             "decline": receiver and answerable,

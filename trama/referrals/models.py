@@ -216,6 +216,10 @@ class Referral(SealedRow):
     def fhir_status(self) -> str:
         return FHIR_TASK_STATUS[self.status]
 
+    def deadline_passed(self, at: dt.datetime | None = None) -> bool:
+        """Whether the time to answer is over at `at` (now), whether or not the daily expiry job has marked it."""
+        return self.expires_at is not None and self.expires_at <= (at or timezone.now())
+
     def waiting_for(self, now: dt.datetime | None = None) -> dt.timedelta | None:
         """How long a sent referral has waited for an answer (None unless it is waiting)."""
         if self.status != ReferralStatus.SENT or self.sent_at is None:

@@ -115,7 +115,7 @@ class _Import(Rules):
         self.existing: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
         self.checked = 0
         self.to_locate: list[Location] = []
-        self._published: tuple[set[int], set[int]] | None = None
+        self._published: tuple[set[int], set[int], set[int]] | None = None
 
     def error(self, file: str, row: int, column: str, message: str) -> None:
         self.result.errors.append(PackageError(file, row, column, message))
@@ -405,25 +405,39 @@ class _Import(Rules):
         for obj, (municipio, nil) in zip(self.to_locate, _locate_many(self.to_locate), strict=True):
             obj.municipio, obj.nil = municipio, nil
 
-    def _published_ids(self) -> tuple[set[int], set[int]]:
-        """The ids of the published services and places (those the public API shows), computed once."""
+    def _published_ids(self) -> tuple[set[int], set[int], set[int]]:
+        """The ids of the published services, of the places whose address is published, and of the links of
+        published services (what the public API shows), computed once."""
         if self._published is None:
             services = set(access.public_services().values_list("pk", flat=True))
+            links = set(access.public_service_at_locations().values_list("pk", flat=True))
             places = set(access.public_service_at_locations().filter(location__confidential_address=False)
                          .values_list("location_id", flat=True))
-            self._published = (services, places)
+            self._published = (services, places, links)
         return self._published
 
     def _unpublished(self, item: Item) -> bool:
-        """Whether an existing row is, or hangs on, a service or place that is not published."""
-        if self.by is None or item.created or item.table in ("taxonomy", "taxonomy_term", "program"):
+        """Whether an existing row is, or hangs on, a service, place or link that is not published."""
+        if (self.by is None or item.created or item.table in ("taxonomy", "taxonomy_term", "program")
+                or access.can_edit_any_record(self.by)):  # a coordinator's check never refuses
             return False
-        services, places = self._published_ids()
-        records = _records_of(item.obj)
-        if isinstance(item.obj, ServiceAtLocation):
-            records.append(item.obj.location)
-        return any((isinstance(record, Service) and record.pk not in services)
-                   or (isinstance(record, Location) and record.pk not in places) for record in records)
+        return self._hangs_on_unpublished(item.obj)
+
+    def _hangs_on_unpublished(self, obj: Any) -> bool:
+        # By the rows' keys: an import of thousands of unchanged rows loads none of the records they point to.
+        services, places, links = self._published_ids()
+        if isinstance(obj, Service):
+            return obj.pk not in services
+        if isinstance(obj, Location):
+            return obj.pk not in places
+        if isinstance(obj, ServiceAtLocation):
+            return obj.service_id not in services or obj.location_id not in places
+        keys = ((getattr(obj, "service_id", None), services), (getattr(obj, "location_id", None), places),
+                (getattr(obj, "service_at_location_id", None), links))
+        if any(key is not None and key not in published for key, published in keys):
+            return True
+        contact_id = getattr(obj, "contact_id", None)  # a contact's phone: as its contact
+        return contact_id is not None and self._hangs_on_unpublished(Contact.objects.get(pk=contact_id))
 
     def _check_program(self, item: Item) -> None:
         """A programme belongs to an organisation: only who edits that organisation's records (before and after

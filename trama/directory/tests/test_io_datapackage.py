@@ -39,7 +39,7 @@ from trama.directory.models import (
 )
 from trama.directory.models.jobs import ImportJob, ImportStatus
 from trama.directory.services import ScheduleSpec
-from trama.directory.tests.helpers import make_location, make_service
+from trama.directory.tests.helpers import make_location, make_service, package_zip
 from trama.network.models import Organisation
 
 ClientAs = Callable[..., Client]
@@ -85,16 +85,6 @@ def _unzip(data: bytes) -> dict[str, str]:
 
 def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _zip(files: dict[str, list[list[Any]]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, rows in files.items():
-            text = io.StringIO()
-            csv.writer(text).writerows([["" if v is None else str(v) for v in row] for row in rows])
-            archive.writestr(name, text.getvalue())
-    return buffer.getvalue()
 
 
 def _replace(files: dict[str, str], name: str, row: int, column: str, value: str) -> None:
@@ -243,7 +233,7 @@ def test_a_changed_cell_updates_that_record_only_with_a_revision(personas: Perso
 
 
 def _with_address(org: str, street: str, country: str) -> bytes:
-    return _zip({
+    return package_zip({
         "organizations.csv": [["id", "name"], [org, "Cooperativa Alfa (test)"]],
         "locations.csv": [["id", "location_type", "name"], [NEW.format(2), "physical", "Sede"]],
         "addresses.csv": [["id", "location_id", "address_1", "country"], [NEW.format(3), NEW.format(2), street,
@@ -261,7 +251,7 @@ def test_a_new_address_without_coordinates_is_geocoded(personas: Personas) -> No
                             maintainer=personas.ets_a)
     assert [(e.file, e.row, e.column) for e in result.errors] == [("addresses.csv", 2, "country")]
     assert Location.objects.count() == 0
-    data = _zip({
+    data = package_zip({
         "organizations.csv": [["id", "name"], [org, "Cooperativa Alfa (test)"]],
         "services.csv": [["id", "organization_id", "name", "status"], [NEW.format(1), org, "Sportello", "active"]],
         "locations.csv": [["id", "location_type", "name"], [NEW.format(2), "physical", "Sede"]],
@@ -281,7 +271,7 @@ def test_a_new_address_without_coordinates_is_geocoded(personas: Personas) -> No
 
 def test_bad_rows_save_nothing_and_every_error_names_file_row_and_column(personas: Personas) -> None:
     org = ids.organisation_id(personas.ets_a.pk)
-    data = _zip({
+    data = package_zip({
         "organizations.csv": [["id", "name"], [org, "Cooperativa Alfa (test)"]],
         "services.csv": [["id", "organization_id", "name", "status", "minimum_age"],
                          [NEW.format(1), org, "Buono", "active", "3"],
@@ -304,7 +294,7 @@ def test_bad_rows_save_nothing_and_every_error_names_file_row_and_column(persona
         "services.csv, riga 3, colonna status: «chiuso» non è ammesso")
     assert _counts() == before and not AuditEvent.objects.filter(action="directory.import").exists()
     # with the cells fixed, the dangling reference is still reported (second phase), and nothing is saved
-    data = _zip({
+    data = package_zip({
         "organizations.csv": [["id", "name"], [org, "x"]],
         "services.csv": [["id", "organization_id", "name", "status"], [NEW.format(1), org, "Buono", "active"]],
         "service_at_location.csv": [["id", "service_id", "location_id"],
@@ -317,7 +307,7 @@ def test_bad_rows_save_nothing_and_every_error_names_file_row_and_column(persona
     assert NEW.format(99) in result.errors[0].message
     assert _counts() == before
     # and the rules of our records come last: closing before opening, on its row and column
-    data = _zip({
+    data = package_zip({
         "organizations.csv": [["id", "name"], [org, "x"]],
         "services.csv": [["id", "organization_id", "name", "status"], [NEW.format(1), org, "Buono", "active"]],
         "schedules.csv": [["id", "service_id", "opens_at", "closes_at", "byday"],
@@ -329,18 +319,18 @@ def test_bad_rows_save_nothing_and_every_error_names_file_row_and_column(persona
 
 
 def test_unknown_organisations_missing_columns_and_bad_zips_are_errors(personas: Personas) -> None:
-    data = _zip({"organizations.csv": [["id", "name"], [NEW.format(5), "Ente che non c'è"]],
+    data = package_zip({"organizations.csv": [["id", "name"], [NEW.format(5), "Ente che non c'è"]],
                  "services.csv": [["id", "name", "status"], [NEW.format(1), "A", "active"]]})
     result = import_package(data, by=personas.referent, maintainer=personas.ets_a)
     assert {(e.file, e.row, e.column) for e in result.errors} == {("services.csv", 1, "organization_id")}
-    data = _zip({"organizations.csv": [["id", "name"], [NEW.format(5), "Ente che non c'è"]],
+    data = package_zip({"organizations.csv": [["id", "name"], [NEW.format(5), "Ente che non c'è"]],
                  "services.csv": [["id", "organization_id", "name", "status"],
                                   [NEW.format(1), NEW.format(5), "A", "active"]]})
     result = import_package(data, by=personas.referent, maintainer=personas.ets_a)
     assert [(e.file, e.row, e.column) for e in result.errors] == [("organizations.csv", 2, "name")]
     assert "registro" in result.errors[0].message
     # matched by name, case aside
-    data = _zip({"organizations.csv": [["id", "name"], [NEW.format(5), "associazione beta (TEST)"]],
+    data = package_zip({"organizations.csv": [["id", "name"], [NEW.format(5), "associazione beta (TEST)"]],
                  "services.csv": [["id", "organization_id", "name", "status"],
                                   [NEW.format(1), NEW.format(5), "A", "active"]]})
     assert import_package(data, by=personas.referent, maintainer=personas.ets_a).errors == []
@@ -421,7 +411,7 @@ def test_the_hsds_example_reports_its_inconsistencies_then_imports(personas: Per
 
 
 def test_taxonomies_are_changed_only_by_city_coordinators(personas: Personas, tmp_path: Path) -> None:
-    data = _zip({"taxonomies.csv": [["id", "name", "description"], [NEW.format(1), "Nuova", "x"]]})
+    data = package_zip({"taxonomies.csv": [["id", "name", "description"], [NEW.format(1), "Nuova", "x"]]})
     result = import_package(data, by=personas.referent, maintainer=personas.ets_a)
     assert [(e.file, e.row, e.column) for e in result.errors] == [("taxonomies.csv", 2, "id")]
     assert import_package(data, by=personas.coordinator, maintainer=personas.ets_a).errors == []
@@ -446,14 +436,15 @@ def test_the_import_page_imports_a_package_or_lists_its_errors(personas: Persona
     client = client_as(personas.referent)
     url = reverse("directory:io_import")
     org = ids.organisation_id(personas.ets_a.pk)
-    bad = _zip({"services.csv": [["id", "organization_id", "name", "status"],
+    bad = package_zip({"services.csv": [["id", "organization_id", "name", "status"],
                                  *[[NEW.format(i), org, f"S{i}", "forse"] for i in range(1, 251)]]})
     response = client.post(url, _upload(personas, bad))
     assert response.status_code == 400
     body = response.content.decode()
     assert "250 errori: non è stato salvato nulla." in body and "services.csv" in body
     assert body.count("«forse» non è ammesso") == 200 and "altri 50 errori" in body
-    good = _zip({"services.csv": [["id", "organization_id", "name", "status"], [NEW.format(1), org, "S", "active"]]})
+    good = package_zip({"services.csv": [["id", "organization_id", "name", "status"],
+                                         [NEW.format(1), org, "S", "active"]]})
     response = client.post(url, _upload(personas, good))
     assert response.status_code == 200 and "Importazione completata: 1 record creati" in response.content.decode()
     assert Service.objects.filter(hsds_id=NEW.format(1)).exists()
@@ -467,7 +458,7 @@ def test_large_files_go_to_the_background_and_the_page_polls_their_progress(
     monkeypatch.setattr(jobs, "BACKGROUND_ROWS", 2)
     client = client_as(personas.referent)
     org = ids.organisation_id(personas.ets_a.pk)
-    data = _zip({"services.csv": [["id", "organization_id", "name", "status"],
+    data = package_zip({"services.csv": [["id", "organization_id", "name", "status"],
                                   *[[NEW.format(i), org, f"S{i}", "active"] for i in range(1, 4)]]})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("directory:io_import"), _upload(personas, data))

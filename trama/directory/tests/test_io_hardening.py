@@ -4,7 +4,6 @@ formulas in the spreadsheet export, damaged archives, and the language of backgr
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import time
@@ -24,19 +23,9 @@ from trama.directory.importexport.package_read import PackageFileError, package_
 from trama.directory.importexport.template import import_file
 from trama.directory.models import Location, Program, Service
 from trama.directory.models.jobs import ImportJob
-from trama.directory.tests.helpers import make_location, make_service
+from trama.directory.tests.helpers import make_location, make_service, package_zip
 
 pytestmark = pytest.mark.django_db
-
-
-def _zip(files: dict[str, list[list[Any]]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, rows in files.items():
-            text = io.StringIO()
-            csv.writer(text).writerows([["" if value is None else str(value) for value in row] for row in rows])
-            archive.writestr(name, text.getvalue())
-    return buffer.getvalue()
 
 
 # --- The datapackage: rights on what a row points to now, programmes, unpublished records -----------------
@@ -55,7 +44,7 @@ def test_a_row_of_another_organisation_cannot_be_moved_onto_ones_own_service(per
                                      [link.hsds_id, mine.hsds_id, their_place.hsds_id]]},
     ]
     for files in moves:
-        result = import_package(_zip(files), by=p.referent, maintainer=p.ets_a)
+        result = import_package(package_zip(files), by=p.referent, maintainer=p.ets_a)
         assert [e.message for e in result.errors] == [
             "non puoi modificare «Servizio Beta»: la scheda è aggiornata da un altro ente."], files
     phone.refresh_from_db()
@@ -66,7 +55,7 @@ def test_a_row_of_another_organisation_cannot_be_moved_onto_ones_own_service(per
 def test_a_programme_is_created_or_changed_only_by_who_edits_its_organisation(personas: Personas) -> None:
     p = personas
     city = Program.objects.create(organisation=p.comune, name="QuBì")
-    taken = _zip({"programs.csv": [["id", "organization_id", "name"],
+    taken = package_zip({"programs.csv": [["id", "organization_id", "name"],
                                    [city.hsds_id, ids.organisation_id(p.ets_a.pk), "Programma Alfa"]]})
     result = import_package(taken, by=p.officer, maintainer=p.ets_a)
     assert [(e.column, e.message) for e in result.errors] == [
@@ -74,11 +63,11 @@ def test_a_programme_is_created_or_changed_only_by_who_edits_its_organisation(pe
                             "ente.")]
     city.refresh_from_db()
     assert (city.name, city.organisation_id) == ("QuBì", p.comune.pk)
-    other = _zip({"programs.csv": [["id", "organization_id", "name"],
+    other = package_zip({"programs.csv": [["id", "organization_id", "name"],
                                    ["0b5a3c1e-2f43-4e7a-9d0c-1a2b3c4d5e6f", ids.organisation_id(p.ets_b.pk),
                                     "Di Beta"]]})
     assert import_package(other, by=p.officer, maintainer=p.ets_a).errors
-    own = _zip({"programs.csv": [["id", "organization_id", "name"],
+    own = package_zip({"programs.csv": [["id", "organization_id", "name"],
                                  ["0b5a3c1e-2f43-4e7a-9d0c-1a2b3c4d5e70", ids.organisation_id(p.ets_a.pk), "Di Alfa"]]})
     assert not import_package(own, by=p.officer, maintainer=p.ets_a).errors
     assert Program.objects.get(name="Di Alfa").organisation_id == p.ets_a.pk
@@ -93,7 +82,7 @@ def test_guessing_a_confidential_address_gets_the_same_answer_right_or_wrong(per
     stored = Location.objects.get(pk=shelter.pk).address_text
     answers = []
     for guess in ("Via Padova 90", stored):
-        data = _zip({"addresses.csv": [["id", "location_id", "address_1"],
+        data = package_zip({"addresses.csv": [["id", "location_id", "address_1"],
                                        ["11111111-1111-4111-8111-000000000001", shelter.hsds_id, guess]]})
         result = import_package(data, by=p.referent, maintainer=p.ets_a)
         answers.append(([e.message for e in result.errors], result.unchanged))
@@ -105,19 +94,19 @@ def test_unchanged_published_rows_of_other_organisations_still_import_as_unchang
     """Re-importing the public export (which holds every organisation's services) is not an error."""
     p = personas
     theirs = make_service(p, maintainer=p.ets_b, name="Servizio Beta", is_public=True)
-    data = _zip({"services.csv": [["id", "organization_id", "name", "status"],
+    data = package_zip({"services.csv": [["id", "organization_id", "name", "status"],
                                   [theirs.hsds_id, ids.organisation_id(p.ets_b.pk), "Servizio Beta", "active"]]})
     result = import_package(data, by=p.referent, maintainer=p.ets_a)
     assert not result.errors and result.unchanged == 1
     hidden = make_service(p, maintainer=p.ets_b, name="Servizio nascosto", is_public=False)
-    data = _zip({"services.csv": [["id", "organization_id", "name", "status"],
+    data = package_zip({"services.csv": [["id", "organization_id", "name", "status"],
                                   [hidden.hsds_id, ids.organisation_id(p.ets_b.pk), "Servizio nascosto", "active"]]})
     assert [e.message for e in import_package(data, by=p.referent, maintainer=p.ets_a).errors] == [
         "non puoi modificare «Servizio nascosto»: la scheda è aggiornata da un altro ente."]
 
 
 def test_a_huge_number_is_refused_at_once(personas: Personas) -> None:
-    data = _zip({"services.csv": [["id", "organization_id", "name", "status", "minimum_age"],
+    data = package_zip({"services.csv": [["id", "organization_id", "name", "status", "minimum_age"],
                                   ["22222222-2222-4222-8222-000000000001", ids.organisation_id(personas.ets_a.pk),
                                    "Doposcuola", "active", "1e999999999"]]})
     start = time.perf_counter()

@@ -35,6 +35,15 @@ def _give(p: Personas, household: Any, **overrides: Any) -> Consent:
     return consent_services.consent_record(**arguments)
 
 
+def _shared_with_network8(p: Personas) -> Any:
+    """A household of Cooperativa Alfa with an adult member, shared by consent with Municipio 8's network."""
+    household = make_household(p)
+    make_person(p, household, birth_date=dt.date(1985, 1, 1))
+    _give(p, household, purposes=[ConsentPurpose.SHARE_MUNICIPAL_NETWORK], recipient_organisations=[],
+          recipient_networks=[p.network8])
+    return household
+
+
 def _refused(field: str, call: Any) -> str:
     with pytest.raises(ApplicationError) as refused:
         call()
@@ -91,10 +100,7 @@ def test_a_parent_does_not_sign_for_an_adult(personas: Personas) -> None:
 
 def test_a_scope_on_a_network_the_organisation_is_not_in_reaches_nothing(personas: Personas) -> None:
     p = personas
-    household = make_household(p)
-    make_person(p, household, birth_date=dt.date(1985, 1, 1))
-    _give(p, household, purposes=[ConsentPurpose.SHARE_MUNICIPAL_NETWORK], recipient_organisations=[],
-          recipient_networks=[p.network8])
+    household = _shared_with_network8(p)
     stranger = User.objects.create_user(email="g8@test.trama.invalid", password="x-Trama-123456", full_name="G8")
     Membership.objects.create(user=stranger, organisation=p.ets_other, role=Role.PROXIMITY_WORKER,
                               network=p.network8, valid_from=dt.date(2024, 1, 1))  # ets_other is in network 1 only
@@ -105,10 +111,7 @@ def test_a_scope_on_a_network_the_organisation_is_not_in_reaches_nothing(persona
 
 def test_a_deactivated_network_shares_nothing_any_more(personas: Personas) -> None:
     p = personas
-    household = make_household(p)
-    make_person(p, household, birth_date=dt.date(1985, 1, 1))
-    _give(p, household, purposes=[ConsentPurpose.SHARE_MUNICIPAL_NETWORK], recipient_organisations=[],
-          recipient_networks=[p.network8])
+    household = _shared_with_network8(p)
     assert "consent" in open_household(p.referent_b, household.pk).via
     p.network8.is_active = False
     p.network8.save(update_fields=["is_active"])

@@ -160,6 +160,19 @@ def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> 
     return referral
 
 
+def _require_sent(referral: Referral) -> None:
+    """Not answered yet: said so before any other check, whatever the deadline."""
+    if referral.status != ReferralStatus.SENT:
+        raise ApplicationError(_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
+                               code="already_answered")
+
+
+def _require_before_deadline(referral: Referral, now: dt.datetime) -> None:
+    if referral.deadline_passed(now):  # before the daily expiry job marks it
+        raise ApplicationError(_("La segnalazione è scaduta senza risposta: chi l'ha inviata può inviarne una "
+                                 "nuova."), code="expired")
+
+
 def _require_still_valid(referral: Referral, *, now: dt.datetime, deadline: bool) -> None:
     """What sending checked may have changed since: the household closed, the family's consent (or the legal
     basis) withdrawn or lapsed, and — for an answer — the deadline passed before the daily expiry job ran."""
@@ -167,9 +180,8 @@ def _require_still_valid(referral: Referral, *, now: dt.datetime, deadline: bool
     if household.status != HouseholdStatus.OPEN:
         raise ApplicationError(_("Il nucleo è stato chiuso dall'organizzazione che ha inviato la segnalazione."),
                                code="closed")
-    if deadline and referral.expires_at is not None and referral.expires_at <= now:
-        raise ApplicationError(_("La segnalazione è scaduta senza risposta: chi l'ha inviata può inviarne una "
-                                 "nuova."), code="expired")
+    if deadline:
+        _require_before_deadline(referral, now)
     if not referral.basis_in_force(now):
         raise ApplicationError(_("Il consenso (o la base giuridica) su cui si basa la segnalazione non è più in "
                                  "vigore: la segnalazione non può proseguire."), code="basis_lapsed")
@@ -186,9 +198,7 @@ def referral_accept(*, referral: Referral, by: User | None, at: dt.datetime | No
     answered"."""
     _require_receiver(by, referral)
     now = at or timezone.now()
-    if referral.status != ReferralStatus.SENT:  # answered already: say so, whatever the deadline
-        raise ApplicationError(_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
-                               code="already_answered")
+    _require_sent(referral)
     _require_still_valid(referral, now=now, deadline=True)
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
@@ -214,12 +224,8 @@ def referral_decline(*, referral: Referral, by: User | None, reason: str, note: 
     note = _clean_text(note, field="note", required_message=_("Con il motivo «Altro» spiega il rifiuto in una nota.")
                        if reason == DeclineReason.OTHER else None)
     now = at or timezone.now()
-    if referral.status != ReferralStatus.SENT:  # answered already: say so, whatever the deadline
-        raise ApplicationError(_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
-                               code="already_answered")
-    if referral.expires_at is not None and referral.expires_at <= now:  # like accepting: the deadline has passed
-        raise ApplicationError(_("La segnalazione è scaduta senza risposta: chi l'ha inviata può inviarne una "
-                                 "nuova."), code="expired")
+    _require_sent(referral)
+    _require_before_deadline(referral, now)  # like accepting
     _transition(referral, expected=[ReferralStatus.SENT],
                 message=_("La segnalazione è già stata accettata o ha già ricevuto una risposta."),
                 code="already_answered", status=ReferralStatus.DECLINED, decline_reason=reason, responded_at=now,
