@@ -313,14 +313,14 @@ def raw_search_sql(text: str, vendor: str) -> tuple[str, str, list[str]]:
 
     if vendor == "sqlite":
         table = fts.SQLITE_TABLE
-        match = " ".join(f'"{term}"' for term in fts.query_terms(text))  # the stems, as indexed
+        match = fts.fts5_match(text)  # the stems, as indexed
         page = (f"SELECT s.id, s.name FROM {table} f JOIN directory_service s ON s.id = f.rowid "  # noqa: S608
                 f"WHERE {table} MATCH %s ORDER BY bm25({table}, {fts.TITLE_WEIGHT}, {fts.BODY_WEIGHT}), s.name, "
                 "s.id LIMIT 20")
         count = f"SELECT count(*) FROM {table} WHERE {table} MATCH %s"  # noqa: S608
         return page, count, [match]
     table = fts.POSTGRES_TABLE
-    query = " & ".join(f"'{word}'" for word in fts.query_words(text))  # PostgreSQL's `italian` config stems
+    query = fts.postgres_tsquery(text)  # PostgreSQL's `italian` configuration stems the words
     page = (f"SELECT s.id, s.name FROM {table} f JOIN directory_service s ON s.id = f.service_id "  # noqa: S608
             "WHERE f.search_vector @@ to_tsquery('italian', %s) "
             "ORDER BY ts_rank(f.search_vector, to_tsquery('italian', %s)) DESC, s.name, s.id LIMIT 20")

@@ -38,6 +38,7 @@ Keeping it in sync: `reindex_service()` runs from model signals (see `signals.py
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -126,6 +127,61 @@ def query_words(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """The distinct stems of a query, in order, at most MAX_QUERY_TOKENS."""
     return [_stem(word) for word in query_words(text)]
+
+
+# Snowball's Italian stemmer reads some endings as verb suffixes, so that the singular and the plural of one word
+# can get different stems: "familiare" → "famil" but "familiari" → "familiar", "straniere" → "stran" but
+# "stranieri" → "stranier", "italiano" → "ital" but "italiani" → "italian", "lettere" → "lett" but "lettera" →
+# "letter". A query word therefore also asks for the stems of its counterparts in number and gender (the final
+# vowel swapped) where they differ from its own on the same root. The index is left as it is: whichever of these
+# forms a document holds, its stem is one of those the query asks for (short stems aside, see _MIN_ROOT).
+_COUNTERPART_ENDINGS = {"o": "ia", "a": "eo", "e": "ia", "i": "oe"}
+# Two stems are of one root when they share this many letters at least; a shorter counterpart stem ("fil" of
+# "filiere") would also match unrelated words ("filo").
+_MIN_ROOT = 4
+
+
+@lru_cache(maxsize=10_000)
+def query_forms(word: str) -> tuple[str, ...]:
+    """The word, then those of its counterparts in number and gender whose stem differs from its own on the same
+    root (one per distinct stem). The word is one of `words()`."""
+    forms = [word]
+    if len(word) < 4 or word[-1] not in _COUNTERPART_ENDINGS:
+        return tuple(forms)
+    stems = {_stem(word)}
+    for ending in _COUNTERPART_ENDINGS[word[-1]]:
+        other = word[:-1] + ending
+        stem = _stem(other)
+        if stem not in stems and len(os.path.commonprefix([stem, _stem(word)])) >= _MIN_ROOT:  # so len(stem) too
+            stems.add(stem)
+            forms.append(other)
+    return tuple(forms)
+
+
+def query_groups(text: str) -> list[tuple[str, ...]]:
+    """The words of a query (`query_words`), each with its counterparts (`query_forms`): a service matches when
+    it holds, for every group, the stem of one of its forms."""
+    return [query_forms(word) for word in query_words(text)]
+
+
+def fts5_match(text: str) -> str:
+    """The FTS5 MATCH expression of a query over the stems SQLite indexes. Words are letters and digits only
+    (words()), so quoting them cannot change the expression's syntax."""
+    parts = []
+    for forms in query_groups(text):
+        stems = [f'"{_stem(form)}"' for form in forms]
+        parts.append(stems[0] if len(stems) == 1 else f"({' OR '.join(stems)})")
+    return " AND ".join(parts)
+
+
+def postgres_tsquery(text: str) -> str:
+    """The argument of PostgreSQL's `to_tsquery('italian', …)` for a query: the words themselves, which the
+    `italian` configuration stems as SQLite's index does (& = AND, | = OR)."""
+    parts = []
+    for forms in query_groups(text):
+        quoted = [f"'{form}'" for form in forms]
+        parts.append(quoted[0] if len(quoted) == 1 else f"({' | '.join(quoted)})")
+    return " & ".join(parts)
 
 
 # --- Documents ------------------------------------------------------------------------------------
@@ -273,9 +329,8 @@ def search_services(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     query = query_words(text)
     if not query:
         return qs.none()
-    # Words are letters and digits only (words()), so quoting them cannot change the query's syntax.
     if connection.vendor == "sqlite":
-        match = " ".join(f'"{_stem(word)}"' for word in query)  # FTS5: space = AND
+        match = fts5_match(text)
         # A join rather than `pk IN (subquery)`: FTS5's bm25() needs the MATCH in the same SELECT, and one pass
         # over the full-text index also ranks (a correlated rank subquery would re-run the match per row). The join
         # condition is a filter on pk, not hand-written SQL naming "directory_service": when this queryset becomes
@@ -287,7 +342,7 @@ def search_services(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
             select={"search_rank": f"-bm25({SQLITE_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"},
         ).filter(pk=RawSQL(f"{SQLITE_TABLE}.rowid", []))  # noqa: S611 - fixed SQL
     elif connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{word}'" for word in query)
+        tsquery = postgres_tsquery(text)
         # `search_vector @@ ...` is answered by the GIN index directory_service_search_vector.
         qs = qs.extra(  # noqa: S610 - fixed SQL, the only parameters are bound
             tables=[POSTGRES_TABLE],

@@ -53,6 +53,35 @@ def test_it_finds_singular_plural_and_word_forms(personas: Personas) -> None:
     assert names("colazioni") == ["Caffè sospeso"]  # description
 
 
+def test_singular_and_plural_the_stemmer_cuts_differently_find_each_other(personas: Personas) -> None:
+    # Snowball's Italian stemmer reads "-are", "-ano", "-iere", "-ere" as verb endings: "familiare" → "famil" but
+    # "familiari" → "familiar", "straniere" → "stran" but "stranieri" → "stranier", "italiano" → "ital" but
+    # "italiana" → "italian". A query word asks for its counterparts' stems too.
+    make_service(personas, name="Aiuto alimentare", description="Sostegno familiare per donne straniere.")
+    make_service(personas, name="Lingua italiana", description="Per adulti stranieri, lettere e tessere.")
+    make_service(personas, name="Italiano nel quartiere", description="Conversazione.")
+    assert names("aiuti alimentari") == ["Aiuto alimentare"]
+    assert names("sostegni familiari") == names("familiare") == ["Aiuto alimentare"]
+    assert set(names("straniera")) == set(names("stranieri")) == {"Aiuto alimentare", "Lingua italiana"}
+    assert set(names("italiano")) == set(names("italiana")) == {"Lingua italiana", "Italiano nel quartiere"}
+    assert names("quartieri") == ["Italiano nel quartiere"]
+    assert names("lettera tessera") == ["Lingua italiana"]
+    assert names("italiani donna") == []  # every word still has to match
+    assert names("filo") == []  # a counterpart stem shorter than four letters ("fil" of "filiere") is not asked
+
+
+def test_query_forms_add_only_counterparts_cut_differently() -> None:
+    from trama.directory.search.text import fts5_match, postgres_tsquery, query_forms
+
+    assert query_forms("bambini") == ("bambini",)  # every counterpart has the stem "bambin"
+    assert query_forms("familiari") == ("familiari", "familiare")
+    assert query_forms("italiana") == ("italiana", "italiano")
+    assert query_forms("filiera") == ("filiera",)  # "filiere" → "fil": too short to be asked
+    assert query_forms("tre") == ("tre",)
+    assert fts5_match("aiuti alimentari") == '"aiut" AND ("alimentar" OR "aliment")'
+    assert postgres_tsquery("aiuti alimentari") == "'aiuti' & ('alimentari' | 'alimentare')"
+
+
 def test_it_needs_every_word_and_ignores_stop_words(personas: Personas) -> None:
     _corpus(personas)
     assert names("doposcuola caffè") == []
