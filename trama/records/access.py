@@ -521,6 +521,72 @@ def deny_within(opened: HouseholdAccess, object_type: str, key: object, *, reque
                  object_id=str(key), request=request, details={"household": opened.household.pk, "status": 404})
 
 
+@dataclass(frozen=True)
+class _Grant:
+    """What a user may read of one household they see: through which sources, the categories of rows about the
+    whole household (`base`) and those given for single members only (`extra`), and for whom."""
+
+    via: tuple[str, ...]
+    base: frozenset[DataCategory]
+    extra: dict[int, frozenset[DataCategory]]
+    sensitive_notes: bool
+    person_ids: frozenset[int] | None  # None: every member
+
+    @property
+    def categories(self) -> frozenset[DataCategory]:
+        return frozenset(self.base.union(*self.extra.values()))
+
+
+def _grant(real: User, household: Household, *, own: bool, at: dt.datetime) -> _Grant:
+    """The grant of a household the funnel lets `real` see (`own`: through the "own" source); no audit."""
+    scope = scope_of(real)
+    categories: set[DataCategory] = set()
+    via: list[str] = []
+    sensitive_notes = False
+    if own:
+        via.append(Via.OWN)
+        categories |= ALL_CATEGORIES - SPECIAL_CATEGORIES
+        owner = household.organisation
+        if accounts_access.has_perm(real, Perm.RECORDS_SPECIAL, organisation=owner):
+            categories |= SPECIAL_CATEGORIES
+        sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
+    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
+    special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
+    shared = _categories_shared(scope, household, at, special_orgs, special_networks)
+    via += shared.via
+    whole = Via.OWN in via or shared.whole_household
+    if scope.break_glass and _break_glass_household_ids(real, at).filter(household_id=household.pk).exists():
+        via.append(Via.BREAK_GLASS)
+        categories = set(ALL_CATEGORIES)
+        sensitive_notes = True
+        whole = True
+    # A member's rows (their fields, the statements and notes about them) show the categories of the sources
+    # covering the whole household, plus those of the sources given for that member only: a mother's consent to
+    # share her health data does not open the father's. Rows about the whole household show every category given.
+    base = frozenset(categories | shared.whole)
+    extra = {pk: frozenset(values - base) for pk, values in shared.per_person.items() if values - base}
+    return _Grant(via=tuple(via), base=base, extra=extra, sensitive_notes=sensitive_notes,
+                  person_ids=None if whole else frozenset(shared.person_ids))
+
+
+def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
+                    at: dt.datetime | None = None) -> dict[int, frozenset[DataCategory]]:
+    """For a few households (the callers' candidates), those the user may open with the categories they would
+    read there, without opening them (no audit, no decryption): a page listing plan data of several households
+    (the operator's home) shows a household's only with the needs-and-plan category, its health goals only with
+    the health category, as the household page does."""
+    real = _user_or_none(user)
+    ids = list(household_ids)
+    if real is None or not ids:
+        return {}
+    at = at or timezone.now()
+    rows = (households_visible_to(real, at=at, among=ids).select_related("organisation")
+            .annotate(opened_as_own=_flag(own_households_condition(real))))
+    return {household.pk: _grant(real, household, own=bool(household.opened_as_own),  # type: ignore[attr-defined]
+                                 at=at).categories
+            for household in rows}
+
+
 def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",
                    request: HttpRequest | None = None, at: dt.datetime | None = None) -> HouseholdAccess:
     """The household with what this user may read of it, audited. 404 (audited) if they may not see it,
@@ -546,36 +612,11 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
         _deny(user, key, write=True, status=403, request=request)
         raise PermissionDenied()
 
-    scope = scope_of(real)
-    categories: set[DataCategory] = set()
-    via: list[str] = []
-    sensitive_notes = False
-    organisation_id = household.organisation_id
-    if household.opened_as_own:  # type: ignore[attr-defined]
-        via.append(Via.OWN)
-        categories |= ALL_CATEGORIES - SPECIAL_CATEGORIES
-        owner = household.organisation
-        if accounts_access.has_perm(real, Perm.RECORDS_SPECIAL, organisation=owner):
-            categories |= SPECIAL_CATEGORIES
-        sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
-    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
-    special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
-    shared = _categories_shared(scope, household, at, special_orgs, special_networks)
-    via += shared.via
-    whole = Via.OWN in via or shared.whole_household
-    if scope.break_glass and _break_glass_household_ids(real, at).filter(household_id=household.pk).exists():
-        via.append(Via.BREAK_GLASS)
-        categories = set(ALL_CATEGORIES)
-        sensitive_notes = True
-        whole = True
-    person_ids = None if whole else frozenset(shared.person_ids)
-    # A member's rows (their fields, the statements and notes about them) show the categories of the sources
-    # covering the whole household, plus those of the sources given for that member only: a mother's consent to
-    # share her health data does not open the father's. Rows about the whole household show every category given.
-    base = frozenset(categories | shared.whole)
-    extra = {pk: frozenset(values - base) for pk, values in shared.per_person.items() if values - base}
-    granted = frozenset(base.union(*extra.values()))
+    grant = _grant(real, household, own=bool(household.opened_as_own), at=at)  # type: ignore[attr-defined]
+    via, person_ids, sensitive_notes = list(grant.via), grant.person_ids, grant.sensitive_notes
+    base, extra, granted = grant.base, grant.extra, grant.categories
     member_base = base if extra else None
+    organisation_id = household.organisation_id
 
     details: dict[str, Any] = {"via": via, "categories": sorted(granted), "sensitive_notes": sensitive_notes,
                                "owner": organisation_id, "write": write,

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from trama.accounts.models import User
@@ -330,7 +331,29 @@ class AssessmentForm(forms.Form):
                 for code, score, notes in self.dimension_fields if self.cleaned_data.get(score)}
 
 
+class SeenField(forms.DateTimeField):
+    """When an edit form was filled: the edited row's `updated_at`, sent back hidden, so that saving does not
+    silently undo a change made by someone else in the meantime (the service refuses it, code "conflict")."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.datetime) else value
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # a damaged value is no moment: the save goes through as it would without the check
+            return None
+
+
 class GoalForm(forms.Form):
+    seen = SeenField()
     dimension = forms.ChoiceField(label=_("Dimensione"), choices=Dimension.choices)
     description = forms.CharField(label=_("Obiettivo"), max_length=MAX_TEXT, widget=_textarea())
     target_date = forms.DateField(label=_("Entro il"), required=False, widget=DATE_WIDGET)
@@ -342,6 +365,7 @@ class GoalForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    seen = SeenField()
     description = forms.CharField(label=_("Azione"), max_length=MAX_TEXT, widget=_textarea())
     by_organisation = forms.ModelChoiceField(label=_("A cura dell'organizzazione"), required=False,
                                              queryset=Organisation.objects.none())

@@ -98,7 +98,7 @@ class Trend:
 
 
 def assessment_trend(household: Household, *, entitlement: Entitlement) -> dict[str, Trend]:
-    """Per dimension, the series of scores in date order (ties by recording order), with previous vs latest.
+    """Per dimension, the series of scores in date order, one a day (the last recorded), with previous vs latest.
 
     Needs an entitlement to needs_and_plan; the health dimension is left out unless it covers health too."""
     if entitlement.household_id != household.pk or DataCategory.NEEDS_AND_PLAN not in entitlement.categories:
@@ -110,7 +110,11 @@ def assessment_trend(household: Household, *, entitlement: Entitlement) -> dict[
     ordered = rows.order_by("assessment__assessed_on", "assessment_id").values_list(
         "dimension", "assessment__assessed_on", "score")
     for dimension, assessed_on, score in ordered:
-        trends.setdefault(dimension, Trend(dimension=dimension, series=[])).series.append((assessed_on, score))
+        series = trends.setdefault(dimension, Trend(dimension=dimension, series=[])).series
+        if series and series[-1][0] == assessed_on:
+            series[-1] = (assessed_on, score)  # a day's later assessment corrects the earlier one of that day
+        else:
+            series.append((assessed_on, score))
     return {dimension: trends[dimension] for dimension in Dimension.values if dimension in trends}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -95,13 +95,48 @@ class DimensionOutcome:
 # --- Helpers --------------------------------------------------------------------------------------------
 
 
-def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
+def _check_allowed(changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
         # A programming error, not a user's: the message names the fields for the developer.
         raise ApplicationError(_("Campi non modificabili: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+
+
+def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    _check_allowed(changes, allowed)
     for name, value in changes.items():
         setattr(obj, name, value)
+
+
+PlanItem = TypeVar("PlanItem", PlanGoal, PlanAction)
+
+
+def _stored(model: type[PlanItem], pk: int, seen: dt.datetime | None, *, message: str) -> PlanItem:
+    """A goal or action as stored, locked until the end of the transaction; refused (code "conflict") when it
+    changed after `seen`, the moment its editor's form was filled."""
+    stored = model.objects.select_for_update().select_related("plan" if model is PlanGoal else "goal__plan").get(
+        pk=pk)
+    if seen is not None and stored.updated_at != seen:
+        raise ApplicationError(message, code="conflict")
+    return stored
+
+
+def _plan_changes(obj: PlanGoal | PlanAction, changes: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """The changes to a goal or an action that change something: a request repeating a value (an API PATCH
+    sending the current status) writes no plan version and no audit event."""
+    _check_allowed(changes, allowed)
+    changed = {}
+    for name, value in changes.items():
+        if name == "description":
+            current: Any = protection.unseal_for_copy(obj, name)
+            new: Any = (value or "").strip() if isinstance(value, str) else value
+        elif isinstance(obj._meta.get_field(name), models.ForeignKey):
+            current, new = getattr(obj, f"{name}_id"), (value.pk if isinstance(value, models.Model) else value)
+        else:
+            current, new = getattr(obj, name), value
+        if current != new:
+            changed[name] = value
+    return changed
 
 
 def _categories(label: str, fields: Iterable[str]) -> list[str]:
@@ -120,7 +155,11 @@ def _record(action: str, *, by: User | None, obj: models.Model, household: House
 
 
 def _require_open(household: Household) -> None:
-    if household.status != HouseholdStatus.OPEN:
+    """Refuse a change to a closed household. Every caller runs in a transaction: the status is read again with
+    the row locked, as `household_close` locks it, so that a change and a closure at once cannot both land (the
+    caller's copy may have been loaded before the closure)."""
+    status = Household.objects.select_for_update().filter(pk=household.pk).values_list("status", flat=True).first()
+    if status != HouseholdStatus.OPEN:
         raise ApplicationError(_("Il nucleo è chiuso: riaprilo prima di modificarlo."), code="closed")
 
 
@@ -143,6 +182,47 @@ def _check_dimension(value: str, *, field: str = "dimension") -> str:
 def _check_not_future(day: dt.date, *, field: str) -> None:
     if day > timezone.localdate():
         raise ApplicationError(_("La data non può essere nel futuro."), field=field)
+
+
+def _check_in_open_period(household: Household, day: dt.date, *, field: str) -> None:
+    """An assessment or a review is dated on a day the household was open: not before its opening, nor between a
+    closure and the following reopening (the closure's and the reopening's days themselves are open)."""
+    if day < household.opened_on:
+        raise ApplicationError(_("La data non può precedere l'apertura del nucleo (%(date)s).")
+                               % {"date": household.opened_on.strftime("%d/%m/%Y")}, field=field)
+    closed_on = None
+    for kind, on in (HouseholdEvent.objects.filter(household=household).order_by("on", "pk")
+                     .values_list("kind", "on")):
+        if kind == HouseholdEventKind.CLOSED:
+            closed_on = on
+        elif kind == HouseholdEventKind.REOPENED and closed_on is not None:
+            if closed_on < day < on:
+                raise ApplicationError(
+                    _("In quella data il nucleo era chiuso (dal %(closed)s al %(reopened)s).")
+                    % {"closed": closed_on.strftime("%d/%m/%Y"), "reopened": on.strftime("%d/%m/%Y")}, field=field)
+            closed_on = None
+
+
+# How far ahead a plan's target or due date may be: an accompaniment plan is reviewed within months, and a date
+# decades away is a typing error ("2099" for "2026").
+PLAN_HORIZON_YEARS = 5
+
+
+def _check_plan_date(household: Household, day: dt.date | None, *, field: str) -> None:
+    """A goal's target date or an action's due date: not before the household's opening, nor years ahead."""
+    if day is None:
+        return
+    if day < household.opened_on:
+        raise ApplicationError(_("La data non può precedere l'apertura del nucleo (%(date)s).")
+                               % {"date": household.opened_on.strftime("%d/%m/%Y")}, field=field)
+    today = timezone.localdate()
+    try:
+        horizon = today.replace(year=today.year + PLAN_HORIZON_YEARS)
+    except ValueError:  # 29 February
+        horizon = today.replace(year=today.year + PLAN_HORIZON_YEARS, day=28)
+    if day > horizon:
+        raise ApplicationError(_("La data è oltre %(n)d anni da oggi: controlla l'anno.")
+                               % {"n": PLAN_HORIZON_YEARS}, field=field)
 
 
 def _next_reference_code(year: int) -> str:
@@ -245,6 +325,15 @@ def household_close(
         # a day before the case was last taken up again.
         raise ApplicationError(_("La chiusura non può precedere l'ultima riapertura del nucleo (%(date)s).")
                                % {"date": reopened.strftime("%d/%m/%Y")}, field="closed_on")
+    latest = max((day for day in (
+        Assessment.objects.filter(household=household).order_by("-assessed_on").values_list("assessed_on", flat=True)
+        .first(),
+        PlanReview.objects.filter(household=household).order_by("-reviewed_on").values_list("reviewed_on", flat=True)
+        .first(),
+    ) if day is not None), default=None)
+    if latest is not None and closed_on < latest:
+        raise ApplicationError(_("La chiusura non può precedere l'ultima valutazione o verifica (%(date)s).")
+                               % {"date": latest.strftime("%d/%m/%Y")}, field="closed_on")
     household.status = HouseholdStatus.CLOSED
     household.closed_on = closed_on
     household.closure_reason = reason
@@ -358,11 +447,24 @@ def statement_add(*, household: Household, by: User | None, kind: str, text: str
 # --- Assessments ----------------------------------------------------------------------------------------
 
 
+def _same_assessment_recorded(household: Household, assessed_on: dt.date,
+                              scores: Mapping[str, DimensionScore]) -> bool:
+    wanted = {dimension: (value.score, (value.notes or "").strip()) for dimension, value in scores.items()}
+    for assessment in (Assessment.objects.filter(household=household, assessed_on=assessed_on)
+                       .prefetch_related("scores")):
+        found = {score.dimension: (score.score, protection.unseal_for_copy(score, "notes") or "")
+                 for score in assessment.scores.all()}
+        if found == wanted:
+            return True
+    return False
+
+
 @transaction.atomic
 def assessment_record(*, household: Household, by: User | None, assessed_on: dt.date,
                       scores: Mapping[str, DimensionScore]) -> Assessment:
     _require_open(household)
     _check_not_future(assessed_on, field="assessed_on")
+    _check_in_open_period(household, assessed_on, field="assessed_on")
     if not scores:
         raise ApplicationError(_("Indica il punteggio di almeno una dimensione."), field="scores")
     for dimension, value in scores.items():
@@ -372,6 +474,11 @@ def assessment_record(*, household: Household, by: User | None, assessed_on: dt.
         if len(value.notes or "") > MAX_TEXT:
             raise ApplicationError(_("Il testo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_TEXT},
                                    field="scores")
+    if _same_assessment_recorded(household, assessed_on, scores):
+        # A form sent twice (a double click, a reload): the second copy would stay for ever (assessments are
+        # never deleted) and flatten the trend.
+        raise ApplicationError(_("Questa valutazione del %(date)s è già registrata, con gli stessi punteggi e "
+                                 "note.") % {"date": assessed_on.strftime("%d/%m/%Y")}, field="scores")
     assessment = Assessment.objects.create(household=household, assessed_on=assessed_on, assessed_by=by)
     AssessmentScore.objects.bulk_create([
         AssessmentScore(assessment=assessment, dimension=dimension, score=value.score,
@@ -426,6 +533,7 @@ def plan_goal_add(*, household: Household, by: User | None, dimension: str, desc
     description = _require_text(description, field="description", message=_("Descrivi l'obiettivo."))
     if status not in GoalStatus.values:
         raise ApplicationError(_("Stato dell'obiettivo non previsto."), field="status")
+    _check_plan_date(household, target_date, field="target_date")
     plan = _plan_of(household)
     goal = PlanGoal(plan=plan, dimension=dimension, description=description, target_date=target_date,
                     status=status, created_by=by)
@@ -438,9 +546,19 @@ def plan_goal_add(*, household: Household, by: User | None, dimension: str, desc
 
 
 @transaction.atomic
-def plan_goal_update(*, goal: PlanGoal, by: User | None, **changes: Any) -> PlanGoal:
+def plan_goal_update(*, goal: PlanGoal, by: User | None, seen: dt.datetime | None = None,
+                     **changes: Any) -> PlanGoal:
+    """Change a goal. `seen`: when the editor's form was filled (the goal's `updated_at` then); a goal changed
+    since is not overwritten (code "conflict"). The changes apply to the stored goal, locked, not to the caller's
+    copy; the stored goal is returned."""
     household = goal.plan.household
     _require_open(household)
+    goal = _stored(PlanGoal, goal.pk, seen, message=_(
+        "Nel frattempo qualcuno ha modificato questo obiettivo. Ricarica la pagina per vedere com'è ora, oppure "
+        "salva di nuovo per sostituirlo con i tuoi valori."))
+    changes = _plan_changes(goal, changes, GOAL_FIELDS)
+    if not changes:
+        return goal
     _apply(goal, changes, GOAL_FIELDS)
     if "dimension" in changes:
         _check_dimension(goal.dimension)
@@ -449,6 +567,8 @@ def plan_goal_update(*, goal: PlanGoal, by: User | None, **changes: Any) -> Plan
                                          message=_("Descrivi l'obiettivo."))
     if goal.status not in GoalStatus.values:
         raise ApplicationError(_("Stato dell'obiettivo non previsto."), field="status")
+    if "target_date" in changes:
+        _check_plan_date(household, goal.target_date, field="target_date")
     _full_clean(goal)
     goal.save(update_fields=sorted({*changes, "updated_at"}))
     version = _version(goal.plan, by=by, change="goal_update")
@@ -481,6 +601,7 @@ def plan_action_add(*, goal: PlanGoal, by: User | None, description: str, by_org
     action = PlanAction(goal=goal, description=description, by_organisation=by_organisation,
                         by_operator=by_operator, by_member=by_member, due_date=due_date, created_by=by)
     _check_assignee(action, household)
+    _check_plan_date(household, due_date, field="due_date")
     _full_clean(action)
     action.save()
     version = _version(goal.plan, by=by, change="action_add")
@@ -490,9 +611,17 @@ def plan_action_add(*, goal: PlanGoal, by: User | None, description: str, by_org
 
 
 @transaction.atomic
-def plan_action_update(*, action: PlanAction, by: User | None, **changes: Any) -> PlanAction:
+def plan_action_update(*, action: PlanAction, by: User | None, seen: dt.datetime | None = None,
+                       **changes: Any) -> PlanAction:
+    """Change an action; `seen` and the stored action as in `plan_goal_update`."""
     household = action.goal.plan.household
     _require_open(household)
+    action = _stored(PlanAction, action.pk, seen, message=_(
+        "Nel frattempo qualcuno ha modificato questa azione. Ricarica la pagina per vedere com'è ora, oppure "
+        "salva di nuovo per sostituirla con i tuoi valori."))
+    changes = _plan_changes(action, changes, ACTION_FIELDS)
+    if not changes:
+        return action
     _apply(action, changes, ACTION_FIELDS)
     if "description" in changes:
         action.description = _require_text(changes["description"], field="description",
@@ -500,6 +629,8 @@ def plan_action_update(*, action: PlanAction, by: User | None, **changes: Any) -
     if action.status not in ActionStatus.values:
         raise ApplicationError(_("Stato dell'azione non previsto."), field="status")
     _check_assignee(action, household)
+    if "due_date" in changes:
+        _check_plan_date(household, action.due_date, field="due_date")
     _full_clean(action)
     action.save(update_fields=sorted({*changes, "updated_at"}))
     version = _version(action.goal.plan, by=by, change="action_update")
@@ -529,8 +660,7 @@ def plan_review_record(*, household: Household, by: User | None, reviewed_on: dt
                        outcomes: Mapping[str, DimensionOutcome]) -> PlanReview:
     _require_open(household)
     _check_not_future(reviewed_on, field="reviewed_on")
-    if reviewed_on < household.opened_on:
-        raise ApplicationError(_("La verifica non può precedere l'apertura del nucleo."), field="reviewed_on")
+    _check_in_open_period(household, reviewed_on, field="reviewed_on")
     if not outcomes:
         raise ApplicationError(_("Indica l'esito di almeno una dimensione."), field="outcomes")
     review = PlanReview.objects.create(household=household, kind=ReviewKind.PERIODIC, reviewed_on=reviewed_on,

@@ -381,25 +381,31 @@ def pending_transfers_out(user: AnyUser | None) -> QuerySet[CaseTransfer]:
 def plan_actions_due(user: AnyUser | None, *, within_days: int = 7,
                      on: dt.date | None = None) -> QuerySet[PlanAction]:
     """Open plan actions (to do or in progress) due within `within_days` (overdue ones included), assigned to
-    the user or to one of their organisations, in households the user may open. The page shows the description
-    only after opening the household through the records funnel (it is encrypted)."""
-    from trama.records.access import households_visible_to
-    from trama.records.models import ActionStatus, PlanAction
+    the user or to one of their organisations, in open households whose plan the user may read: the household
+    page's rule — the needs-and-plan category, and the health category for a health goal. The page shows the
+    description only after opening the household through the records funnel (it is encrypted)."""
+    from trama.records.access import plan_categories
+    from trama.records.categories import DataCategory
+    from trama.records.models import ActionStatus, Dimension, HouseholdStatus, PlanAction
 
     real = _user_or_none(user)
     if real is None:
         return PlanAction.objects.none()
     day = on or timezone.localdate()
     org_ids = accounts_access.organisation_ids_for(real)
+    # A closed household's plan can no longer change: its actions are not waiting for anyone.
     due = PlanAction.objects.filter(Q(by_operator=real) | Q(by_organisation_id__in=org_ids),
                                     status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+                                    goal__plan__household__status=HouseholdStatus.OPEN,
                                     due_date__isnull=False, due_date__lte=day + dt.timedelta(days=within_days))
-    # The actions due are few, the households the user may open many: check visibility for the households of the
-    # actions due only, rather than filter the actions by the whole visible set (a subquery over every household).
+    # The actions due are few, the households the user may open many: the categories are worked out for the
+    # households of the actions due only, rather than the actions filtered by the whole visible set.
     candidates = set(due.values_list("goal__plan__household_id", flat=True))
-    visible = list(households_visible_to(real, among=candidates).values_list("pk", flat=True)
-                   ) if candidates else []
-    return (due.filter(goal__plan__household_id__in=visible)
+    readable = plan_categories(real, candidates) if candidates else {}
+    plan = [pk for pk, categories in readable.items() if DataCategory.NEEDS_AND_PLAN in categories]
+    health = [pk for pk in plan if DataCategory.HEALTH in readable[pk]]
+    return (due.filter(Q(goal__plan__household_id__in=health)
+                       | (Q(goal__plan__household_id__in=plan) & ~Q(goal__dimension=Dimension.HEALTH)))
             .select_related("goal__plan__household").order_by("due_date", "pk"))
 
 

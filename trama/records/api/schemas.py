@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from trama.records.api.common import ObjectId, PageMeta
 from trama.records.notice import CURRENT_NOTICE_VERSION
@@ -436,7 +436,8 @@ class AssessmentPage(PageMeta):
 
 
 class ScoreIn(Input):
-    score: int = Field(description="1 (very difficult) to 5 (good).")
+    # Strict: in lax mode `true` would be read as 1 and "4" as 4, where the page takes a choice of 1 to 5.
+    score: StrictInt = Field(description="1 (very difficult) to 5 (good).")
     notes: str = Field("", max_length=MAX_TEXT)
 
 

@@ -3,6 +3,7 @@ assessments and its notes — through the same funnel and services as the pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -42,7 +43,8 @@ def _share(p: Personas, household: Household, categories: list[str], person: Any
 
 @pytest.fixture
 def family(personas: Personas) -> Household:
-    household = make_household(personas, label="Famiglia R.", municipio=personas.municipio8)
+    household = make_household(personas, label="Famiglia R.", municipio=personas.municipio8,
+                               opened_on=timezone.localdate() - dt.timedelta(days=60))
     make_person(personas, household, first_name_or_alias="Amina")
     return household
 
@@ -198,9 +200,14 @@ def test_assessments_through_the_api(personas: Personas, family: Household, clie
     for bad, field in (({"assessed_on": today.isoformat(), "scores": {}}, "scores"),
                        ({"assessed_on": today.isoformat(), "scores": {"housing": {"score": 6}}}, "scores"),
                        ({"assessed_on": today.isoformat(), "scores": {"happiness": {"score": 3}}}, "scores"),
-                       ({"assessed_on": "2999-01-01", "scores": {"housing": {"score": 3}}}, "assessed_on")):
+                       ({"assessed_on": "2999-01-01", "scores": {"housing": {"score": 3}}}, "assessed_on"),
+                       ({"assessed_on": "2000-01-01", "scores": {"housing": {"score": 3}}}, "assessed_on")):
         refused = _send(client, "post", url, bad)
         assert refused.status_code == 400 and field in _body(refused)["errors"], (bad, refused.content)
+    for score in (True, "4", 3.0):  # a score is a number from 1 to 5, not anything that reads as one
+        body = {"assessed_on": today.isoformat(), "scores": {"housing": {"score": score}}}
+        refused = _send(client, "post", url, body)
+        assert refused.status_code == 400, (score, refused.content)
     assert family.assessments.count() == 2
     # A recipient with needs and plan but not health: no health score, no health notes.
     _share(p, family, [C.NEEDS_AND_PLAN])

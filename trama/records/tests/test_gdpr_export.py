@@ -74,14 +74,15 @@ def seed(p: Personas, *, close: bool = True, closed_on: dt.date | None = None,
     services.statement_add(household=household, by=by, kind="need", text="HHSTMT lavoro")
     services.statement_add(household=household, by=by, kind="wish", text="SELFSTMT studiare", person=person)
     services.statement_add(household=household, by=by, kind="resource", text="OTHERSTMT calcio", person=other)
-    services.assessment_record(household=household, by=by, assessed_on=yesterday,
+    assessed = opened_on or yesterday  # the household was open then: it may have been closed since
+    services.assessment_record(household=household, by=by, assessed_on=assessed,
                                scores={"housing": DimensionScore(2, "HHASSESS sfratto"),
                                        "health": DimensionScore(3, "HHHEALTHSCORE")})
     goal = services.plan_goal_add(household=household, by=by, dimension="income_work", description="HHGOAL lavoro")
     services.plan_action_add(goal=goal, by=by, description="HHACTIONOTHER accompagnare", by_member=other)
     services.plan_action_add(goal=goal, by=by, description="HHACTIONSELF cv", by_member=person)
     services.plan_goal_update(goal=goal, by=by, description="HHGOALV2 lavoro stabile")
-    services.plan_review_record(household=household, by=by, reviewed_on=yesterday,
+    services.plan_review_record(household=household, by=by, reviewed_on=assessed,
                                 outcomes={"housing": DimensionOutcome("improved", "HHEVIDENCE contratto")})
     kwargs: dict[str, Any] = {"household": household, "by": by, "organisation": p.ets_a}
     services.note_add(**kwargs, text="HHNOTE colloquio")

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from trama.core.errors import ApplicationError
 from trama.core.models import AuditEvent
@@ -28,7 +29,7 @@ def _assess(p: Personas, household: object, on: dt.date, **scores: int) -> None:
 
 
 def test_assessments_give_a_trend_per_dimension(personas: Personas) -> None:
-    household = make_household(personas)
+    household = make_household(personas, opened_on=dt.date(2025, 1, 1))
     _assess(personas, household, dt.date(2025, 1, 15), housing=2, health=3, parenting=4)
     _assess(personas, household, dt.date(2025, 6, 15), housing=4, health=2, parenting=4)
     _assess(personas, household, dt.date(2025, 3, 15), housing=1)  # recorded late, sorted by date
@@ -51,7 +52,7 @@ def test_assessments_give_a_trend_per_dimension(personas: Personas) -> None:
 @pytest.mark.parametrize("scores", [{}, {"housing": DimensionScore(6)}, {"housing": DimensionScore(0)},
                                     {"luck": DimensionScore(3)}])
 def test_it_refuses_invalid_assessments(personas: Personas, scores: dict) -> None:
-    household = make_household(personas)
+    household = make_household(personas, opened_on=dt.date(2025, 1, 1))
     with pytest.raises(ApplicationError) as info:
         services.assessment_record(household=household, by=personas.proximity, assessed_on=dt.date(2025, 1, 1),
                                    scores=scores)
@@ -60,7 +61,7 @@ def test_it_refuses_invalid_assessments(personas: Personas, scores: dict) -> Non
 
 
 def test_every_plan_change_writes_an_immutable_version(personas: Personas) -> None:
-    household = make_household(personas)
+    household = make_household(personas, opened_on=dt.date(2026, 1, 1))
     mother = make_person(personas, household)
     by = personas.proximity
     goal = services.plan_goal_add(household=household, by=by, dimension="income_work",
@@ -81,6 +82,7 @@ def test_every_plan_change_writes_an_immutable_version(personas: Personas) -> No
     last = reveal_plan_snapshot(versions[3], entitlement=grant)["goals"][0]
     assert (last["status"], last["description"], last["actions"][0]["status"]) == (
         "achieved", "Lavoro trovato", "done")
+    household.plan.refresh_from_db()
     assert household.plan.version == 4
     with pytest.raises(PermissionError):
         versions[0].save()
@@ -165,3 +167,100 @@ def test_notes_keep_their_author_organisation_and_visibility(personas: Personas)
     assert Note.objects.get(pk=note.pk).organisation == personas.ets_a
     audit = AuditEvent.objects.get(action="records.note.add")
     assert audit.details["categories"] == ["notes"] and "Colloquio" not in str(audit.details)
+
+
+def test_a_change_cannot_land_on_a_household_closed_since_it_was_loaded(personas: Personas) -> None:
+    from trama.records.models import Household
+
+    household = make_household(personas, opened_on=timezone.localdate() - dt.timedelta(days=10))
+    stale = Household.objects.get(pk=household.pk)
+    services.household_close(household=Household.objects.get(pk=household.pk), by=personas.proximity,
+                             reason="moved_away")
+    for change in (
+        lambda: services.plan_goal_add(household=stale, by=personas.proximity, dimension="housing", description="x"),
+        lambda: _assess(personas, stale, timezone.localdate(), housing=3),
+    ):
+        with pytest.raises(ApplicationError) as info:
+            change()
+        assert info.value.code == "closed"
+    assert not household.assessments.exists() and not PlanVersion.objects.filter(plan__household=household).exists()
+
+
+def test_assessments_and_reviews_fall_in_an_open_period_and_closure_follows_them(personas: Personas) -> None:
+    today = timezone.localdate()
+    household = make_household(personas, opened_on=today - dt.timedelta(days=100))
+    with pytest.raises(ApplicationError) as info:
+        _assess(personas, household, dt.date(1990, 1, 1), housing=3)
+    assert info.value.field == "assessed_on" and "apertura" in info.value.message
+    _assess(personas, household, today - dt.timedelta(days=5), housing=3)
+    services.plan_review_record(household=household, by=personas.proximity, reviewed_on=today - dt.timedelta(days=4),
+                                outcomes={"housing": DimensionOutcome("improved")})
+    with pytest.raises(ApplicationError) as info:  # the history would read: reviewed after the closure
+        services.household_close(household=household, by=personas.proximity, reason="moved_away",
+                                 closed_on=today - dt.timedelta(days=60))
+    assert info.value.field == "closed_on" and "verifica" in info.value.message
+    services.household_close(household=household, by=personas.proximity, reason="moved_away",
+                             closed_on=today - dt.timedelta(days=3))
+    services.household_reopen(household=household, by=personas.proximity, note="tornati")
+    for record in (lambda day: _assess(personas, household, day, housing=2),
+                   lambda day: services.plan_review_record(household=household, by=personas.proximity,
+                                                           reviewed_on=day,
+                                                           outcomes={"housing": DimensionOutcome("improved")})):
+        with pytest.raises(ApplicationError) as info:  # while it was closed
+            record(today - dt.timedelta(days=2))
+        assert "chiuso" in info.value.message
+        record(today - dt.timedelta(days=3))  # the closure's day was still open
+        record(today)  # the reopening's day is open again
+
+
+def test_plan_dates_are_after_the_opening_and_within_five_years(personas: Personas) -> None:
+    today = timezone.localdate()
+    household = make_household(personas, opened_on=today - dt.timedelta(days=10))
+    by = personas.proximity
+    with pytest.raises(ApplicationError) as info:
+        services.plan_goal_add(household=household, by=by, dimension="housing", description="Casa",
+                               target_date=dt.date(1900, 1, 1))
+    assert info.value.field == "target_date"
+    goal = services.plan_goal_add(household=household, by=by, dimension="housing", description="Casa",
+                                  target_date=today + dt.timedelta(days=365))
+    with pytest.raises(ApplicationError) as info:
+        services.plan_action_add(goal=goal, by=by, description="Domanda", by_organisation=personas.ets_a,
+                                 due_date=dt.date(2999, 1, 1))
+    assert info.value.field == "due_date" and "5 anni" in info.value.message
+    action = services.plan_action_add(goal=goal, by=by, description="Domanda", by_organisation=personas.ets_a,
+                                      due_date=today - dt.timedelta(days=2))  # overdue, but after the opening
+    with pytest.raises(ApplicationError):
+        services.plan_action_update(action=action, by=by, due_date=today - dt.timedelta(days=30))
+    with pytest.raises(ApplicationError):
+        services.plan_goal_update(goal=goal, by=by, target_date=today + dt.timedelta(days=6 * 366))
+    assert PlanVersion.objects.filter(plan__household=household).count() == 2
+
+
+def test_a_change_that_changes_nothing_writes_no_version_and_no_audit(personas: Personas) -> None:
+    household = make_household(personas)
+    by = personas.proximity
+    goal = services.plan_goal_add(household=household, by=by, dimension="housing", description="Casa")
+    action = services.plan_action_add(goal=goal, by=by, description="Domanda", by_organisation=personas.ets_a)
+    before = (PlanVersion.objects.count(), AuditEvent.objects.count())
+    services.plan_goal_update(goal=goal, by=by, status=GoalStatus.PLANNED, description=" Casa ", dimension="housing")
+    services.plan_action_update(action=action, by=by, by_organisation=personas.ets_a, by_operator=None,
+                                by_member=None, status="planned")
+    assert (PlanVersion.objects.count(), AuditEvent.objects.count()) == before
+    services.plan_action_update(action=action, by=by, status="done", by_organisation=personas.ets_a)
+    assert AuditEvent.objects.filter(action="records.plan.action_update").get().details["fields"] == ["status"]
+
+
+def test_an_assessment_sent_twice_is_recorded_once_and_a_day_counts_once_in_the_trend(personas: Personas) -> None:
+    today = timezone.localdate()
+    household = make_household(personas, opened_on=today - dt.timedelta(days=200))
+    _assess(personas, household, today - dt.timedelta(days=100), housing=2)
+    _assess(personas, household, today, housing=4)
+    with pytest.raises(ApplicationError) as info:  # the same form again
+        _assess(personas, household, today, housing=4)
+    assert info.value.field == "scores" and "già registrata" in info.value.message
+    assert household.assessments.count() == 2
+    trend = assessment_trend(household, entitlement=entitled(personas, household))["housing"]
+    assert (trend.previous, trend.latest, trend.direction) == (2, 4, "improved")
+    _assess(personas, household, today, housing=3)  # a correction the same day: recorded, and it counts
+    trend = assessment_trend(household, entitlement=entitled(personas, household))["housing"]
+    assert [score for _, score in trend.series] == [2, 3] and trend.direction == "improved"

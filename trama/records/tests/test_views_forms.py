@@ -36,7 +36,7 @@ TODAY = timezone.localdate().isoformat()
 
 @pytest.fixture
 def household(personas: Personas) -> Household:
-    return make_household(personas, label="Famiglia T.")
+    return make_household(personas, label="Famiglia T.", opened_on=dt.date(2026, 1, 1))
 
 
 def _goal(p: Personas, household: Household) -> PlanGoal:
@@ -352,3 +352,26 @@ def test_legal_basis_needs_the_permission_and_a_visible_household(personas: Pers
                                  "organisation": personas.comune.pk})
     assert response.status_code == 302
     assert LegalBasisRecord.objects.get(household=household).reference == "L. 328/2000 art. 22"
+
+
+def test_saving_an_edit_form_does_not_undo_a_change_made_meanwhile(personas: Personas, household: Household,
+                                                                   client_as) -> None:  # type: ignore[no-untyped-def]
+    from trama.records.protection import unseal_for_copy
+
+    goal = _goal(personas, household)
+    url = reverse("records:goal_edit", args=[household.pk, goal.pk])
+    client = client_as(personas.reception)
+    form = client.get(url).context["form"]  # B opens the form
+    seen = form["seen"].value()
+    services.plan_goal_update(goal=goal, by=personas.proximity, description="Casa assegnata")  # A saves first
+    posted = {"dimension": "housing", "description": "Trovare una casa", "target_date": "", "status": "in_progress",
+              "seen": seen}
+    refused = client.post(url, posted)  # B changes only the status, from a form showing the old description
+    assert refused.status_code == 200 and "Nel frattempo qualcuno ha modificato" in refused.content.decode()
+    stored = PlanGoal.objects.get(pk=goal.pk)
+    assert unseal_for_copy(stored, "description") == "Casa assegnata" and stored.status == "planned"
+    # Nothing typed is lost, and saving again replaces the goal on purpose.
+    again = refused.context["form"]
+    assert again["status"].value() == "in_progress" and again["seen"].value() != seen
+    assert client.post(url, {**posted, "seen": again["seen"].value()}).status_code == 302
+    assert PlanGoal.objects.get(pk=goal.pk).status == "in_progress"

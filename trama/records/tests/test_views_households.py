@@ -34,7 +34,7 @@ def _share_with_b(p: Personas, household: Household, categories: list[str]) -> o
 
 @pytest.fixture
 def family(personas: Personas) -> Household:
-    household = make_household(personas, label="Famiglia R.")
+    household = make_household(personas, label="Famiglia R.", opened_on=dt.date(2026, 1, 1))
     make_person(personas, household, first_name_or_alias="Amina", surname="Rossi", health_notes="asma grave",
                 documents_status="none", disability="yes")
     services.note_add(household=household, by=personas.proximity, organisation=personas.ets_a,

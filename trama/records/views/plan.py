@@ -32,6 +32,15 @@ def _form_page(request: HttpRequest, opened: HouseholdAccess, form: Any, title: 
         opened, form=form, title=title, cancel_href=household_url(opened.household.pk, section), **extra))
 
 
+def _seen_now(form: Any, item: Any) -> None:
+    """After a refused save, the edit form shows what was typed (nothing is lost) with, hidden, when the goal or
+    action was last changed: saving again, after the conflict message, replaces it on purpose."""
+    stored = type(item).objects.filter(pk=item.pk).values_list("updated_at", flat=True).first()
+    if stored is not None:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("seen")] = stored.isoformat()
+
+
 def _done(request: HttpRequest, opened: HouseholdAccess, message: str, section: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(household_url(opened.household.pk, section))
@@ -96,13 +105,15 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
     goal = _goal_of(request, opened, goal_pk)
     initial = {"dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
-               "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or ""}
+               "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or "",
+               "seen": goal.updated_at}
     form = GoalForm(request.POST or None, initial=initial, dimensions=dimensions_for(opened))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
         if not changes or run_service(form, lambda: services.plan_goal_update(
-                goal=goal, by=user_of(request), **changes)) is not None:
+                goal=goal, by=user_of(request), seen=form.cleaned_data["seen"], **changes)) is not None:
             return _done(request, opened, _("Obiettivo aggiornato."), "plan")
+        _seen_now(form, goal)
     return _form_page(request, opened, form, _("Modifica l'obiettivo"), "plan")
 
 
@@ -139,17 +150,19 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         raise Http404
     initial = {"description": reveal_if_entitled(action, "description", entitlement=opened.entitlement) or "",
                "by_organisation": action.by_organisation_id, "by_operator": action.by_operator_id,
-               "by_member": action.by_member_id, "due_date": action.due_date, "status": action.status}
+               "by_member": action.by_member_id, "due_date": action.due_date, "status": action.status,
+               "seen": action.updated_at}
     form = _action_form(request, opened, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
         if any(name in changes for name in ("by_organisation", "by_operator", "by_member")):
             # The assignee is one of three: send all three so the other two are cleared.
             changes.update({name: form.cleaned_data[name] for name in ("by_organisation", "by_operator",
                                                                        "by_member")})
         if not changes or run_service(form, lambda: services.plan_action_update(
-                action=action, by=user_of(request), **changes)) is not None:
+                action=action, by=user_of(request), seen=form.cleaned_data["seen"], **changes)) is not None:
             return _done(request, opened, _("Azione aggiornata."), "plan")
+        _seen_now(form, action)
     return _form_page(request, opened, form, _("Modifica l'azione"), "plan")
 
 

@@ -3,6 +3,7 @@ after-school service of Associazione Beta (ets_b), the receiving organisation. E
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ class Family:
 
 
 def make_family(p: Personas) -> Family:
-    household = make_household(p, label="Famiglia R.")
+    household = make_household(p, label="Famiglia R.", opened_on=timezone.localdate() - dt.timedelta(days=30))
     parent = make_person(p, household, first_name_or_alias="Amina", health_notes="asma")
     child = make_person(p, household, first_name_or_alias="Yusuf", role_in_household=HouseholdRole.CHILD,
                         health_notes="allergia")

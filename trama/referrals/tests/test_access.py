@@ -107,3 +107,42 @@ def test_operator_home_lists_households_referrals_and_actions_due(personas: Pers
     assert other.waiting(outgoing) is not None
     assert list(other.actions_due) == []  # assigned to Alfa, and Beta cannot open the plan's household anyway
     assert list(access.operator_home(p.nobody).households) == []
+
+
+def test_home_lists_actions_due_only_where_the_plan_is_readable_and_the_household_open(personas: Personas) -> None:
+    from trama.records import consent as consent_services
+    from trama.records.tests.helpers import make_household, make_person
+
+    p = personas
+    today = timezone.localdate()
+    household = make_household(p, opened_on=today - dt.timedelta(days=30))
+    make_person(p, household)
+    health = records_services.plan_goal_add(household=household, by=p.proximity, dimension="health",
+                                            description="Visita")
+    school = records_services.plan_goal_add(household=household, by=p.proximity, dimension="education",
+                                            description="Iscrizione")
+    for goal in (health, school):
+        records_services.plan_action_add(goal=goal, by=p.proximity, description="Prenotare", by_organisation=p.ets_b,
+                                         due_date=today - dt.timedelta(days=1))
+
+    def shared_with_beta(categories: list[str]) -> None:
+        consent_services.consent_record(
+            household=household, by=p.proximity, purposes=["share_named_organisations"], categories=categories,
+            given_on=today, notice_version="2026-11", notice_language="it", recipient_organisations=[p.ets_b],
+            given_by_name="Amina")
+
+    def goals_due() -> list[str]:
+        return [a.goal.dimension for a in access.plan_actions_due(p.proximity_b)]
+
+    shared_with_beta(["identity"])  # Beta opens the household, not its plan: the home shows none of it
+    assert goals_due() == []
+    shared_with_beta(["identity", "needs_and_plan"])  # the plan, but not the health goal
+    assert goals_due() == ["education"]
+    shared_with_beta(["identity", "needs_and_plan", "health"])  # a proximity worker reads special categories
+    assert sorted(goals_due()) == ["education", "health"]
+    # Assigned to Beta, so on the home of each of its members; the referent does not read special categories.
+    assert [a.goal.dimension for a in access.plan_actions_due(p.referent_b)] == ["education"]
+    # Own household: the plan is readable; once closed, its actions wait for no one.
+    assert sorted(a.goal.dimension for a in access.plan_actions_due(p.proximity)) == []  # assigned to Beta
+    records_services.household_close(household=household, by=p.proximity, reason="moved_away")
+    assert goals_due() == []
