@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from trama.core.widgets import QuickSelect
-from trama.directory.models import TaxonomyTerm
+from trama.directory.access import public_services
+from trama.directory.models import Language, TaxonomyTerm, Weekday
 from trama.directory.search import Point, SearchParams
+from trama.portal.display import spoken_language
 from trama.portal.queries import MUNICIPI, municipio_code
 from trama.territory.geocoder import GeocodeError, geocode, other_suggestions
+from trama.territory.models import Area, AreaKind
 
 
 def need_choices(terms: list[TaxonomyTerm], lang: str | None) -> list[tuple[str, str]]:
@@ -29,6 +34,36 @@ def need_choices(terms: list[TaxonomyTerm], lang: str | None) -> list[tuple[str,
 
     walk(None, 0)
     return choices
+
+
+def nil_choices() -> list[tuple[str, str]]:
+    """The neighbourhoods (NIL), by name: a family knows "Quarto Oggiaro", not its Municipio's number."""
+    return [("", str(_("Tutti i quartieri"))),
+            *Area.objects.filter(kind=AreaKind.NIL).order_by("name").values_list("code", "name")]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages spoken at public services, each named in the visitor's language (and in itself)."""
+    codes = sorted(set(Language.objects.filter(
+        Q(service__in=public_services()) | Q(location__service_at_locations__service__in=public_services()))
+        .values_list("code", flat=True)))
+    named = []
+    for code in codes:
+        spoken = spoken_language(Language(code=code, name=code))
+        named.append((code, f"{spoken.name} ({spoken.local})" if spoken.local else spoken.name))
+    return [("", str(_("Qualsiasi lingua"))), *sorted(named, key=lambda row: row[1].casefold())]
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    # Django's own weekday names, translated in every portal language; Monday first, as Weekday.
+    return [("", str(_("Qualsiasi giorno"))), *((code, str(WEEKDAYS[index]))
+                                                 for index, code in enumerate(Weekday.values))]
+
+
+# How far from the address, for the visitor who wants only what is within walking or bus distance.
+RADIUS_CHOICES = [("", _("Qualsiasi distanza")), ("0.5", "500 m"), ("1", "1 km"), ("2", "2 km"), ("5", "5 km")]
+# The fields in the "more filters" box (the page opens it when one of them is set).
+MORE_FILTERS = ("nil", "radius", "age", "language", "weekday")
 
 
 def municipio_choices() -> list[tuple[str, str]]:
@@ -50,6 +85,14 @@ class PortalSearchForm(forms.Form):
                                       "aria-describedby": "id_address-help"}),
     )
     municipio = forms.ChoiceField(label=_("In quale Municipio?"), required=False, widget=QuickSelect)
+    nil = forms.ChoiceField(label=_("In quale quartiere?"), required=False, widget=QuickSelect)
+    radius = forms.TypedChoiceField(label=_("A che distanza dall'indirizzo?"), choices=RADIUS_CHOICES, coerce=float,
+                                    empty_value=None, required=False)
+    age = forms.IntegerField(label=_("Quanti anni ha la persona?"), min_value=0, max_value=120, required=False,
+                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    language = forms.ChoiceField(label=_("In quale lingua vuoi parlare?"), required=False, widget=QuickSelect)
+    weekday = forms.ChoiceField(label=_("Aperto in quale giorno?"), required=False)
+    open_now = forms.BooleanField(label=_("Aperti adesso"), required=False)
     free = forms.BooleanField(label=_("Gratis"), required=False)
     no_residency = forms.BooleanField(label=_("Senza residenza"), required=False)
     no_documents = forms.BooleanField(label=_("Senza documenti"), required=False)
@@ -59,6 +102,10 @@ class PortalSearchForm(forms.Form):
         self.address_suggestions: list[str] = []
         self.fields["need"].choices = need_choices(terms, get_language())  # type: ignore[attr-defined]
         self.fields["municipio"].choices = municipio_choices()  # type: ignore[attr-defined]
+        # Callables: looked up only when the page shows the form or a value is checked (not for every fragment).
+        self.fields["nil"].choices = nil_choices  # type: ignore[attr-defined]
+        self.fields["language"].choices = language_choices  # type: ignore[attr-defined]
+        self.fields["weekday"].choices = weekday_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,17 +128,38 @@ class PortalSearchForm(forms.Form):
                 self.add_error("address", message)
             else:
                 data["origin"] = Point(found.latitude, found.longitude, found.address)
+        elif data.get("radius") is not None:
+            self.add_error("radius", str(_("Per cercare entro una distanza, scrivi anche l'indirizzo.")))
         return data
 
     def to_params(self) -> SearchParams:
         data = self.cleaned_data
         number = data.get("municipio") or ""
+        origin = data.get("origin")
         return SearchParams(
             text=data.get("q") or "", need=data.get("need") or "",
-            municipio=municipio_code(int(number)) if number else "", origin=data.get("origin"),
+            municipio=municipio_code(int(number)) if number else "", nil=data.get("nil") or "", origin=origin,
+            radius_km=data.get("radius") if origin else None, age=data.get("age"),
+            language=data.get("language") or "", open_now=bool(data.get("open_now")),
+            weekday=data.get("weekday") or "",
             no_residency=bool(data.get("no_residency")), no_documents=bool(data.get("no_documents")),
             free=bool(data.get("free")),
         )
+
+    @property
+    def more_filters_set(self) -> bool:
+        """Whether a field of the "more filters" box has a value (the page then shows the box open)."""
+        return self.is_bound and any((self.data.get(name) or "").strip() for name in MORE_FILTERS)
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields
+                if name not in MORE_FILTERS and self[name].widget_type != "checkbox"]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in MORE_FILTERS]
+
+    def conditions(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if self[name].widget_type == "checkbox"]
 
     @property
     def is_empty(self) -> bool:

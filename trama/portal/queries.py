@@ -20,6 +20,7 @@ from trama.directory.models import (
     Attribute,
     Language,
     Phone,
+    RequiredDocument,
     Schedule,
     Service,
     ServiceArea,
@@ -65,7 +66,9 @@ def _light_links() -> QuerySet[ServiceAtLocation]:
 
 def with_places(services: QuerySet[Service]) -> QuerySet[Service]:
     """Services with their places, for a results page (one more query whatever the page size)."""
-    return services.prefetch_related(Prefetch("service_at_locations", queryset=_light_links()))
+    return services.prefetch_related(Prefetch("service_at_locations", queryset=_light_links()),
+                                     Prefetch("required_documents", queryset=RequiredDocument.objects.only(
+                                         "pk", "service_id", "kind")))
 
 
 @dataclass
@@ -257,10 +260,15 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
     terms = term_with_descendants(ACCESS_POINTS_TERM)
     services = Attribute.objects.filter(term_id__in=terms).values("service_id")
     covering = ServiceArea.objects.filter(area_id__in=[area.pk, *_ancestors(area)]).values("service_id")
+    # A service serving the Municipio is listed at its places in the Municipio; at all its places only when it
+    # has none there (a city-wide desk in Via Padova is not one of Municipio 8's access points if it has one in
+    # Municipio 8 too).
+    here = access.public_service_at_locations().filter(location__municipio=area)
     links = (
         access.public_service_at_locations()
         .filter(service__in=services)
-        .filter(Q(location__municipio=area) | Q(service__in=covering))
+        .filter(Q(location__municipio=area)
+                | (Q(service__in=covering) & ~Q(service__in=here.values("service_id"))))
         .select_related("service__organisation")
         .defer(*_LOCATION_AREAS_HEAVY)
         .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")),

@@ -150,6 +150,13 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Altro")
 
 
+# The documents that a family without papers lacks, and the one that proves residency: a service asking for one of
+# them requires documents, or residency, whatever its flag says (the search filters and the portal's badges read
+# both, so "Senza documenti" never lists a service that asks for a residence permit).
+PAPERS_DOCUMENTS = (DocumentKind.IDENTITY, DocumentKind.RESIDENCE_PERMIT, DocumentKind.FISCAL_CODE)
+RESIDENCY_DOCUMENTS = (DocumentKind.RESIDENCY,)
+
+
 class RequiredDocument(models.Model):
     hsds_id = _hsds_id()
     service = models.ForeignKey("directory.Service", verbose_name=_("servizio"), on_delete=models.CASCADE,

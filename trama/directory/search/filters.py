@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +23,13 @@ from trama.directory.models import (
     Attribute,
     Language,
     Location,
+    RequiredDocument,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from trama.directory.models.details import PAPERS_DOCUMENTS, RESIDENCY_DOCUMENTS
 from trama.directory.search.text import search_services
 from trama.lib.schedules import ROME, WEEKDAYS
 
@@ -149,7 +152,12 @@ def _db_filters(qs: QuerySet[Service], params: SearchParams, user: AnyUser | Non
         terms = term_with_descendants(params.need)
         qs = qs.filter(pk__in=Attribute.objects.filter(term_id__in=terms).values("service_id"))
     if params.municipio:
-        qs = qs.filter(pk__in=_services_at(Location.objects.filter(municipio__code=params.municipio)))
+        # A place in the Municipio, or an area served that is the Municipio or one of its NILs (a phone line, an
+        # online desk, home visits for its residents). A city-wide area is left out: it would list every such
+        # service under every Municipio.
+        served = ServiceArea.objects.filter(Q(area__code=params.municipio) | Q(area__parent__code=params.municipio))
+        qs = qs.filter(Q(pk__in=_services_at(Location.objects.filter(municipio__code=params.municipio)))
+                       | Q(pk__in=served.values("service_id")))
     if params.nil:
         in_nil = [loc.pk for loc in Location.objects.filter(nil__code=params.nil).only(
             "pk", "confidential_address", "maintainer_id") if shows_point(user, loc)]
@@ -163,12 +171,16 @@ def _db_filters(qs: QuerySet[Service], params: SearchParams, user: AnyUser | Non
             | Q(pk__in=_services_at(Location.objects.filter(languages__code=code)))
         )
     if params.no_residency:
-        qs = qs.filter(requires_residency=False)
+        qs = qs.filter(requires_residency=False).exclude(pk__in=_asking_for(RESIDENCY_DOCUMENTS))
     if params.no_documents:
-        qs = qs.filter(requires_documents=False)
+        qs = qs.filter(requires_documents=False).exclude(pk__in=_asking_for(PAPERS_DOCUMENTS))
     if params.free:
         qs = qs.filter(is_free=True)
     return qs
+
+
+def _asking_for(kinds: Iterable[str]) -> QuerySet[Any]:
+    return RequiredDocument.objects.filter(kind__in=list(kinds)).values("service_id")
 
 
 def _covers(age: int, prefix: str = "") -> Q:

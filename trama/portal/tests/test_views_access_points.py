@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from trama.core.testing import Personas
 from trama.portal.flyer import FlyerPoint
 from trama.portal.tests.conftest import QUBI_ZONES, SHELTER_ADDRESS, PortalData
 
@@ -139,3 +140,23 @@ def test_it_prints_the_flyer_in_arabic_too(client: Client, portal_data: PortalDa
     client.cookies["django_language"] = "ar"
     response = client.get(reverse("portal:flyer", args=[8]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_a_city_wide_access_point_is_listed_at_its_places_in_the_municipio(client: Client, portal_data: PortalData,
+                                                                          personas: Personas) -> None:
+    from trama.directory import services
+    from trama.directory.models import TaxonomyTerm
+    from trama.directory.tests.helpers import make_location, make_service
+    from trama.territory.models import Area
+
+    desk = make_service(personas, name="Sportello cittadino")
+    services.taxonomy_term_assign(service=desk, by=personas.referent,
+                                  term=TaxonomyTerm.objects.get(code="orientamento.punti-accesso"))
+    services.service_area_add(service=desk, by=personas.referent, area=Area.objects.get(code="MI"))
+    for name, address in (("Desk Padova", "Via Padova 36"), ("Desk Appennini", "Via Appennini 70")):
+        services.service_at_location_attach(service=desk, by=personas.referent,
+                                            location=make_location(personas, name=name, address_text=address))
+    m8 = client.get(reverse("portal:access_points", args=[8])).content.decode()
+    assert "Desk Appennini" in m8 and "Desk Padova" not in m8  # Via Padova 36 is in Municipio 2
+    m5 = client.get(reverse("portal:access_points", args=[5])).content.decode()
+    assert "Desk Appennini" in m5 and "Desk Padova" in m5  # no place there: every place of the service serving it

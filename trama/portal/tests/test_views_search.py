@@ -212,3 +212,70 @@ def test_it_offers_every_language_in_its_own_name(client: Client, portal_data: P
     response = client.post(reverse("set_language"), {"language": "ar", "next": URL})
     assert response.status_code == 302
     assert 'dir="rtl"' in client.get(URL).content.decode()
+
+
+def test_the_portal_filters_by_age_language_day_neighbourhood_and_distance(client: Client,
+                                                                          portal_data: PortalData) -> None:
+    from trama.directory.models import Location
+    from trama.territory.models import Area, AreaKind
+
+    d = portal_data
+    every = set(_names(client.get(URL, {"q": ""}).content.decode()))
+    assert {"Doposcuola Saponaro (demo)", "Sportello NoLo"} <= every
+
+    def names(**query: str) -> set[str]:
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        return set(_names(response.content.decode()))
+
+    assert "Doposcuola Saponaro (demo)" not in names(age="40")  # for ages 6 to 14
+    assert "Doposcuola Saponaro (demo)" in names(age="10")
+    assert names(language="ar") == {"Doposcuola Saponaro (demo)"}  # the only one speaking Arabic
+    assert "Doposcuola Saponaro (demo)" in names(weekday="MO") and names(weekday="SU") == set()
+    quarto = Area.objects.create(kind=AreaKind.NIL, code="MI-NIL-QO", name="Quarto Oggiaro", parent=d.m8)
+    assert Location.objects.filter(name="Punto QuBì zona Quarto Oggiaro").update(nil=quarto) == 1
+    assert names(nil="MI-NIL-QO") == {d.qubi.name}
+    near = names(address="Via Saponaro 16", radius="0.5")
+    assert near == {"Doposcuola Saponaro (demo)"}  # Via Saponaro 20; the others are kilometres away
+    assert len(names(address="Via Saponaro 16")) > 1  # no distance: every service, nearest first
+    refused = client.get(URL, {"radius": "1"}).content.decode()  # a distance needs an address
+    assert "scrivi anche l&#x27;indirizzo" in refused or "scrivi anche l'indirizzo" in refused
+    for bad in ({"age": "-1"}, {"age": "abc"}, {"language": "xx"}, {"weekday": "XX"}, {"nil": "nope"},
+                {"radius": "7"}):
+        assert client.get(URL, bad).status_code == 200  # an error on the form, never a 500
+    html = client.get(URL, {"age": "10"}).content.decode()
+    assert re.search(r'<details class="portal-more" open>', html)  # a filter of the box set: shown open
+    assert not re.search(r'<details class="portal-more" open>', client.get(URL).content.decode())
+
+
+def test_a_service_asking_for_a_residence_permit_is_never_listed_without_documents(
+        client: Client, portal_data: PortalData, personas: Personas) -> None:
+    from trama.directory import services
+    from trama.directory.models import DocumentKind
+
+    d = portal_data
+    assert "Sportello NoLo" in _names(client.get(URL, {"no_documents": "on", "no_residency": "on"}).content.decode())
+    services.required_document_add(service=d.nolo, by=personas.referent, kind=DocumentKind.RESIDENCE_PERMIT)
+    assert "Sportello NoLo" not in _names(client.get(URL, {"no_documents": "on"}).content.decode())
+    assert "Sportello NoLo" in _names(client.get(URL, {"no_residency": "on"}).content.decode())
+    services.required_document_add(service=d.nolo, by=personas.referent, kind=DocumentKind.RESIDENCY)
+    assert "Sportello NoLo" not in _names(client.get(URL, {"no_residency": "on"}).content.decode())
+    page = client.get(reverse("portal:service", args=[d.nolo.pk])).content.decode()
+    assert "Non servono documenti" not in page and "Non serve la residenza" not in page
+    assert "Servono documenti o permesso di soggiorno" in page and "Serve la residenza" in page
+
+
+def test_a_municipio_lists_the_services_serving_it_without_a_place_there(client: Client, portal_data: PortalData,
+                                                                        personas: Personas) -> None:
+    from trama.directory import services
+    from trama.territory.models import Area
+
+    d = portal_data
+    line = make_service(personas, name="Linea telefonica famiglie", description="Ascolto al telefono.")
+    services.service_area_add(service=line, by=personas.referent, area=d.m8)
+    citywide = make_service(personas, name="Numero unico cittadino", description="Per tutta Milano.")
+    services.service_area_add(service=citywide, by=personas.referent, area=Area.objects.get(code="MI"))
+    in_m8 = set(_names(client.get(URL, {"municipio": "8"}).content.decode()))
+    assert "Linea telefonica famiglie" in in_m8 and d.qubi.name in in_m8
+    assert "Numero unico cittadino" not in in_m8  # a city-wide area would list it under every Municipio
+    assert "Linea telefonica famiglie" not in _names(client.get(URL, {"municipio": "2"}).content.decode())
