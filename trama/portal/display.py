@@ -23,6 +23,7 @@ from trama.directory.models import (
     CostOption,
     DocumentKind,
     Language,
+    Phone,
     Schedule,
     Service,
 )
@@ -73,6 +74,13 @@ def translated(service: Service, field_name: str, lang: str | None) -> Text:
 def italian(text: str, lang: str | None) -> Text:
     """A text entered in Italian, marked as such on a page in another language."""
     return Text(text, "" if base_language(lang) == "it" or not text else "it")
+
+
+def phone_text(phone: Phone) -> str:
+    """A number as printed: with its extension, if any."""
+    if phone.extension.strip():
+        return str(_("%(number)s, interno %(extension)s") % {"number": phone.number, "extension": phone.extension})
+    return phone.number
 
 
 # --- Eligibility in plain words -----------------------------------------------------------------------
@@ -153,9 +161,13 @@ class SpokenLanguage:
     local: str  # in the language itself ("العربية"), when known
 
 
+# ISO 639 codes a service may record under which Django knows the language by another code.
+_DJANGO_LANGUAGE_CODES = {"zh": "zh-hans", "zho": "zh-hans", "nb": "nb", "no": "nb"}
+
+
 def spoken_language(language: Language) -> SpokenLanguage:
     try:
-        info = get_language_info(language.code)
+        info = get_language_info(_DJANGO_LANGUAGE_CODES.get(language.code, language.code))
     except KeyError:
         return SpokenLanguage(code=language.code, name=language.name or language.code, local="")
     local = str(info["name_local"])
@@ -198,8 +210,12 @@ def _simple_days(schedule: Schedule) -> list[int] | None:
 
 
 def _period(schedule: Schedule) -> str:
-    start = schedule.valid_from or schedule.dtstart
-    end = schedule.valid_to or schedule.until
+    """When the window applies: from the later of its two starts to the earlier of its two ends (as
+    lib.Window's first_day and last_day)."""
+    starts = [day for day in (schedule.valid_from, schedule.dtstart) if day is not None]
+    ends = [day for day in (schedule.valid_to, schedule.until) if day is not None]
+    start = max(starts) if starts else None
+    end = min(ends) if ends else None
     if start and end:
         return _("dal %(start)s al %(end)s") % {"start": _date(start), "end": _date(end)}
     if start:
@@ -207,6 +223,25 @@ def _period(schedule: Schedule) -> str:
     if end:
         return _("fino al %(end)s") % {"end": _date(end)}
     return ""
+
+
+def _month_days(bymonthday: str) -> list[str]:
+    """BYMONTHDAY in words: "giorno 1, 15 del mese", "ultimo giorno del mese", "2º giorno dalla fine del mese"."""
+    days, words = [], []
+    for value in (part.strip() for part in bymonthday.split(",")):
+        try:
+            number = int(value)
+        except ValueError:
+            continue
+        if number == -1:
+            words.append(str(_("ultimo giorno del mese")))
+        elif number < 0:
+            words.append(str(_("%(nth)sº giorno dalla fine del mese") % {"nth": -number}))
+        else:
+            days.append(str(number))
+    if days:
+        words.insert(0, str(_("giorno %(days)s del mese") % {"days": ", ".join(days)}))
+    return words
 
 
 def describe(schedule: Schedule) -> str:
@@ -221,16 +256,23 @@ def describe(schedule: Schedule) -> str:
             day = day_name(weekday)
             if ordinal == -1:
                 parts.append(_("ultimo %(day)s del mese") % {"day": day})
+            elif ordinal and ordinal < 0:
+                parts.append(_("%(nth)sº %(day)s dalla fine del mese") % {"nth": -ordinal, "day": day})
             elif ordinal:
                 parts.append(_("%(nth)sº %(day)s del mese") % {"nth": ordinal, "day": day})
             else:
                 parts.append(day)
         if schedule.bymonthday:
-            parts.append(_("giorno %(days)s del mese") % {"days": schedule.bymonthday.replace(",", ", ")})
+            parts.extend(_month_days(schedule.bymonthday))
+        elif not parsed and schedule.dtstart:  # RFC 5545: the day of the month of its start
+            parts.append(_("giorno %(days)s del mese") % {"days": schedule.dtstart.day})
         if schedule.interval > 1:
             parts.append(_("ogni %(n)s mesi") % {"n": schedule.interval})
     else:
-        parts.append(", ".join(day_name(weekday) for _ordinal, weekday in parsed))
+        if parsed:
+            parts.append(", ".join(day_name(weekday) for _ordinal, weekday in parsed))
+        elif schedule.dtstart:  # RFC 5545: the weekday of its start
+            parts.append(day_name(schedule.dtstart.weekday()))
         if schedule.interval > 1:
             parts.append(_("ogni %(n)s settimane") % {"n": schedule.interval})
     text = f"{'; '.join(p for p in parts if p)} {hours(schedule.opens_at, schedule.closes_at)}".strip()

@@ -158,7 +158,8 @@ class ServicePage:
 
 
 def _public_phones(phones: list[Phone]) -> list[Phone]:
-    return [phone for phone in phones if phone.number.strip()]
+    """The numbers the portal shows as links to call: a fax or a pager is not one a family can call."""
+    return [phone for phone in phones if phone.callable_by_family]
 
 
 def service_page(service: Service, lang: str, now: dt.datetime | None = None) -> ServicePage:

@@ -151,7 +151,8 @@ def flyer(request: HttpRequest, number: int) -> HttpResponse:
         elif point.place["confidential_address"]:
             place = f"{place} ({_('indirizzo riservato: lo ricevi quando telefoni')})"
         points.append(FlyerPoint(name=str(point.name), organisation=point.organisation, place=place, when=point.when,
-                                 phones=[phone.number for phone in point.phones], note=str(point.note)))
+                                 phones=[display.phone_text(phone) for phone in point.phones],
+                                 note=str(point.note)))
     # The Municipio's own name ("Municipio 8"), as on its signs and letters, in every language.
     pdf = render_flyer(municipio_name=area.name, points=points, language=lang)
     response = HttpResponse(pdf, content_type="application/pdf")

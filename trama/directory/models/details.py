@@ -86,9 +86,15 @@ class Phone(models.Model):
 
     @property
     def tel_uri(self) -> str:
-        """For `tel:` links: digits and a leading +."""
+        """For `tel:` links: digits and a leading +, and the extension (RFC 3966 `;ext=`)."""
         digits = "".join(c for c in self.number if c.isdigit() or c == "+")
-        return f"tel:{digits}"
+        extension = "".join(c for c in self.extension if c.isdigit())
+        return f"tel:{digits};ext={extension}" if extension else f"tel:{digits}"
+
+    @property
+    def callable_by_family(self) -> bool:
+        """A number a family can call or write to: not a fax nor a pager."""
+        return bool(self.number.strip()) and self.type not in (PhoneType.FAX, PhoneType.PAGER)
 
 
 class Language(models.Model):

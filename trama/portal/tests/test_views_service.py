@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trama.core.models import AuditEvent
+from trama.core.testing import Personas
 from trama.portal.tests.conftest import SHELTER_ADDRESS, PortalData
 
 
@@ -96,3 +97,19 @@ def test_it_says_when_the_service_opens_next(client: Client, portal_data: Portal
     # Three openings: the three zones of the week, each with its place.
     assert upcoming.count("<li>") == 3
     assert all(f"zona {zone}" in upcoming for zone in ("Quarto Oggiaro", "Gallaratese", "Villapizzone"))
+
+
+def test_phones_show_their_extension_and_no_fax_is_offered_to_call(client: Client, portal_data: PortalData,
+                                                                   personas: Personas) -> None:
+    from trama.directory import services
+    from trama.directory.models import Language, PhoneType
+    from trama.portal.display import spoken_language
+
+    d = portal_data
+    services.phone_add(by=personas.referent, service=d.nolo, number="02 8844 1", extension="417")
+    services.phone_add(by=personas.referent, service=d.nolo, number="02 8844 9", type=PhoneType.FAX)
+    page = client.get(reverse("portal:service", args=[d.nolo.pk])).content.decode()
+    assert 'href="tel:0288441;ext=417"' in page and "02 8844 1, interno 417" in page
+    assert "02 8844 9" not in page  # a fax: not a number a family can call
+    with translation.override("en"):
+        assert spoken_language(Language(code="zh", name="cinese")).name == "Simplified Chinese"
