@@ -84,6 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "section": "search",
     }
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    context["partial"] = partial  # a fragment carries the page's <title>, which htmx applies
     response = render(request, "portal/_results.html" if partial else "portal/search.html", context)
     # The same URL answers a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

@@ -132,6 +132,11 @@ def test_it_answers_htmx_with_the_results_and_the_markers_only(client: Client, p
     assert _names(html) == ["Sportello NoLo"]
     assert [m["service"] for m in _markers(client, html)["markers"]] == ["Sportello NoLo"]
     assert "HX-Request" in response["Vary"]
+    assert "<title>Risultati della ricerca · Trova aiuto a Milano</title>" in html  # htmx applies it
+    assert "<title>" not in client.get(URL, {"q": "nolo"}).content.decode().split("</head>")[1]
+    # An address suggestion loads the whole page, so that the form shows the address chosen.
+    misspelt = client.get(URL, {"address": "Via Saponar 16"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<a href="?address=Via+Michele+Saponaro+16%2C+Milano" hx-boost="false">' in misspelt
 
 
 def test_it_suggests_what_to_try_when_nothing_is_found(client: Client, portal_data: PortalData) -> None:
