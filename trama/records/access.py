@@ -582,9 +582,21 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
     at = at or timezone.now()
     rows = (households_visible_to(real, at=at, among=ids).select_related("organisation")
             .annotate(opened_as_own=_flag(own_households_condition(real))))
-    return {household.pk: _grant(real, household, own=bool(household.opened_as_own),  # type: ignore[attr-defined]
-                                 at=at).categories
-            for household in rows}
+    # The own source gives every category but the special ones, which come with the permission in the owner
+    # organisation: then the grant is known without its per-household queries. Otherwise (a household shared
+    # with the user, or special categories that another source might give) it is worked out in full.
+    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
+    special_elsewhere = bool(special_orgs) or recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL) != frozenset()
+    categories: dict[int, frozenset[DataCategory]] = {}
+    for household in rows:
+        own = bool(household.opened_as_own)  # type: ignore[attr-defined]
+        if own and household.organisation_id in special_orgs:
+            categories[household.pk] = frozenset(ALL_CATEGORIES)
+        elif own and not special_elsewhere:
+            categories[household.pk] = frozenset(ALL_CATEGORIES - SPECIAL_CATEGORIES)
+        else:
+            categories[household.pk] = _grant(real, household, own=own, at=at).categories
+    return categories
 
 
 def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",
