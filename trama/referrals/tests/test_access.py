@@ -142,7 +142,13 @@ def test_home_lists_actions_due_only_where_the_plan_is_readable_and_the_househol
     assert sorted(goals_due()) == ["education", "health"]
     # Assigned to Beta, so on the home of each of its members; the referent does not read special categories.
     assert [a.goal.dimension for a in access.plan_actions_due(p.referent_b)] == ["education"]
-    # Own household: the plan is readable; once closed, its actions wait for no one.
+    # Own household: the plan is readable, its health goals with the special permission; once closed, its
+    # actions wait for no one.
     assert sorted(a.goal.dimension for a in access.plan_actions_due(p.proximity)) == []  # assigned to Beta
+    for goal in (health, school):
+        records_services.plan_action_add(goal=goal, by=p.proximity, description="Telefonare",
+                                         by_organisation=p.ets_a, due_date=today)
+    assert sorted(a.goal.dimension for a in access.plan_actions_due(p.proximity)) == ["education", "health"]
+    assert [a.goal.dimension for a in access.plan_actions_due(p.referent)] == ["education"]
     records_services.household_close(household=household, by=p.proximity, reason="moved_away")
     assert goals_due() == []
