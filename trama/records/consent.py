@@ -10,7 +10,7 @@ by the access funnel in trama/records/access.py; these functions validate the co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
@@ -23,6 +23,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.language import platform_language
 from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
 from trama.records.models import (
     BREAK_GLASS_DEFAULT,
@@ -117,15 +118,18 @@ def _event(consent: Consent, kind: str, *, by: User | None, detail: str = "") ->
     return ConsentEvent.objects.create(consent=consent, kind=kind, by=by, detail=detail[:MAX_DETAIL])
 
 
-def _notify(*, organisation: Organisation, kind: str, household: Household | None, text: str,
-            subject: str) -> OrganisationNotification:
+def _notify(*, organisation: Organisation, kind: str, household: Household | None, text: Callable[[], str],
+            subject: Callable[[], str]) -> OrganisationNotification:
     """The organisation's inbox row now, and an e-mail to its address once the transaction commits (a rolled
-    back action notifies nobody)."""
+    back action notifies nobody). Written (`text()`, `subject()`) in the platform's language, for every member
+    of the organisation, not in that of whoever acted."""
+    with platform_language():
+        body, title = str(text()), str(subject())
     notification = OrganisationNotification.objects.create(organisation=organisation, kind=kind,
-                                                           household=household, text=text)
+                                                           household=household, text=body)
     address = organisation.email
     if address:
-        transaction.on_commit(lambda: send_mail(subject, text, None, [address], fail_silently=True))
+        transaction.on_commit(lambda: send_mail(title, body, None, [address], fail_silently=True))
     return notification
 
 
@@ -309,10 +313,10 @@ def consent_withdraw(*, consent: Consent, by: User | None, reason: str = "") -> 
     })
     household = current.household
     if household.organisation_id != current.recorded_for_id:
-        text = _("Un consenso sul nucleo %(code)s registrato da un'altra organizzazione è stato revocato.") % {
-            "code": household.reference_code}
         _notify(organisation=household.organisation, kind=NotificationKind.CONSENT_WITHDRAWN, household=household,
-                text=text, subject=_("Trama: consenso revocato"))
+                text=lambda: _("Un consenso sul nucleo %(code)s registrato da un'altra organizzazione è stato "
+                               "revocato.") % {"code": household.reference_code},
+                subject=lambda: _("Trama: consenso revocato"))
     consent.withdrawn_at, consent.withdrawn_by = current.withdrawn_at, current.withdrawn_by
     consent.withdrawal_reason = current.withdrawal_reason
     consent._loaded_withdrawn = True
@@ -396,11 +400,12 @@ def legal_basis_record(
         "valid_until": valid_until.isoformat() if valid_until else None,
     })
     recipient = organisation or network
-    text = _("I dati del nucleo %(code)s (%(categories)s) sono condivisi con «%(recipient)s» in base a %(reference)s."
-             ) % {"code": household.reference_code, "recipient": recipient, "reference": reference,
-                  "categories": ", ".join(str(DataCategory(c).label) for c in categories)}
-    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household, text=text,
-            subject=_("Trama: condivisione su altra base giuridica"))
+    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
+            text=lambda: _("I dati del nucleo %(code)s (%(categories)s) sono condivisi con «%(recipient)s» in base a "
+                           "%(reference)s.") % {
+                "code": household.reference_code, "recipient": recipient, "reference": reference,
+                "categories": ", ".join(str(DataCategory(c).label) for c in categories)},
+            subject=lambda: _("Trama: condivisione su altra base giuridica"))
     return record
 
 
@@ -420,11 +425,12 @@ def legal_basis_revoke(*, record: LegalBasisRecord, by: User | None) -> LegalBas
                  details={"household": current.household_id})
     record.revoked_at, record.revoked_by, record._loaded_revoked = current.revoked_at, current.revoked_by, True
     household = current.household
-    text = _("La condivisione dei dati del nucleo %(code)s con «%(recipient)s» in base a %(reference)s è stata "
-             "revocata.") % {"code": household.reference_code, "recipient": current.organisation or current.network,
-                             "reference": current.reference}
-    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household, text=text,
-            subject=_("Trama: condivisione su altra base giuridica revocata"))
+    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
+            text=lambda: _("La condivisione dei dati del nucleo %(code)s con «%(recipient)s» in base a %(reference)s "
+                           "è stata revocata.") % {
+                "code": household.reference_code, "recipient": current.organisation or current.network,
+                "reference": current.reference},
+            subject=lambda: _("Trama: condivisione su altra base giuridica revocata"))
     return current
 
 
@@ -452,12 +458,12 @@ def break_glass_open(*, user: User, household: Household, reason: str,
         "expires_at": access.expires_at.isoformat(), "minutes": int(duration.total_seconds() // 60),
     })
     until = timezone.localtime(access.expires_at)
-    text = _("%(user)s ha aperto un accesso straordinario al nucleo %(code)s fino alle %(until)s. Il motivo è nel "
-             "registro degli accessi del nucleo.") % {
-        "user": getattr(user, "full_name", "") or user.email, "code": household.reference_code,
-        "until": until.strftime("%d/%m/%Y %H:%M")}
-    _notify(organisation=household.organisation, kind=NotificationKind.BREAK_GLASS, household=household, text=text,
-            subject=_("Trama: accesso straordinario a un vostro nucleo"))
+    _notify(organisation=household.organisation, kind=NotificationKind.BREAK_GLASS, household=household,
+            text=lambda: _("%(user)s ha aperto un accesso straordinario al nucleo %(code)s fino alle %(until)s. Il "
+                           "motivo è nel registro degli accessi del nucleo.") % {
+                "user": getattr(user, "full_name", "") or user.email, "code": household.reference_code,
+                "until": until.strftime("%d/%m/%Y %H:%M")},
+            subject=lambda: _("Trama: accesso straordinario a un vostro nucleo"))
     return access
 
 

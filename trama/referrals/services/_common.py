@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.language import platform_language
 from trama.records.categories import DataCategory
 from trama.records.models import Household, OrganisationNotification
 from trama.referrals.access import may_act
@@ -88,14 +89,17 @@ def _require_household_writer(user: User | None, household: Household) -> None:
                                  "la cartella."), code="forbidden") from error
 
 
-def _notify(*, organisation: Organisation, kind: str, household: Household | None, text: str) -> None:
+def _notify(*, organisation: Organisation, kind: str, household: Household | None,
+            text: Callable[[], str]) -> None:
     """The organisation's inbox row now, an e-mail once the transaction commits. The text names reference codes,
-    services and organisations only — never the family's data."""
-    OrganisationNotification.objects.create(organisation=organisation, kind=kind, household=household, text=text)
+    services and organisations only — never the family's data. It is written (`text()`) in the platform's
+    language, read by every member of the organisation, not in that of whoever acted."""
+    with platform_language():
+        body, subject = text(), str(_("Trama: segnalazioni"))
+    OrganisationNotification.objects.create(organisation=organisation, kind=kind, household=household, text=body)
     address = organisation.email
     if address:
-        subject = _("Trama: segnalazioni")
-        transaction.on_commit(lambda: send_mail(subject, text, None, [address], fail_silently=True))
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
 
 
 def _event(referral: Referral, kind: str, *, from_status: str, by: User | None,

@@ -151,10 +151,11 @@ def _referral_send(*, referral: Referral, by: User | None, now: dt.datetime) -> 
     _audit("referrals.referral.send", by=by, referral=referral, consent=consent.pk if consent else None,
            legal_basis=legal_basis.pk if legal_basis else None, categories=referral.categories,
            expires_at=expires_at.isoformat())
-    text = _("Nuova segnalazione n. %(number)s per il servizio «%(service)s» da %(from)s (nucleo %(code)s).") % _ref(
-        referral)
-    if referral.urgency == Urgency.URGENT:
-        text = _("URGENTE: %(text)s") % {"text": text}
+    def text() -> str:
+        message = str(_("Nuova segnalazione n. %(number)s per il servizio «%(service)s» da %(from)s (nucleo "
+                        "%(code)s).") % _ref(referral))
+        return str(_("URGENTE: %(text)s") % {"text": message}) if referral.urgency == Urgency.URGENT else message
+
     _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_RECEIVED,
             household=referral.household, text=text)
     return referral
@@ -209,8 +210,8 @@ def referral_accept(*, referral: Referral, by: User | None, at: dt.datetime | No
     _audit("referrals.referral.accept", by=by, referral=referral)
     _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
-            text=_("%(to)s ha accettato la segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s»).")
-            % _ref(referral))
+            text=lambda: _("%(to)s ha accettato la segnalazione n. %(number)s (nucleo %(code)s, servizio "
+                           "«%(service)s»).") % _ref(referral))
     return referral
 
 
@@ -238,7 +239,7 @@ def referral_decline(*, referral: Referral, by: User | None, reason: str, note: 
     _audit("referrals.referral.decline", by=by, referral=referral, reason=reason, with_note=bool(note))
     _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
-            text=_("%(to)s ha rifiutato la segnalazione n. %(number)s (nucleo %(code)s): %(reason)s.")
+            text=lambda: _("%(to)s ha rifiutato la segnalazione n. %(number)s (nucleo %(code)s): %(reason)s.")
             % {**_ref(referral), "reason": DeclineReason(reason).label})
     return referral
 
@@ -257,7 +258,7 @@ def referral_start(*, referral: Referral, by: User | None, at: dt.datetime | Non
     _audit("referrals.referral.start", by=by, referral=referral)
     _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
-            text=_("%(to)s ha avviato il percorso della segnalazione n. %(number)s (nucleo %(code)s).")
+            text=lambda: _("%(to)s ha avviato il percorso della segnalazione n. %(number)s (nucleo %(code)s).")
             % _ref(referral))
     return referral
 
@@ -282,8 +283,8 @@ def referral_complete(*, referral: Referral, by: User | None, outcome: str, note
     _audit("referrals.referral.complete", by=by, referral=referral, outcome=outcome, with_note=bool(note))
     _notify(organisation=referral.from_organisation, kind=NotificationKind.REFERRAL_ANSWERED,
             household=referral.household,
-            text=_("La segnalazione n. %(number)s (nucleo %(code)s) a %(to)s è conclusa con esito: %(outcome)s.")
-            % {**_ref(referral), "outcome": Outcome(outcome).label})
+            text=lambda: _("La segnalazione n. %(number)s (nucleo %(code)s) a %(to)s è conclusa con esito: "
+                           "%(outcome)s.") % {**_ref(referral), "outcome": Outcome(outcome).label})
     return referral
 
 
@@ -301,7 +302,8 @@ def referral_cancel(*, referral: Referral, by: User | None) -> Referral:
     if previous != ReferralStatus.DRAFT:
         _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_CANCELLED,
                 household=referral.household,
-                text=_("%(from)s ha annullato la segnalazione n. %(number)s (nucleo %(code)s).") % _ref(referral))
+                text=lambda: _("%(from)s ha annullato la segnalazione n. %(number)s (nucleo %(code)s).")
+                % _ref(referral))
     return referral
 
 
@@ -331,11 +333,12 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
             _event(referral, ReferralEventKind.EXPIRED, from_status=ReferralStatus.SENT, by=None,
                    organisation=None, at=now)
             _audit("referrals.referral.expire", by=None, referral=referral)
-            text = _("La segnalazione n. %(number)s (nucleo %(code)s, servizio «%(service)s») è scaduta senza "
-                     "risposta.") % _ref(referral)
+            refs = _ref(referral)
             for organisation in (referral.from_organisation, referral.to_organisation):
                 _notify(organisation=organisation, kind=NotificationKind.REFERRAL_EXPIRED,
-                        household=referral.household, text=text)
+                        household=referral.household,
+                        text=lambda refs=refs: _("La segnalazione n. %(number)s (nucleo %(code)s, servizio "  # type: ignore[misc]
+                                                 "«%(service)s») è scaduta senza risposta.") % refs)
             result.expired += 1
     days = settings.TRAMA_REFERRAL_REMINDER_DAYS
     if days <= 0:
@@ -353,11 +356,12 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
                 _event(referral, ReferralEventKind.REMINDED, from_status=ReferralStatus.SENT, by=None,
                        organisation=None, at=now)
                 assert referral.expires_at is not None
-                until = timezone.localtime(referral.expires_at).strftime("%d/%m/%Y")
+                refs = {**_ref(referral), "until": timezone.localtime(referral.expires_at).strftime("%d/%m/%Y")}
                 _notify(organisation=referral.to_organisation, kind=NotificationKind.REFERRAL_REMINDER,
                         household=referral.household,
-                        text=_("La segnalazione n. %(number)s da %(from)s (nucleo %(code)s) attende una risposta: "
-                               "scade il %(until)s.") % {**_ref(referral), "until": until})
+                        text=lambda refs=refs: _(  # type: ignore[misc]
+                            "La segnalazione n. %(number)s da %(from)s (nucleo %(code)s) attende una risposta: "
+                            "scade il %(until)s.") % refs)
                 _audit("referrals.referral.remind", by=None, referral=referral,
                        expires_at=referral.expires_at.isoformat())
         except IntegrityError:  # reminded by a concurrent run
@@ -390,6 +394,6 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
     other = (referral.to_organisation if organisation.pk == referral.from_organisation_id
              else referral.from_organisation)
     _notify(organisation=other, kind=NotificationKind.REFERRAL_MESSAGE, household=referral.household,
-            text=_("Nuovo messaggio da %(author)s sulla segnalazione n. %(number)s (nucleo %(code)s).") % {
+            text=lambda: _("Nuovo messaggio da %(author)s sulla segnalazione n. %(number)s (nucleo %(code)s).") % {
                 **_ref(referral), "author": organisation.name})
     return message

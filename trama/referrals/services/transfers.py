@@ -67,7 +67,8 @@ def _case_transfer_request(*, household: Household, by: User | None, to_organisa
                                code="pending") from error
     _transfer_audit("referrals.transfer.request", by=by, transfer=transfer)
     _notify(organisation=to_organisation, kind=NotificationKind.CASE_TRANSFER, household=household,
-            text=_("%(from)s chiede di passarvi la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
+            text=lambda: _("%(from)s chiede di passarvi la presa in carico del nucleo %(code)s.")
+            % _transfer_refs(transfer))
     return transfer
 
 
@@ -118,7 +119,7 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
         "to_organisation": transfer.to_organisation_id, "transfer": transfer.pk})
     _notify(organisation=transfer.from_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
-            text=_("%(to)s ha accettato la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
+            text=lambda: _("%(to)s ha accettato la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
     transfer.household.refresh_from_db(fields=["organisation", "updated_at"])
     return transfer
 
@@ -132,7 +133,8 @@ def case_transfer_decline(*, transfer: CaseTransfer, by: User | None, note: str 
     _transfer_audit("referrals.transfer.decline", by=by, transfer=transfer, with_note=bool(note))
     _notify(organisation=transfer.from_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
-            text=_("%(to)s non ha accettato la presa in carico del nucleo %(code)s.") % _transfer_refs(transfer))
+            text=lambda: _("%(to)s non ha accettato la presa in carico del nucleo %(code)s.")
+            % _transfer_refs(transfer))
     return transfer
 
 
@@ -144,5 +146,6 @@ def case_transfer_cancel(*, transfer: CaseTransfer, by: User | None) -> CaseTran
     _transfer_audit("referrals.transfer.cancel", by=by, transfer=transfer)
     _notify(organisation=transfer.to_organisation, kind=NotificationKind.CASE_TRANSFER,
             household=transfer.household,
-            text=_("%(from)s ha annullato la richiesta di passaggio del nucleo %(code)s.") % _transfer_refs(transfer))
+            text=lambda: _("%(from)s ha annullato la richiesta di passaggio del nucleo %(code)s.")
+            % _transfer_refs(transfer))
     return transfer

@@ -311,3 +311,20 @@ def test_a_draft_is_not_sent_once_the_household_or_the_service_closed(personas: 
         services.referral_send(referral=referral, by=p.proximity)
     assert info.value.code == "closed"
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.DRAFT
+
+
+def test_notifications_are_written_in_the_platform_language_whoever_acts(personas: Personas) -> None:
+    from django.utils import translation
+
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    with translation.override("en"):  # the sender works in English, the receiving cooperative reads Italian
+        referral = sent(p, family, urgency="urgent")
+        services.referral_decline(referral=referral, by=p.proximity_b, reason="no_capacity")
+        consent_services.break_glass_open(user=p.admin, household=family.household,
+                                          reason="Verifica urgente richiesta dal tribunale per i minorenni")
+    texts = list(OrganisationNotification.objects.order_by("pk").values_list("text", flat=True))
+    assert texts and all("Nuova segnalazione" in t or "rifiutato" in t or "accesso straordinario" in t
+                         for t in texts), texts
+    assert any(t.startswith("URGENTE: Nuova segnalazione") for t in texts)
