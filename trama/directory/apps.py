@@ -13,7 +13,7 @@ class DirectoryConfig(AppConfig):
         from trama.accounts.access import has_perm
         from trama.accounts.roles import Perm
         from trama.core.nav import NavEntry, register
-        from trama.directory import search  # noqa: F401 - connects the full-text index signals
+        from trama.directory import search, stamps  # noqa: F401 - connect the full-text index and stamp signals
         from trama.directory.access import can_create_records
 
         register(NavEntry("directory", _("Mappa delle risorse"), "directory:search", order=25,

@@ -326,7 +326,7 @@ class PhoneForm(forms.Form):
 
     def clean_extension(self) -> str:
         extension = (self.cleaned_data.get("extension") or "").strip()
-        if extension and not extension.isdigit():
+        if extension and not (extension.isascii() and extension.isdigit()):
             raise forms.ValidationError(_("L'interno contiene solo cifre."), code="invalid_extension")
         return extension
 

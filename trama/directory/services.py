@@ -520,6 +520,10 @@ def _check_overlaps(windows: Sequence[lib.Window]) -> None:
             )
 
 
+_SCHEDULE_FIELDS = ("valid_from", "valid_to", "dtstart", "until", "freq", "interval", "byday", "bymonthday",
+                    "opens_at", "closes_at", "description", "notes")
+
+
 def _schedule_summary(schedule: Schedule) -> str:
     rule = schedule.byday or (f"BYMONTHDAY={schedule.bymonthday}" if schedule.bymonthday else "")
     interval = f" /{schedule.interval}" if schedule.interval > 1 else ""
@@ -555,18 +559,24 @@ def schedule_set(
         rev_service, rev_location = None, location
     existing = list(Schedule.objects.filter(**owner_filter).order_by("pk"))
     before = [_schedule_summary(s) for s in existing]
-    Schedule.objects.filter(pk__in=[s.pk for s in existing]).delete()
+    stored = [tuple(getattr(s, name) for name in _SCHEDULE_FIELDS) for s in existing]
+    # The windows keep their rows, in order, so that their HSDS ids stay the same (docs/hsds-profile.md: ids are
+    # stable); rows beyond the new windows go, windows beyond the rows are new.
     rows = []
-    for spec, window in zip(windows, checked, strict=True):
-        schedule = Schedule(
-            **owner_filter, valid_from=spec.valid_from, valid_to=spec.valid_to, dtstart=spec.dtstart,
-            until=spec.until, freq=window.freq, interval=window.interval, byday=window.byday,
-            bymonthday=window.bymonthday, opens_at=spec.opens_at, closes_at=spec.closes_at,
-            description=spec.description.strip(), notes=spec.notes.strip(),
-        )
+    for position, (spec, window) in enumerate(zip(windows, checked, strict=True)):
+        schedule = existing[position] if position < len(existing) else Schedule(**owner_filter)
+        for name, value in zip(_SCHEDULE_FIELDS, (
+                spec.valid_from, spec.valid_to, spec.dtstart, spec.until, window.freq, window.interval, window.byday,
+                window.bymonthday, spec.opens_at, spec.closes_at, spec.description.strip(), spec.notes.strip()),
+                strict=True):
+            setattr(schedule, name, value)
         _full_clean(schedule)
         rows.append(schedule)
-    Schedule.objects.bulk_create(rows)
+    if [tuple(getattr(s, name) for name in _SCHEDULE_FIELDS) for s in rows] == stored:
+        return rows  # saved as it was: nothing written, no revision
+    Schedule.objects.filter(pk__in=[s.pk for s in existing[len(rows):]]).delete()
+    for schedule in rows:
+        schedule.save()
     after = [_schedule_summary(s) for s in rows]
     if before != after:
         owner = service_at_location or service or location
@@ -574,6 +584,8 @@ def schedule_set(
         _revision(by=by, action=RevisionAction.UPDATE, obj=owner, service=rev_service, location=rev_location,
                   changes={"schedules": [before, after]}, saved=False)
         audit.record(action="directory.schedule.set", actor=by, obj=owner, details={"windows": len(rows)})
+    else:  # dates or texts only: no new rule to keep in the history, but the published record did change
+        touch(service=rev_service, location=rev_location)
     return rows
 
 
@@ -626,6 +638,8 @@ def phone_add(
         raise ApplicationError(_("Indica un numero di telefono valido."), field="number")
     if _owner_count(service, location, service_at_location, contact) != 1:
         raise ApplicationError(_("Un telefono appartiene a un servizio, a una sede o a un referente."))
+    if extension.strip() and not re.fullmatch(r"[0-9]{1,10}", extension.strip()):  # HSDS: an integer
+        raise ApplicationError(_("L'interno contiene solo cifre (al massimo 10)."), field="extension")
     phone = Phone(service=service, location=location, service_at_location=service_at_location, contact=contact,
                   number=number, extension=extension.strip(), type=type, description=description.strip())
     return _add_detail(phone, by=by, fields=_PHONE_FIELDS)  # type: ignore[no-any-return]

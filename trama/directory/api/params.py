@@ -77,7 +77,7 @@ def _integer(query: Mapping[str, str], name: str, default: int) -> int:
     text = _single(query, name)
     if text is None or text == "":
         return default
-    if not re.fullmatch(r"[+]?\d{1,9}", text):
+    if not re.fullmatch(r"[+]?[0-9]{1,18}", text):  # ASCII digits: "²" is a digit to str.isdigit, not to int()
         raise ParamError(name, _("deve essere un numero intero non minore di 1, non «%(value)s»")
                          % {"value": text[:40]})
     value = int(text)

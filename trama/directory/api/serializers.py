@@ -116,15 +116,18 @@ def _utc_offset_hours(name: str, start: dt.date | None = None, end: dt.date | No
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
     first = max(start or dt.date.min, timezone.localdate())
-    last = end if end is not None else first + dt.timedelta(days=366)
-    if last < first:  # a period over: its own offsets
-        first, last = start or last, last
-    # One day a fortnight, and the last one, find any change of a zone that changes at most twice a year.
-    day, offset = first, dt.datetime.combine(first, dt.time(12), tzinfo=zone).utcoffset()
-    while day < last:
-        day = min(day + dt.timedelta(days=14), last)
-        if dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset() != offset:
-            return None
+    try:
+        last = end if end is not None else first + dt.timedelta(days=366)
+        if last < first:  # a period over: its own offsets
+            first, last = start or last, last
+        # One day a fortnight, and the last one, find any change of a zone that changes at most twice a year.
+        day, offset = first, dt.datetime.combine(first, dt.time(12), tzinfo=zone).utcoffset()
+        while day < last:
+            day = min(day + dt.timedelta(days=14), last) if last - day > dt.timedelta(days=14) else last
+            if dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset() != offset:
+                return None
+    except OverflowError:  # a window dated near the year 9999: no single offset can be told
+        return None
     if offset is None:
         return None
     hours = offset.total_seconds() / 3600
@@ -348,7 +351,7 @@ def phone_dict(phone: Phone, **links: str) -> dict[str, Any]:
     """``links``: the HSDS ids of the record the phone hangs off (service_id=…, location_id=…)."""
     data: dict[str, Any] = {"id": str(phone.hsds_id), **links, "number": phone.number}
     extension = phone.extension.strip()
-    if extension.isdigit():
+    if re.fullmatch(r"[0-9]{1,10}", extension):  # an int for HSDS; "²" passes str.isdigit but not int()
         data["extension"] = int(extension)
     _put(data, "type", phone.type)
     _put(data, "description", phone.description)

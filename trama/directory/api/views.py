@@ -153,7 +153,8 @@ def openapi(request: HttpRequest) -> HttpResponseBase:
 @api_view
 def schema(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in hsds.SCHEMA_NAMES:
-        return _error(404, "not_found", f"No schema {name!r}; known: {', '.join(hsds.SCHEMA_NAMES)}.")
+        return _error(404, "not_found", _("Nessuno schema «%(name)s»; quelli disponibili: %(known)s.")
+                      % {"name": name[:80], "known": ", ".join(hsds.SCHEMA_NAMES)})
     return _cors(FileResponse(hsds.schema_file(name).open("rb"), content_type="application/json"))
 
 
@@ -163,7 +164,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     ``?format=markdown`` the human-readable document, when the deployment ships docs/hsds-profile.md."""
     if request.GET.get("format") in ("markdown", "md"):
         if not PROFILE_DOCUMENT.is_file():
-            return _error(404, "not_found", "The profile document is not shipped with this deployment.")
+            return _error(404, "not_found", _("Il documento del profilo non è incluso in questa installazione."))
         return _cors(HttpResponse(PROFILE_DOCUMENT.read_text(encoding="utf-8"),
                                   content_type="text/markdown; charset=utf-8"))
     base = _base_url(request)
@@ -193,7 +194,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @api_view
 def profile_patch(request: HttpRequest, name: str) -> HttpResponse:
     if name not in PATCHED_SCHEMAS:
-        return _error(404, "not_found", f"The profile patches {', '.join(PATCHED_SCHEMAS)} only.")
+        return _error(404, "not_found", _("Il profilo modifica solo questi schemi: %(names)s.")
+                      % {"names": ", ".join(PATCHED_SCHEMAS)})
     return _json(hsds.profile_patch(name))
 
 

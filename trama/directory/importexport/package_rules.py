@@ -77,6 +77,9 @@ class Rules:
     def _rule_phone(self, item: Item) -> None:
         if sum(c.isdigit() for c in item.obj.number) < 3:
             raise ApplicationError(_("indica un numero di telefono valido."), field="number")
+        extension = (item.obj.extension or "").strip()
+        if extension and not re.fullmatch(r"[0-9]{1,10}", extension):  # HSDS: an integer
+            raise ApplicationError(_("l'interno contiene solo cifre (al massimo 10)."), field="extension")
         self._need_owner(item, ("service", "location", "service_at_location", "contact"))
 
     def _rule_contact(self, item: Item) -> None:

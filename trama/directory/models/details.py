@@ -87,8 +87,8 @@ class Phone(models.Model):
     @property
     def tel_uri(self) -> str:
         """For `tel:` links: digits and a leading +, and the extension (RFC 3966 `;ext=`)."""
-        digits = "".join(c for c in self.number if c.isdigit() or c == "+")
-        extension = "".join(c for c in self.extension if c.isdigit())
+        digits = "".join(c for c in self.number if c in "0123456789+")
+        extension = "".join(c for c in self.extension if c in "0123456789")
         return f"tel:{digits};ext={extension}" if extension else f"tel:{digits}"
 
     @property
