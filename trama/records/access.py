@@ -323,20 +323,44 @@ def households_listed(user: AnyUser | None, ids: Sequence[int], *, at: dt.dateti
     return sorted(rows, key=lambda household: position[household.pk])
 
 
+def _own_scope(user: User, perm: str) -> Scope:
+    """Where the user holds `perm` as a member of the owning organisation, membership by membership: the
+    organisations where a membership without network scope grants it, and those where only network-scoped ones
+    do, with their areas. A right of a scoped membership does not spread to the whole organisation because
+    another, unscoped membership there grants reading only (a Municipio's social worker who is also the
+    Comune's unit lead edits, and reads health data, in her Municipio only)."""
+
+    def compute() -> Scope:
+        grants = [g for g in accounts_access.grants_of(user) if perm in g.permissions]
+        own = frozenset(g.organisation_id for g in grants if g.network_id is None)
+        scoped = tuple((g.organisation_id, network_area_ids(user, g.network_id)) for g in grants
+                       if g.network_id is not None and g.organisation_id not in own)
+        return Scope(own_org_ids=own, scoped_own=scoped, reader_org_ids=frozenset(), network_ids=frozenset(),
+                     break_glass=False)
+
+    return accounts_access.memoised(user, ("records.own_scope", perm), compute)  # type: ignore[no-any-return]
+
+
+def _holds_for(user: User, household: Household, perm: str) -> bool:
+    """Whether the user holds `perm` for this household as a member of its organisation (`_own_scope`)."""
+    scope = _own_scope(user, perm)
+    if household.organisation_id in scope.own_org_ids:
+        return True
+    return any(organisation_id == household.organisation_id
+               and (household.municipio_id in area_ids or household.nil_id in area_ids
+                    or household.created_by_id == user.pk)
+               for organisation_id, area_ids in scope.scoped_own)
+
+
 def _editable_condition(user: User | None) -> Q | None:
-    """The condition of `households_editable_by` (None: no household)."""
+    """The condition of `households_editable_by` (None: no household): the "own" source of the memberships
+    granting records.edit, and of those granting reading too (an editor's role reads)."""
     if user is None:
         return None
-    editors = accounts_access.organisation_ids_for(user, perm=Perm.RECORDS_EDIT)
-    scope = scope_of(user)
-    restricted = Scope(
-        own_org_ids=scope.own_org_ids & editors,
-        scoped_own=tuple((org, areas) for org, areas in scope.scoped_own if org in editors),
-        reader_org_ids=frozenset(), network_ids=frozenset(), break_glass=False,
-    )
-    if not (restricted.own_org_ids or restricted.scoped_own):
+    editing, reading = _own_scope(user, Perm.RECORDS_EDIT), scope_of(user)
+    if not (editing.own_org_ids or editing.scoped_own):
         return None
-    return _own_condition(restricted, user)
+    return _own_condition(editing, user) & _own_condition(reading, user)
 
 
 def households_editable_by(user: AnyUser | None) -> QuerySet[Household]:
@@ -423,8 +447,12 @@ def notes_of(opened: HouseholdAccess, user: AnyUser | None) -> QuerySet[Note]:
     if Via.BREAK_GLASS in opened.via:
         condition |= Q(visibility__in=[NoteVisibility.ORGANISATION, NoteVisibility.SENSITIVE])
     else:
-        condition |= Q(visibility=NoteVisibility.ORGANISATION,
-                       organisation_id__in=accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_VIEW))
+        # The owner's own notes only to whom reaches the household as its own (a network-scoped member reading it
+        # through a consent, outside her area, does not read them); a former holder's to its members.
+        readers = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_VIEW))
+        if Via.OWN not in opened.via:
+            readers.discard(opened.household.organisation_id)
+        condition |= Q(visibility=NoteVisibility.ORGANISATION, organisation_id__in=sorted(readers))
         if opened.entitlement.sensitive_notes:
             writers = accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SENSITIVE_NOTES)
             condition |= Q(visibility=NoteVisibility.SENSITIVE, organisation_id__in=writers)
@@ -546,10 +574,9 @@ def _grant(real: User, household: Household, *, own: bool, at: dt.datetime) -> _
     if own:
         via.append(Via.OWN)
         categories |= ALL_CATEGORIES - SPECIAL_CATEGORIES
-        owner = household.organisation
-        if accounts_access.has_perm(real, Perm.RECORDS_SPECIAL, organisation=owner):
+        if _holds_for(real, household, Perm.RECORDS_SPECIAL):
             categories |= SPECIAL_CATEGORIES
-        sensitive_notes = accounts_access.has_perm(real, Perm.RECORDS_SENSITIVE_NOTES, organisation=owner)
+        sensitive_notes = _holds_for(real, household, Perm.RECORDS_SENSITIVE_NOTES)
     special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
     special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
     shared = _categories_shared(scope, household, at, special_orgs, special_networks)
@@ -590,7 +617,7 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
     categories: dict[int, frozenset[DataCategory]] = {}
     for household in rows:
         own = bool(household.opened_as_own)  # type: ignore[attr-defined]
-        if own and household.organisation_id in special_orgs:
+        if own and _holds_for(real, household, Perm.RECORDS_SPECIAL):
             categories[household.pk] = frozenset(ALL_CATEGORIES)
         elif own and not special_elsewhere:
             categories[household.pk] = frozenset(ALL_CATEGORIES - SPECIAL_CATEGORIES)

@@ -474,9 +474,19 @@ def break_glass_open(*, user: User, household: Household, reason: str,
 def notifications_for(user: AnyUser | None) -> QuerySet[OrganisationNotification]:
     """The notices of the organisations where the user reads records or handles referrals (not every member: a
     volunteer does not read which household was referred where), unread first, newest first."""
+    from trama.records.access import own_households_condition
+    from trama.records.models import Household
+
     organisations = (accounts_access.organisation_ids_for(user, perm=Perm.RECORDS_VIEW)
                      | accounts_access.organisation_ids_for(user, perm=Perm.REFERRALS_MANAGE))
+    # A notice about one of the organisation's own households (a break-glass opening, a consent withdrawn, a
+    # referral answered) only to whom reaches that household as its own: a network-scoped member does not read
+    # those of households outside her area. Notices about other organisations' households (a referral received)
+    # go to every member who reads them.
+    about_own = Q(household__organisation_id=F("organisation_id"))
     return (OrganisationNotification.objects.filter(organisation_id__in=organisations)
+            .filter(Q(household__isnull=True) | ~about_own
+                    | Q(household__in=Household.objects.filter(own_households_condition(user))))
             .select_related("organisation", "household", "read_by")
             .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
 
