@@ -7,7 +7,8 @@ from the first 15).
 
 The 16-character code may be *omocodico*: when two people would get the same code, the Agenzia delle Entrate
 replaces digits, starting from the right, with the letters L M N P Q R S T U V. Such codes are valid and are
-accepted here; the check character is computed on the code as written.
+accepted here (a letter left of a digit is not: the substitution goes right to left); the check character is
+computed on the code as written. The birth day must exist in its month (29 February included).
 """
 
 from __future__ import annotations
@@ -92,10 +93,33 @@ def _decode_omocodia(chars: str) -> str:
     return "".join(str(_OMOCODIA.index(c)) if c in _OMOCODIA else c for c in chars)
 
 
+# The positions of a personal code's digits (year, day, place number): omocodia replaces them from the right.
+_DIGIT_POSITIONS = (6, 7, 9, 10, 12, 13, 14)
+# The longest month (February: 29, a leap year being possible from the two digits of the year alone).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _omocodia_from_the_right(code: str) -> bool:
+    """Letters replace digits starting from the right: no digit follows a replaced one."""
+    replaced = [code[position] in _OMOCODIA for position in _DIGIT_POSITIONS]
+    return all(replaced[index + 1:] == [True] * (len(replaced) - index - 1)
+               for index, letter in enumerate(replaced) if letter)
+
+
 def _birth_day_is_possible(code: str) -> bool:
-    # Day of birth: 1–31 for men, 41–71 for women (day + 40).
+    # Day of birth: 1–31 for men, 41–71 for women (day + 40), within the month's length.
     day = int(_decode_omocodia(code[9:11]))
-    return 1 <= day <= 31 or 41 <= day <= 71
+    day = day - 40 if day > 40 else day
+    return 1 <= day <= _MONTH_DAYS[_MONTHS.index(code[8])]
+
+
+def birth_of(code: str) -> tuple[int, int, int] | None:
+    """(last two digits of the year, month, day) of a valid personal code, else None."""
+    value = normalise(code)
+    if len(value) != PERSONAL_CODE_LENGTH or not is_valid(value):
+        return None
+    day = int(_decode_omocodia(value[9:11]))
+    return int(_decode_omocodia(value[6:8])), _MONTHS.index(value[8]) + 1, day - 40 if day > 40 else day
 
 
 def check(code: str) -> str:
@@ -108,7 +132,8 @@ def check(code: str) -> str:
             raise FiscalCodeError(FiscalCodeProblem.CHECKSUM, value)
         return value
     if len(value) == PERSONAL_CODE_LENGTH:
-        if not _PERSONAL_PATTERN.match(value) or not _birth_day_is_possible(value):
+        if (not _PERSONAL_PATTERN.match(value) or not _birth_day_is_possible(value)
+                or not _omocodia_from_the_right(value)):
             raise FiscalCodeError(FiscalCodeProblem.FORMAT, value)
         if personal_code_check_char(value[:15]) != value[15]:
             raise FiscalCodeError(FiscalCodeProblem.CHECKSUM, value)

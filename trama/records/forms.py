@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from trama.accounts.models import User
+from trama.lib.codice_fiscale import normalise as normalise_fiscal_code
 from trama.network.forms import DATE_WIDGET, InputModelForm, limit_choices
 from trama.network.models import Network, Organisation
 from trama.records.categories import DataCategory
@@ -163,6 +164,10 @@ class PersonForm(InputModelForm):
     phones = forms.CharField(label=_("Telefoni"), required=False, max_length=300,
                              help_text=_("Separati da virgole."))
     emails = forms.CharField(label=_("E-mail"), required=False, max_length=300, help_text=_("Separate da virgole."))
+    # Wider than the 16 stored characters: a code is often typed with spaces or dashes, normalised by clean.
+    fiscal_code = forms.CharField(label=_("Codice fiscale"), required=False, max_length=32)
+    birth_year = forms.IntegerField(label=_("Anno di nascita (anche approssimativo)"), required=False,
+                                    min_value=1880, max_value=2100)
     confirm_duplicate = forms.BooleanField(
         label=_("Ho controllato: è una persona diversa, registrala comunque"), required=False)
 
@@ -207,7 +212,7 @@ class PersonForm(InputModelForm):
         return found
 
     def clean_fiscal_code(self) -> str:
-        return str(self.cleaned_data.get("fiscal_code") or "").strip().upper()
+        return normalise_fiscal_code(str(self.cleaned_data.get("fiscal_code") or ""))
 
     def _clean_codes(self, name: str) -> str:
         return str(self.cleaned_data.get(name) or "").strip().upper()

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from trama.core.pdf import TramaPDF
+from trama.records.audit_labels import action_label
 from trama.records.categories import DataCategory
 from trama.records.models import (
     ActionStatus,
@@ -36,26 +36,6 @@ from trama.records.models import (
 )
 
 EXPORT_LANGUAGES = ("it", "en")
-
-# The access log in words, for the most frequent actions (others print their code).
-ACTION_LABELS = {
-    "records.household.view": gettext_lazy("ha consultato il nucleo"),
-    "records.household.edit": gettext_lazy("ha aperto il nucleo per modificarlo"),
-    "records.household.export": gettext_lazy("ha aperto il nucleo per un'esportazione"),
-    "records.person.export": gettext_lazy("ha esportato i dati di una persona"),
-    "access.denied": gettext_lazy("accesso negato"),
-    "records.break_glass.open": gettext_lazy("ha aperto un accesso straordinario"),
-    "records.household.create": gettext_lazy("ha registrato il nucleo"),
-    "records.household.close": gettext_lazy("ha chiuso il nucleo"),
-    "records.household.reopen": gettext_lazy("ha riaperto il nucleo"),
-    "records.person.add": gettext_lazy("ha aggiunto un componente"),
-    "records.person.update": gettext_lazy("ha modificato i dati di un componente"),
-    "records.consent.record": gettext_lazy("ha registrato un consenso"),
-    "records.consent.withdraw": gettext_lazy("ha registrato la revoca di un consenso"),
-    "records.legal_basis.record": gettext_lazy("ha registrato una base giuridica di condivisione"),
-    "records.note.add": gettext_lazy("ha scritto una nota"),
-}
-
 
 @dataclass(frozen=True)
 class Block:
@@ -232,7 +212,7 @@ def _blocks(export: Mapping[str, Any]) -> list[Block]:
     for entry in export["access_log"]:
         who = " · ".join(v for v in (entry["by"], entry["organisation"]) if v) or _("sistema")
         row(Block("row", entry["at"][:16].replace("T", " "),
-                  f"{ACTION_LABELS.get(entry['action'], entry['action'])} ({_about(entry['about'])}) – {who}"))
+                  f"{action_label(entry['action'])} ({_about(entry['about'])}) – {who}"))
     return out
 
 

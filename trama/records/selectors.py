@@ -47,6 +47,8 @@ def find_possible_duplicates(
         condition |= Q(fiscal_code=code)
     key = name_key(first_name_or_alias or "", surname or "")
     year = birth_date.year if birth_date is not None else birth_year
+    if year is not None and not 1 <= year <= 9999:  # a typo ("19800"): no date has it, the form refuses it
+        year = None
     if key and year is not None:
         if birth_date is not None:
             same_birth = Q(birth_date=birth_date) | Q(birth_date__isnull=True, birth_year=birth_date.year)
@@ -63,7 +65,9 @@ def find_possible_duplicates(
         reasons = []
         if code and person.fiscal_code == code:
             reasons.append("fiscal_code")
-        if key and person.name_key == key:
+        if key and person.name_key == key and year is not None and (
+                person.birth_date == birth_date if birth_date is not None and person.birth_date is not None
+                else person.approximate_birth_year == year):
             reasons.append("name_and_birth")
         matches.append(DuplicateMatch(person=person, reasons=reasons))
     return matches

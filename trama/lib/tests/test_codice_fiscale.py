@@ -113,3 +113,22 @@ def test_it_refuses_bad_input_to_the_check_helpers() -> None:
         personal_code_check_char("RSSMRA85T10A56")
     with pytest.raises(ValueError):
         personal_code_check_char("RSSMRA85T10A5-2")
+
+
+def test_impossible_birth_days_and_omocodia_from_the_left_are_refused() -> None:
+    from trama.lib.codice_fiscale import birth_of, is_valid
+    from trama.lib.codice_fiscale import personal_code_check_char as check_char
+
+    def code(first_fifteen: str) -> str:
+        return first_fifteen + check_char(first_fifteen)
+
+    assert not is_valid(code("RSSMRA80B30F205"))  # 30 February
+    assert not is_valid(code("RSSMRA80D31F205"))  # 31 April
+    assert is_valid(code("RSSMRA80B29F205"))  # 29 February: a leap year is possible
+    assert is_valid(code("RSSMRA80A71F205"))  # a woman born on the 31st (31 + 40)
+    assert not is_valid(code("RSSMRA80A72F205"))
+    # Omocodia replaces digits from the right: a letter left of a digit is not a code anyone was given.
+    assert is_valid(code("RSSMRA80A01F20R")) and is_valid(code("RSSMRA80A01F2RV"))
+    assert not is_valid(code("RSSMRAU0A01F205")) and not is_valid(code("RSSMRA80A01F2L5"))
+    assert birth_of(code("RSSMRA80A41F20R")) == (80, 1, 1)
+    assert birth_of("not a code") is None

@@ -240,12 +240,14 @@ def statement_list(request: HttpRequest, household_id: int, kind: str = "", page
             "results": [_statement_out(statement) for statement in items]}
 
 
-def _member(opened: HouseholdAccess, person_id: int | None) -> Person | None:
-    """A member of the household the caller may see (400 on `person` otherwise)."""
+def _member(request: HttpRequest, opened: HouseholdAccess, person_id: int | None) -> Person | None:
+    """A member of the household the caller may see (400 on `person` otherwise, audited like a member's page
+    refused: naming another household's member is a probe)."""
     if person_id is None:
         return None
     person = people_of(opened).filter(pk=person_id).first()
     if person is None:
+        deny_within(opened, "records.person", person_id, request=request)
         raise field_error("person", _("La persona non fa parte di questo nucleo."))
     return person
 
@@ -262,7 +264,7 @@ def _require_plan_category(opened: HouseholdAccess) -> None:
 def statement_add(request: HttpRequest, household_id: int, payload: s.StatementIn) -> tuple[int, dict[str, Any]]:
     opened = _open(request, household_id, write=True, purpose="statement_add")
     _require_plan_category(opened)
-    person = _member(opened, payload.person)
+    person = _member(request, opened, payload.person)
     term = None
     if payload.term is not None:
         term = TaxonomyTerm.objects.filter(pk=payload.term, taxonomy__code=NEEDS_TAXONOMY_CODE).first()
@@ -782,7 +784,7 @@ def note_add(request: HttpRequest, household_id: int, payload: s.NoteIn) -> tupl
     opened = _open(request, household_id, write=True, purpose="note_add")
     if payload.visibility == NoteVisibility.SENSITIVE and not opened.entitlement.sensitive_notes:
         raise field_error("visibility", _("Non puoi scrivere note riservate per questo nucleo."))
-    person = _member(opened, payload.person)
+    person = _member(request, opened, payload.person)
     household = opened.household
     note = call_service(lambda: services.note_add(
         household=household, by=user_of(request), organisation=household.organisation, text=payload.text,

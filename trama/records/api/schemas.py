@@ -177,7 +177,7 @@ class PersonIn(Input):
     birth_date: dt.date | None = None
     birth_year: int | None = Field(None, ge=1880, le=2100)
     sex_gender: str = ""
-    fiscal_code: str = Field("", max_length=16)
+    fiscal_code: str = Field("", max_length=32, description="Spaces, dots and dashes are ignored.")
     languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes.")
     interpreter_needed: bool | None = None
     phones: list[str] = Field(default_factory=list)
@@ -210,7 +210,7 @@ class PersonPatch(Input):
     birth_date: dt.date | None = None
     birth_year: int | None = Field(None, ge=1880, le=2100)
     sex_gender: str | None = None
-    fiscal_code: str | None = Field(None, max_length=16)
+    fiscal_code: str | None = Field(None, max_length=32, description="Spaces, dots and dashes are ignored.")
     languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
     interpreter_needed: bool | None = None
     phones: list[str] | None = None

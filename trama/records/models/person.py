@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.lib.codice_fiscale import birth_of
 from trama.records.fields import EncryptedTextField
 from trama.records.models.base import SealedRow
 from trama.records.models.choices import (
@@ -132,6 +133,13 @@ class Person(SealedRow):
         if (self.birth_date is not None and self.birth_year is not None
                 and self.birth_date.year != self.birth_year and not errors):
             errors["birth_year"] = _("L'anno di nascita non corrisponde alla data di nascita.")
+        born = birth_of(self.fiscal_code) if self.fiscal_code else None
+        if born is not None and self.birth_date is not None and "birth_date" not in errors and born != (
+                self.birth_date.year % 100, self.birth_date.month, self.birth_date.day):
+            # The code encodes the birth date: one of the two was mistyped. (Not the sex: the code holds the
+            # legal one, which a person's gender need not match.)
+            errors["fiscal_code"] = _("Il codice fiscale non corrisponde alla data di nascita: controlla l'uno o "
+                                      "l'altra.")
         if errors:
             raise ValidationError(errors)
 

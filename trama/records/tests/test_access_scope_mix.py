@@ -16,6 +16,7 @@ from trama.records.access import households_editable_by, open_household
 from trama.records.categories import DataCategory
 from trama.records.models import Household, OrganisationNotification
 from trama.records.tests.helpers import make_person
+from trama.territory.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def _worker_of_municipio_8(p: Personas, *, also_unit_lead: bool) -> User:
     return user
 
 
-def _household_in(p: Personas, municipio: object) -> Household:
+def _household_in(p: Personas, municipio: Area) -> Household:
     household = services.household_create(organisation=p.comune, by=p.social_worker, municipio=municipio)
     services.note_add(household=household, by=p.social_worker, organisation=p.comune, text="segreto",
                       visibility="sensitive")

@@ -138,3 +138,12 @@ def test_a_statement_uses_the_needs_taxonomy_only(personas: Personas) -> None:
         services.statement_add(household=household, by=personas.proximity, kind="wish", person=stranger,
                                text="x")
     assert info.value.field == "person"
+
+
+def test_a_fiscal_code_must_agree_with_the_birth_date(personas: Personas) -> None:
+    household = make_household(personas)
+    with pytest.raises(ApplicationError) as info:
+        make_person(personas, household, fiscal_code="RSSMRA80A01F205X", birth_date=dt.date(1995, 1, 1))
+    assert info.value.field == "fiscal_code"
+    person = make_person(personas, household, fiscal_code="RSSMRA80A01F205X", birth_date=dt.date(1980, 1, 1))
+    assert person.fiscal_code == "RSSMRA80A01F205X"

@@ -38,6 +38,7 @@ from trama.records.access import (
     people_of,
     statements_of,
 )
+from trama.records.audit_labels import action_label
 from trama.records.categories import DataCategory
 from trama.records.forms import (
     BreakGlassForm,
@@ -361,6 +362,7 @@ def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
         details = event.details or {}
         rows.append({
             "event": event,
+            "action": action_label(event.action),
             "via": ", ".join(_via_label(v) for v in details.get("via", [])),
             "categories": ", ".join(str(category_labels.get(c, c)) for c in details.get("categories", [])),
             "denied": event.action == "access.denied",
