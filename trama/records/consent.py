@@ -133,6 +133,28 @@ def _notify(*, organisation: Organisation, kind: str, household: Household | Non
     return notification
 
 
+def _notify_open_referrals(household: Household, *, consent: Consent | None = None,
+                           legal_basis: LegalBasisRecord | None = None) -> None:
+    """Tell each organisation a still open referral was sent to that the consent (or legal basis) it rests on is
+    gone: it no longer reads the referral's texts nor writes in its thread, and should close the loop (decline
+    or complete it). The referrals app is looked up by name: records does not depend on it."""
+    from django.apps import apps
+
+    if not apps.is_installed("trama.referrals"):
+        return
+    resting = Q(consent=consent) if consent is not None else Q(legal_basis=legal_basis)
+    referrals = (apps.get_model("referrals", "Referral").objects
+                 .filter(resting, status__in=("sent", "accepted", "in_progress"))
+                 .select_related("to_organisation").order_by("pk"))
+    for referral in referrals:
+        refs = {"number": referral.pk, "code": household.reference_code}
+        _notify(organisation=referral.to_organisation, kind=NotificationKind.CONSENT_WITHDRAWN, household=household,
+                text=lambda refs=refs: _(  # type: ignore[misc]
+                    "La segnalazione n. %(number)s (nucleo %(code)s) non è più coperta da un consenso o da un'altra "
+                    "base giuridica: i suoi dati non sono più leggibili. Rifiutatela o concludetela.") % refs,
+                subject=lambda: _("Trama: segnalazione senza più consenso"))
+
+
 # --- Consent --------------------------------------------------------------------------------------------
 
 
@@ -317,6 +339,7 @@ def consent_withdraw(*, consent: Consent, by: User | None, reason: str = "") -> 
                 text=lambda: _("Un consenso sul nucleo %(code)s registrato da un'altra organizzazione è stato "
                                "revocato.") % {"code": household.reference_code},
                 subject=lambda: _("Trama: consenso revocato"))
+    _notify_open_referrals(household, consent=current)
     consent.withdrawn_at, consent.withdrawn_by = current.withdrawn_at, current.withdrawn_by
     consent.withdrawal_reason = current.withdrawal_reason
     consent._loaded_withdrawn = True
@@ -431,6 +454,7 @@ def legal_basis_revoke(*, record: LegalBasisRecord, by: User | None) -> LegalBas
                 "code": household.reference_code, "recipient": current.organisation or current.network,
                 "reference": current.reference},
             subject=lambda: _("Trama: condivisione su altra base giuridica revocata"))
+    _notify_open_referrals(household, legal_basis=current)
     return current
 
 

@@ -80,3 +80,17 @@ def test_no_acceptance_past_the_deadline_or_of_a_closed_household(personas: Pers
         services.referral_accept(referral=closed, by=p.proximity_b)
     assert error.value.code == "closed"
     assert Referral.objects.get(pk=closed.pk).status == ReferralStatus.SENT
+
+
+def test_the_receiver_of_an_open_referral_is_told_when_its_consent_is_withdrawn(personas: Personas) -> None:
+    from trama.records.models import OrganisationNotification
+
+    p = personas
+    family = make_family(p)
+    consent = give_consent(p, family)
+    waiting, closed = sent(p, family), sent(p, family)
+    services.referral_decline(referral=closed, by=p.proximity_b, reason="no_capacity")
+    consent_services.consent_withdraw(consent=consent, by=p.proximity)
+    told = list(OrganisationNotification.objects.filter(organisation=p.ets_b, kind="consent_withdrawn")
+                .values_list("text", flat=True))
+    assert len(told) == 1 and f"n. {waiting.pk} " in told[0]  # the declined one is closed already
