@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -254,6 +255,11 @@ class ClosureForm(forms.Form):
         start, end = data.get("start_date"), data.get("end_date")
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             self.add_error("end_date", _("La chiusura finisce prima di cominciare."))
+        last = end if isinstance(end, dt.date) else start
+        if isinstance(last, dt.date) and last < timezone.localdate():
+            # The page lists the closures to come: one already over would be saved out of sight.
+            self.add_error("end_date" if isinstance(end, dt.date) else "start_date",
+                           _("Questa chiusura è già finita: controlla le date."))
         return data
 
 

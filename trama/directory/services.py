@@ -409,8 +409,15 @@ def service_at_location_attach(
 
 @transaction.atomic
 def service_at_location_detach(*, link: ServiceAtLocation, by: User | None) -> None:
-    """The service is no longer offered there; its schedules at that place go with it."""
+    """The service is no longer offered there; its schedules, phones and contacts at that place go with it, each
+    phone and contact with its own entry in the history."""
     service, location = link.service, link.location
+    for contact in Contact.objects.filter(service_at_location=link):
+        for phone in contact.phones.all():
+            _remove_detail(phone, by=by, fields=_PHONE_FIELDS)
+        _remove_detail(contact, by=by, fields=_CONTACT_FIELDS)
+    for phone in Phone.objects.filter(service_at_location=link):
+        _remove_detail(phone, by=by, fields=_PHONE_FIELDS)
     _revision(by=by, action=RevisionAction.DELETE, obj=link, service=service, location=location,
               changes={"location": [location.pk, None],
                        "schedules": [[_schedule_summary(s) for s in link.schedules.all()], None]})
@@ -475,6 +482,23 @@ def _normalise_days(value: str) -> str:
     return ",".join(part.strip().upper() for part in value.split(",") if part.strip())
 
 
+# Opening hours are planned months, at most a few years, ahead: a date beyond is a typing error ("2099"), and a
+# rule starting near the year 9999 would overflow every computation of its next days.
+SCHEDULE_YEARS_AHEAD = 10
+EARLIEST_SCHEDULE_DATE = dt.date(2000, 1, 1)
+
+
+def check_schedule_date(day: dt.date | None, *, field: str) -> None:
+    """A date of an opening rule, within the years opening hours are planned for (the form, the imports)."""
+    if day is None:
+        return
+    latest = timezone.localdate() + dt.timedelta(days=365 * SCHEDULE_YEARS_AHEAD)
+    if not EARLIEST_SCHEDULE_DATE <= day <= latest:
+        raise ApplicationError(_("Data fuori dal periodo ammesso per gli orari (dal %(first)s al %(last)s).")
+                               % {"first": EARLIEST_SCHEDULE_DATE.strftime("%d/%m/%Y"),
+                                  "last": latest.strftime("%d/%m/%Y")}, field=field)
+
+
 def _window(spec: ScheduleSpec, position: int) -> lib.Window:
     days = _days_label(spec)
     if spec.closes_at <= spec.opens_at:
@@ -485,6 +509,8 @@ def _window(spec: ScheduleSpec, position: int) -> lib.Window:
         )
     if spec.valid_from and spec.valid_to and spec.valid_to < spec.valid_from:
         raise ApplicationError(_("Il periodo di validità finisce prima di cominciare."), field="valid_to")
+    for name in ("valid_from", "valid_to", "dtstart", "until"):
+        check_schedule_date(getattr(spec, name), field=name)
     if spec.freq not in lib.FREQUENCIES:
         raise ApplicationError(_("Frequenza non prevista: usa settimanale o mensile."), field="freq")
     try:
@@ -524,6 +550,10 @@ _SCHEDULE_FIELDS = ("valid_from", "valid_to", "dtstart", "until", "freq", "inter
                     "opens_at", "closes_at", "description", "notes")
 
 
+def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
+    return tuple(getattr(schedule, name) for name in _SCHEDULE_FIELDS)
+
+
 def _schedule_summary(schedule: Schedule) -> str:
     rule = schedule.byday or (f"BYMONTHDAY={schedule.bymonthday}" if schedule.bymonthday else "")
     interval = f" /{schedule.interval}" if schedule.interval > 1 else ""
@@ -558,35 +588,44 @@ def schedule_set(
         owner_filter = {"location": location, "service": None, "service_at_location": None}
         rev_service, rev_location = None, location
     existing = list(Schedule.objects.filter(**owner_filter).order_by("pk"))
-    before = [_schedule_summary(s) for s in existing]
-    stored = [tuple(getattr(s, name) for name in _SCHEDULE_FIELDS) for s in existing]
-    # The windows keep their rows, in order, so that their HSDS ids stay the same (docs/hsds-profile.md: ids are
-    # stable); rows beyond the new windows go, windows beyond the rows are new.
-    rows = []
-    for position, (spec, window) in enumerate(zip(windows, checked, strict=True)):
-        schedule = existing[position] if position < len(existing) else Schedule(**owner_filter)
-        for name, value in zip(_SCHEDULE_FIELDS, (
-                spec.valid_from, spec.valid_to, spec.dtstart, spec.until, window.freq, window.interval, window.byday,
-                window.bymonthday, spec.opens_at, spec.closes_at, spec.description.strip(), spec.notes.strip()),
-                strict=True):
+    before = sorted(_schedule_summary(s) for s in existing)
+    wanted = [(spec.valid_from, spec.valid_to, spec.dtstart, spec.until, window.freq, window.interval, window.byday,
+               window.bymonthday, spec.opens_at, spec.closes_at, spec.description.strip(), spec.notes.strip())
+              for spec, window in zip(windows, checked, strict=True)]
+    # The windows keep their rows so that their HSDS ids stay the same (docs/hsds-profile.md: ids are stable): a
+    # window as it was keeps its row (the editor lists them by day, not in the order they were stored), a changed
+    # one takes a row left over, and rows still left over go.
+    free = {schedule.pk: schedule for schedule in existing}
+    by_values: dict[tuple[Any, ...], list[Schedule]] = {}
+    for schedule in existing:
+        by_values.setdefault(_schedule_values(schedule), []).append(schedule)
+    rows: list[Schedule | None] = []
+    for values in wanted:
+        same = by_values.get(values) or []
+        rows.append(free.pop(same.pop(0).pk) if same else None)
+    if all(row is not None for row in rows) and not free:
+        return [row for row in rows if row is not None]  # saved as it was: nothing written, no revision
+    leftover = list(free.values())
+    kept: list[Schedule] = []
+    for row, values in zip(rows, wanted, strict=True):
+        schedule = row or (leftover.pop(0) if leftover else Schedule(**owner_filter))
+        for name, value in zip(_SCHEDULE_FIELDS, values, strict=True):
             setattr(schedule, name, value)
         _full_clean(schedule)
-        rows.append(schedule)
-    if [tuple(getattr(s, name) for name in _SCHEDULE_FIELDS) for s in rows] == stored:
-        return rows  # saved as it was: nothing written, no revision
-    Schedule.objects.filter(pk__in=[s.pk for s in existing[len(rows):]]).delete()
-    for schedule in rows:
+        kept.append(schedule)
+    Schedule.objects.filter(pk__in=[s.pk for s in leftover]).delete()
+    for schedule in kept:
         schedule.save()
-    after = [_schedule_summary(s) for s in rows]
-    if before != after:
-        owner = service_at_location or service or location
-        assert owner is not None
-        _revision(by=by, action=RevisionAction.UPDATE, obj=owner, service=rev_service, location=rev_location,
-                  changes={"schedules": [before, after]}, saved=False)
-        audit.record(action="directory.schedule.set", actor=by, obj=owner, details={"windows": len(rows)})
-    else:  # dates or texts only: no new rule to keep in the history, but the published record did change
-        touch(service=rev_service, location=rev_location)
-    return rows
+    owner = service_at_location or service or location
+    assert owner is not None
+    # Every change is in the history, a window's note or dates too (they are published): its rules as summaries.
+    _revision(by=by, action=RevisionAction.UPDATE, obj=owner, service=rev_service, location=rev_location,
+              changes={"schedules": [before, sorted(_schedule_summary(s) for s in kept)]}, saved=False)
+    audit.record(action="directory.schedule.set", actor=by, obj=owner, details={"windows": len(kept)})
+    return kept
+
+
+CLOSURE_MAX_YEARS = 1  # a longer stop is a status (temporarily closed, defunct), not a closure
 
 
 @transaction.atomic
@@ -605,6 +644,11 @@ def closure_add(
     end_date = end_date or start_date
     if end_date < start_date:
         raise ApplicationError(_("La chiusura finisce prima di cominciare."), field="end_date")
+    check_schedule_date(start_date, field="start_date")
+    check_schedule_date(end_date, field="end_date")
+    if (end_date - start_date).days >= 366 * CLOSURE_MAX_YEARS:
+        raise ApplicationError(_("Una chiusura di più di un anno non è una chiusura: se il servizio si ferma così a "
+                                 "lungo, o non c'è più, cambiane lo stato."), field="end_date")
     closure = Closure(service=service, location=location, start_date=start_date, end_date=end_date,
                       reason=reason.strip())
     return _add_detail(closure, by=by, fields=("start_date", "end_date", "reason"))  # type: ignore[no-any-return]

@@ -325,7 +325,7 @@ def first_overlap(
         return None
     firsts = [d for d in (a.first_day, b.first_day, start) if d is not None]
     day = max(firsts)
-    for offset in range(horizon_days + 1):
+    for offset in range(min(horizon_days, (dt.date.max - day).days) + 1):  # never past the calendar's end
         current = day + dt.timedelta(days=offset)
         if a.occurs_on(current) and b.occurs_on(current):
             return current

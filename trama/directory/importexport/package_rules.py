@@ -97,6 +97,8 @@ class Rules:
         self._need_owner(item, ("service", "location", "service_at_location"))
         if obj.valid_from and obj.valid_to and obj.valid_to < obj.valid_from:
             raise ApplicationError(_("il periodo di validità finisce prima di cominciare."), field="valid_to")
+        for name in ("valid_from", "valid_to", "dtstart", "until"):
+            directory_services.check_schedule_date(getattr(obj, name), field=name)
         if obj.closes_at <= obj.opens_at:
             raise ApplicationError(_("la chiusura (%(closes)s) deve seguire l'apertura (%(opens)s).")
                                    % {"closes": obj.closes_at.strftime("%H:%M"),

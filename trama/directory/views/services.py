@@ -131,21 +131,28 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Create / edit --------------------------------------------------------------------------------
 
 
-def _maintainers_for(user: Any) -> QuerySet[Organisation]:
+def _active_or(current: int | None) -> Q:
+    """Active organisations, and the record's current one even if it is no longer active: else the form would
+    refuse its own value, and a service of a closed organisation could not even be marked as ceased."""
+    return Q(is_active=True) | Q(pk=current) if current is not None else Q(is_active=True)
+
+
+def _maintainers_for(user: Any, current: int | None = None) -> QuerySet[Organisation]:
     ids = access.editable_organisation_ids(user)
-    organisations = Organisation.objects.filter(is_active=True).order_by("name")
+    organisations = Organisation.objects.filter(_active_or(current)).order_by("name")
     return organisations if ids is None else organisations.filter(pk__in=ids)
 
 
 def _form(request: HttpRequest, instance: Service | None = None) -> ServiceForm:
-    maintainers = _maintainers_for(request.user)
+    maintainers = _maintainers_for(request.user, instance.maintainer_id if instance is not None else None)
     initial: dict[str, Any] = {}
     acting = getattr(request, "acting_for", None) or None
     if instance is None and acting is not None and maintainers.filter(pk=acting.pk).exists():
         initial = {"organisation": acting.pk, "maintainer": acting.pk}
     return ServiceForm(
         request.POST or None, instance=instance, initial=initial,
-        organisations=organisations_visible_to(request.user).filter(is_active=True).order_by("name"),
+        organisations=organisations_visible_to(request.user).filter(
+            _active_or(instance.organisation_id if instance is not None else None)).order_by("name"),
         maintainers=maintainers,
     )
 
