@@ -367,10 +367,15 @@ def _enrich(sample: list[Household], user: User, partner: Organisation, rnd: ran
     today = timezone.localdate()
     for household in sample:
         members = list(Person.objects.filter(household=household).order_by("pk"))
+
+        def since_opening(days: int, household: Household = household) -> dt.date:
+            # Records fall while the household is open (the services refuse dates before its opening).
+            return max(today - dt.timedelta(days=days), household.opened_on)
+
         services.statement_add(household=household, by=user, kind=StatementKind.NEED, text="Bisogno (bench).")
         services.statement_add(household=household, by=user, kind=StatementKind.RESOURCE, text="Risorsa (bench).")
         for days in (200, 100, 10):
-            services.assessment_record(household=household, by=user, assessed_on=today - dt.timedelta(days=days),
+            services.assessment_record(household=household, by=user, assessed_on=since_opening(days),
                                        scores={d: services.DimensionScore(rnd.randint(1, 5), "Nota (bench).")
                                                for d in Dimension.values})
         for dimension in (Dimension.INCOME_WORK, Dimension.EDUCATION, Dimension.HOUSING):
@@ -378,10 +383,10 @@ def _enrich(sample: list[Household], user: User, partner: Organisation, rnd: ran
                                           description="Obiettivo (bench).",
                                           target_date=today + dt.timedelta(days=60))
             services.plan_action_add(goal=goal, by=user, description="Azione (bench).", by_operator=user,
-                                     due_date=today + dt.timedelta(days=rnd.randint(-10, 30)))
+                                     due_date=since_opening(rnd.randint(-30, 10)))
             services.plan_action_add(goal=goal, by=user, description="Azione (bench).", by_organisation=partner,
-                                     due_date=today + dt.timedelta(days=rnd.randint(-10, 30)))
-        services.plan_review_record(household=household, by=user, reviewed_on=today - dt.timedelta(days=5),
+                                     due_date=since_opening(rnd.randint(-30, 10)))
+        services.plan_review_record(household=household, by=user, reviewed_on=since_opening(5),
                                     outcomes={Dimension.INCOME_WORK: services.DimensionOutcome(
                                         OutcomeResult.IMPROVED, "Evidenza (bench).")})
         for visibility in NoteVisibility.values:

@@ -22,7 +22,7 @@ T = TypeVar("T")
 def apply_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a service's ApplicationError on the field it names, or above the form."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    form.add_error(field, forms.ValidationError(error.message, code=error.code))
 
 
 def paginate(

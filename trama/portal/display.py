@@ -27,7 +27,7 @@ from trama.directory.models import (
     Schedule,
     Service,
 )
-from trama.directory.models.details import PAPERS_DOCUMENTS, RESIDENCY_DOCUMENTS
+from trama.directory.models.details import requirements
 from trama.directory.opening import NextOpening
 from trama.lib import schedules as lib
 
@@ -95,9 +95,8 @@ class Badge:
 def badges(service: Service) -> list[Badge]:
     """The service's conditions in plain words: its flags, and the documents it asks for (a residence permit asked
     means documents are needed even if the flag was left off). Prefetch `required_documents` for a list."""
-    kinds = {document.kind for document in service.required_documents.all()}
-    residency = service.requires_residency or bool(kinds.intersection(RESIDENCY_DOCUMENTS))
-    papers = service.requires_documents or bool(kinds.intersection(PAPERS_DOCUMENTS))
+    needed = requirements(service)
+    residency, papers = needed["requires_residency"], needed["requires_documents"]
     rows = []
     if service.is_free:
         rows.append(Badge(_("Gratis"), "yes"))
@@ -109,7 +108,7 @@ def badges(service: Service) -> list[Badge]:
         rows.append(Badge(_("Serve la residenza"), "need"))
     if papers:
         rows.append(Badge(_("Servono documenti o permesso di soggiorno"), "need"))
-    if service.requires_isee or DocumentKind.ISEE in kinds:
+    if needed["requires_isee"]:
         rows.append(Badge(_("Serve l'ISEE"), "need"))
     if service.requires_appointment:
         rows.append(Badge(_("Su appuntamento"), "info"))

@@ -481,13 +481,16 @@ class _Shared:
         return self.whole.union(*self.per_person.values())
 
 
-def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
-                       special_org_ids: set[int], special_network_ids: frozenset[int] | None) -> _Shared:
-    """Categories shared with the user by consents and legal-basis records, through which, and for whom."""
+def _categories_shared(scope: Scope, household_ids: Sequence[int], at: dt.datetime,
+                       special_org_ids: set[int], special_network_ids: frozenset[int] | None) -> dict[int, _Shared]:
+    """Categories shared with the user by consents, legal-basis records and accepted referrals, through which,
+    and for whom: for each of these households, in one query a source (a page listing several households' plan
+    data costs as much as one household)."""
     from trama.records.models import ConsentRecipient, LegalBasisRecord
     from trama.records.models.consent import consent_in_force
 
-    shared = _Shared()
+    found: dict[int, _Shared] = {pk: _Shared() for pk in household_ids}
+    ids = list(found)
 
     def special_allowed(organisation_id: int | None, network_id: int | None) -> bool:
         if organisation_id is not None:
@@ -504,9 +507,11 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
 
     recipients = (ConsentRecipient.objects
                   .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"),
-                          consent__household=household)
-                  .values_list("consent__categories", "organisation_id", "network_id", "consent__person_id"))
-    for values, organisation_id, network_id, person_id in recipients:
+                          consent__household_id__in=ids)
+                  .values_list("consent__household_id", "consent__categories", "organisation_id", "network_id",
+                               "consent__person_id"))
+    for household_id, values, organisation_id, network_id, person_id in recipients:
+        shared = found[household_id]
         if person_id is None:
             take(values or [], organisation_id, network_id, shared.whole)
             shared.whole_household = True
@@ -514,9 +519,10 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
             take(values or [], organisation_id, network_id, shared.per_person.setdefault(person_id, set()))
         if Via.CONSENT not in shared.via:
             shared.via.append(Via.CONSENT)
-    records = (LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, ""), household=household)
-               .values_list("categories", "organisation_id", "network_id"))
-    for values, organisation_id, network_id in records:
+    records = (LegalBasisRecord.objects.active(at=at).filter(_recipient_condition(scope, ""), household_id__in=ids)
+               .values_list("household_id", "categories", "organisation_id", "network_id"))
+    for household_id, values, organisation_id, network_id in records:
+        shared = found[household_id]
         take(values or [], organisation_id, network_id, shared.whole)
         shared.whole_household = True
         if Via.LEGAL_BASIS not in shared.via:
@@ -524,14 +530,20 @@ def _categories_shared(scope: Scope, household: Household, at: dt.datetime,
     referrals = _active_referrals(scope, at) if scope.reader_org_ids else None
     if referrals is not None:
         # Only the members referred (never the whole household), only the categories shared.
-        for referral_id, values, organisation_id in (referrals.filter(household=household)
-                                                     .values_list("pk", "categories", "to_organisation_id")):
-            referred = referrals.model.people.through.objects.filter(referral_id=referral_id)
-            for person_id in referred.values_list("person_id", flat=True):
+        rows = list(referrals.filter(household_id__in=ids)
+                    .values_list("pk", "household_id", "categories", "to_organisation_id"))
+        referred: dict[int, list[int]] = {}
+        for referral_id, person_id in (referrals.model.people.through.objects
+                                       .filter(referral_id__in=[row[0] for row in rows])
+                                       .values_list("referral_id", "person_id")):
+            referred.setdefault(referral_id, []).append(person_id)
+        for referral_id, household_id, values, organisation_id in rows:
+            shared = found[household_id]
+            for person_id in referred.get(referral_id, []):
                 take(values or [], organisation_id, None, shared.per_person.setdefault(person_id, set()))
             if Via.REFERRAL not in shared.via:
                 shared.via.append(Via.REFERRAL)
-    return shared
+    return found
 
 
 _MIN_KEY, _MAX_KEY = -(2**63), 2**63 - 1
@@ -565,9 +577,28 @@ class _Grant:
         return frozenset(self.base.union(*self.extra.values()))
 
 
-def _grant(real: User, household: Household, *, own: bool, at: dt.datetime) -> _Grant:
-    """The grant of a household the funnel lets `real` see (`own`: through the "own" source); no audit."""
+def _grants(real: User, households: Sequence[tuple[Household, bool]], at: dt.datetime) -> dict[int, _Grant]:
+    """The grants of households the funnel lets `real` see, each with whether it is seen through the "own"
+    source; no audit. A few queries whatever their number."""
     scope = scope_of(real)
+    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
+    special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
+    ids = [household.pk for household, _own in households]
+    shared = _categories_shared(scope, ids, at, special_orgs, special_networks)
+    broken = (set(_break_glass_household_ids(real, at).filter(household_id__in=ids).values_list("household_id",
+                                                                                               flat=True))
+              if scope.break_glass else set())
+    return {household.pk: _compose(real, household, own=own, shared=shared[household.pk],
+                                   break_glass=household.pk in broken)
+            for household, own in households}
+
+
+def _grant(real: User, household: Household, *, own: bool, at: dt.datetime) -> _Grant:
+    """The grant of one household the funnel lets `real` see (`own`: through the "own" source); no audit."""
+    return _grants(real, [(household, own)], at)[household.pk]
+
+
+def _compose(real: User, household: Household, *, own: bool, shared: _Shared, break_glass: bool) -> _Grant:
     categories: set[DataCategory] = set()
     via: list[str] = []
     sensitive_notes = False
@@ -577,12 +608,9 @@ def _grant(real: User, household: Household, *, own: bool, at: dt.datetime) -> _
         if _holds_for(real, household, Perm.RECORDS_SPECIAL):
             categories |= SPECIAL_CATEGORIES
         sensitive_notes = _holds_for(real, household, Perm.RECORDS_SENSITIVE_NOTES)
-    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
-    special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)
-    shared = _categories_shared(scope, household, at, special_orgs, special_networks)
     via += shared.via
     whole = Via.OWN in via or shared.whole_household
-    if scope.break_glass and _break_glass_household_ids(real, at).filter(household_id=household.pk).exists():
+    if break_glass:
         via.append(Via.BREAK_GLASS)
         categories = set(ALL_CATEGORIES)
         sensitive_notes = True
@@ -609,21 +637,9 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
     at = at or timezone.now()
     rows = (households_visible_to(real, at=at, among=ids).select_related("organisation")
             .annotate(opened_as_own=_flag(own_households_condition(real))))
-    # The own source gives every category but the special ones, which come with the permission in the owner
-    # organisation: then the grant is known without its per-household queries. Otherwise (a household shared
-    # with the user, or special categories that another source might give) it is worked out in full.
-    special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
-    special_elsewhere = bool(special_orgs) or recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL) != frozenset()
-    categories: dict[int, frozenset[DataCategory]] = {}
-    for household in rows:
-        own = bool(household.opened_as_own)  # type: ignore[attr-defined]
-        if own and _holds_for(real, household, Perm.RECORDS_SPECIAL):
-            categories[household.pk] = frozenset(ALL_CATEGORIES)
-        elif own and not special_elsewhere:
-            categories[household.pk] = frozenset(ALL_CATEGORIES - SPECIAL_CATEGORIES)
-        else:
-            categories[household.pk] = _grant(real, household, own=own, at=at).categories
-    return categories
+    grants = _grants(real, [(household, bool(household.opened_as_own))  # type: ignore[attr-defined]
+                            for household in rows], at)
+    return {pk: grant.categories for pk, grant in grants.items()}
 
 
 def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",

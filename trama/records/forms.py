@@ -214,6 +214,14 @@ class PersonForm(InputModelForm):
     def clean_fiscal_code(self) -> str:
         return normalise_fiscal_code(str(self.cleaned_data.get("fiscal_code") or ""))
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # A code stored before today's rules is checked again only when it changes (the service does the same):
+        # else it would block every other change of the member's data.
+        excluded = set(super()._get_validation_exclusions())  # type: ignore[misc]
+        if self.instance.pk is not None and "fiscal_code" not in self.changed_data:
+            excluded.add("fiscal_code")
+        return excluded
+
     def _clean_codes(self, name: str) -> str:
         return str(self.cleaned_data.get(name) or "").strip().upper()
 

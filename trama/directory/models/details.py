@@ -163,6 +163,17 @@ PAPERS_DOCUMENTS = (DocumentKind.IDENTITY, DocumentKind.RESIDENCE_PERMIT, Docume
 RESIDENCY_DOCUMENTS = (DocumentKind.RESIDENCY,)
 
 
+def requirements(service: Any) -> dict[str, bool]:
+    """A service's conditions as a family meets them: its flags, or the documents it asks for (a residence permit
+    asked means documents are needed even if the flag was left off). Prefetch `required_documents` for a list."""
+    kinds = {document.kind for document in service.required_documents.all()}
+    return {
+        "requires_residency": service.requires_residency or bool(kinds.intersection(RESIDENCY_DOCUMENTS)),
+        "requires_documents": service.requires_documents or bool(kinds.intersection(PAPERS_DOCUMENTS)),
+        "requires_isee": service.requires_isee or DocumentKind.ISEE in kinds,
+    }
+
+
 class RequiredDocument(models.Model):
     hsds_id = _hsds_id()
     service = models.ForeignKey("directory.Service", verbose_name=_("servizio"), on_delete=models.CASCADE,

@@ -136,9 +136,12 @@ def query_terms(text: str) -> list[str]:
 # vowel swapped) where they differ from its own on the same root. The index is left as it is: whichever of these
 # forms a document holds, its stem is one of those the query asks for (short stems aside, see _MIN_ROOT).
 _COUNTERPART_ENDINGS = {"o": "ia", "a": "eo", "e": "ia", "i": "oe"}
-# Two stems are of one root when they share this many letters at least; a shorter counterpart stem ("fil" of
-# "filiere") would also match unrelated words ("filo").
+# Two stems are of one root when they share this many letters at least. A counterpart stem shorter than the
+# word's own comes from a form the stemmer cut too far, and the index holds it for other words too: asked only when
+# it is long enough not to be another word's ("famil", "aliment", "stran"; not "lett" of "lettere", which is also
+# "letto", nor "ital").
 _MIN_ROOT = 4
+_MIN_SHORTER_STEM = 5
 
 
 @lru_cache(maxsize=10_000)
@@ -152,7 +155,9 @@ def query_forms(word: str) -> tuple[str, ...]:
     for ending in _COUNTERPART_ENDINGS[word[-1]]:
         other = word[:-1] + ending
         stem = _stem(other)
-        if stem not in stems and len(os.path.commonprefix([stem, _stem(word)])) >= _MIN_ROOT:  # so len(stem) too
+        own = _stem(word)
+        if (stem not in stems and len(os.path.commonprefix([stem, own])) >= _MIN_ROOT  # so len(stem) too
+                and (len(stem) >= len(own) or len(stem) >= _MIN_SHORTER_STEM)):
             stems.add(stem)
             forms.append(other)
     return tuple(forms)

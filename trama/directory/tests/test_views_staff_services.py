@@ -80,7 +80,9 @@ def test_it_shows_what_for_whom_where_and_when(personas: Personas, client_as: Cl
     response = client_as(personas.volunteer).get(_detail(service))
     assert response.status_code == 200
     content = response.content.decode()
-    for text in ("Aiuto compiti per ragazzi.", "Non serve la residenza", "Non servono documenti", "Gratuito",
+    # An identity document asked: documents are needed, whatever the flag (as on the portal).
+    assert "Non servono documenti" not in content
+    for text in ("Aiuto compiti per ragazzi.", "Non serve la residenza", "Servono documenti o permesso", "Gratuito",
                  "Serve appuntamento", "da 6 a 14 anni", "Ragazzi 6-14 anni", 'href="tel:0212345678"',
                  "Documento d&#x27;identità", "Doposcuola", "Via Padova 36, Milano", "Martedì", "10:00–13:00",
                  "Prossima apertura:", "Sede Quarto Oggiaro", "Cooperativa Alfa (test)", "Storia delle modifiche",

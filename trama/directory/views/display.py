@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.directory.models import Schedule, Service, ServiceRevision, Weekday
+from trama.directory.models.details import requirements
 from trama.directory.opening import NextOpening
 from trama.lib import schedules as lib
 
@@ -149,10 +150,12 @@ BADGES: Sequence[tuple[str, bool, Any, str]] = (
 
 
 def eligibility_badges(service: Service) -> list[dict[str, str]]:
+    """The badges, with the portal's rule: the documents asked count as well as the flags (models.requirements)."""
+    needed = requirements(service)
     return [
         {"text": str(text), "colour": colour}
         for flag, value, text, colour in BADGES
-        if getattr(service, flag) is value
+        if bool(needed.get(flag, getattr(service, flag))) is value
     ]
 
 

@@ -133,15 +133,15 @@ class Person(SealedRow):
         if (self.birth_date is not None and self.birth_year is not None
                 and self.birth_date.year != self.birth_year and not errors):
             errors["birth_year"] = _("L'anno di nascita non corrisponde alla data di nascita.")
-        born = birth_of(self.fiscal_code) if self.fiscal_code else None
-        if born is not None and self.birth_date is not None and "birth_date" not in errors and born != (
-                self.birth_date.year % 100, self.birth_date.month, self.birth_date.day):
-            # The code encodes the birth date: one of the two was mistyped. (Not the sex: the code holds the
-            # legal one, which a person's gender need not match.)
-            errors["fiscal_code"] = _("Il codice fiscale non corrisponde alla data di nascita: controlla l'uno o "
-                                      "l'altra.")
         if errors:
             raise ValidationError(errors)
+
+    def code_disagrees_with_birth_date(self) -> bool:
+        """Whether the fiscal code encodes another birth date than the one recorded (one of them was mistyped).
+        Not the sex: the code holds the legal one, which a person's gender need not match."""
+        born = birth_of(self.fiscal_code) if self.fiscal_code else None
+        return born is not None and self.birth_date is not None and born != (
+            self.birth_date.year % 100, self.birth_date.month, self.birth_date.day)
 
     def refresh_name_key(self) -> None:
         self.name_key = name_key(self.first_name_or_alias, self.surname)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,8 +34,11 @@ def _form_page(request: HttpRequest, opened: HouseholdAccess, form: Any, title: 
 
 
 def _seen_now(form: Any, item: Any) -> None:
-    """After a refused save, the edit form shows what was typed (nothing is lost) with, hidden, when the goal or
-    action was last changed: saving again, after the conflict message, replaces it on purpose."""
+    """After a save refused for a change made meanwhile, the edit form shows what was typed (nothing is lost)
+    with, hidden, when the goal or action was last changed: saving again, after the message, replaces it on
+    purpose. Refused for another reason, the form keeps the moment it was first filled."""
+    if not form.has_error(NON_FIELD_ERRORS, code="conflict"):
+        return
     stored = type(item).objects.filter(pk=item.pk).values_list("updated_at", flat=True).first()
     if stored is not None:
         form.data = form.data.copy()

@@ -152,3 +152,31 @@ def test_home_lists_actions_due_only_where_the_plan_is_readable_and_the_househol
     assert [a.goal.dimension for a in access.plan_actions_due(p.referent)] == ["education"]
     records_services.household_close(household=household, by=p.proximity, reason="moved_away")
     assert goals_due() == []
+
+
+def test_the_home_reads_the_plan_categories_of_shared_households_in_a_fixed_number_of_queries(
+        personas: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = personas
+
+    def shared_household_with_an_action_for_beta() -> None:
+        family = make_family(p)
+        give_consent(p, family)  # identity, needs and plan, contacts: to Beta
+        goal = records_services.plan_goal_add(household=family.household, by=p.proximity, dimension="education",
+                                              description="Iscrizione")
+        records_services.plan_action_add(goal=goal, by=p.proximity, description="Colloquio",
+                                         by_organisation=p.ets_b, due_date=timezone.localdate())
+
+    def rows_and_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(access.plan_actions_due(p.proximity_b))
+        return len(rows), len(captured.captured_queries)
+
+    shared_household_with_an_action_for_beta()
+    one = rows_and_queries()
+    for _ in range(4):
+        shared_household_with_an_action_for_beta()
+    five = rows_and_queries()
+    assert (one[0], five[0]) == (1, 5) and five[1] == one[1]
