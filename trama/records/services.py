@@ -111,14 +111,18 @@ def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]
 PlanItem = TypeVar("PlanItem", PlanGoal, PlanAction)
 
 
-def _stored(model: type[PlanItem], pk: int, seen: dt.datetime | None, *, message: str) -> PlanItem:
-    """A goal or action as stored, locked until the end of the transaction; refused (code "conflict") when it
-    changed after `seen`, the moment its editor's form was filled."""
+def _stored_changes(model: type[PlanItem], pk: int, seen: dt.datetime | None, changes: Mapping[str, Any],
+                    allowed: Iterable[str], *, message: str) -> tuple[PlanItem, dict[str, Any]]:
+    """A goal or action as stored, locked until the end of the transaction, with the changes applied to it that
+    change something (none: nothing to write). Refused (code "conflict") when it changed after `seen`, the moment
+    its editor's form was filled."""
     stored = model.objects.select_for_update().select_related("plan" if model is PlanGoal else "goal__plan").get(
         pk=pk)
     if seen is not None and stored.updated_at != seen:
         raise ApplicationError(message, code="conflict")
-    return stored
+    changed = _plan_changes(stored, changes, allowed)
+    _apply(stored, changed, allowed)
+    return stored, changed
 
 
 def _plan_changes(obj: PlanGoal | PlanAction, changes: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
@@ -565,13 +569,11 @@ def plan_goal_update(*, goal: PlanGoal, by: User | None, seen: dt.datetime | Non
     copy; the stored goal is returned."""
     household = goal.plan.household
     _require_open(household)
-    goal = _stored(PlanGoal, goal.pk, seen, message=_(
+    goal, changes = _stored_changes(PlanGoal, goal.pk, seen, changes, GOAL_FIELDS, message=_(
         "Nel frattempo qualcuno ha modificato questo obiettivo. Ricarica la pagina per vedere com'è ora, oppure "
         "salva di nuovo per sostituirlo con i tuoi valori."))
-    changes = _plan_changes(goal, changes, GOAL_FIELDS)
     if not changes:
         return goal
-    _apply(goal, changes, GOAL_FIELDS)
     if "dimension" in changes:
         _check_dimension(goal.dimension)
     if "description" in changes:
@@ -628,13 +630,11 @@ def plan_action_update(*, action: PlanAction, by: User | None, seen: dt.datetime
     """Change an action; `seen` and the stored action as in `plan_goal_update`."""
     household = action.goal.plan.household
     _require_open(household)
-    action = _stored(PlanAction, action.pk, seen, message=_(
+    action, changes = _stored_changes(PlanAction, action.pk, seen, changes, ACTION_FIELDS, message=_(
         "Nel frattempo qualcuno ha modificato questa azione. Ricarica la pagina per vedere com'è ora, oppure "
         "salva di nuovo per sostituirla con i tuoi valori."))
-    changes = _plan_changes(action, changes, ACTION_FIELDS)
     if not changes:
         return action
-    _apply(action, changes, ACTION_FIELDS)
     if "description" in changes:
         action.description = _require_text(changes["description"], field="description",
                                            message=_("Descrivi l'azione."))
