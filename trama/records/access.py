@@ -635,11 +635,20 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
     if real is None or not ids:
         return {}
     at = at or timezone.now()
-    rows = (households_visible_to(real, at=at, among=ids).select_related("organisation")
-            .annotate(opened_as_own=_flag(own_households_condition(real))))
-    grants = _grants(real, [(household, bool(household.opened_as_own))  # type: ignore[attr-defined]
-                            for household in rows], at)
-    return {pk: grant.categories for pk, grant in grants.items()}
+    rows = households_visible_to(real, at=at, among=ids).annotate(opened_as_own=_flag(own_households_condition(real)))
+    # A household reached as one's own, with the special permission there, reads every category whatever else
+    # shares it: known without reading the shared sources (the common case: an operator's own households).
+    categories: dict[int, frozenset[DataCategory]] = {}
+    rest: list[tuple[Household, bool]] = []
+    for household in rows:
+        own = bool(household.opened_as_own)  # type: ignore[attr-defined]
+        if own and _holds_for(real, household, Perm.RECORDS_SPECIAL):
+            categories[household.pk] = frozenset(ALL_CATEGORIES)
+        else:
+            rest.append((household, own))
+    if rest:
+        categories.update({pk: grant.categories for pk, grant in _grants(real, rest, at).items()})
+    return categories
 
 
 def open_household(user: AnyUser | None, pk: object, *, write: bool = False, purpose: str = "view",
