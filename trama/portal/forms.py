@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from trama.core.widgets import QuickSelect
-from trama.directory.access import public_services
 from trama.directory.models import Language, TaxonomyTerm, Weekday
 from trama.directory.search import Point, SearchParams
 from trama.portal.display import spoken_language
@@ -43,10 +41,10 @@ def nil_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The languages spoken at public services, each named in the visitor's language (and in itself)."""
-    codes = sorted(set(Language.objects.filter(
-        Q(service__in=public_services()) | Q(location__service_at_locations__service__in=public_services()))
-        .values_list("code", flat=True)))
+    """The languages spoken in the directory, each named in the visitor's language (and in itself). Every code
+    recorded, not only those of public services: a code is no secret, and joining the services to find the
+    public ones cost the page more than the search itself."""
+    codes = sorted(set(Language.objects.order_by().values_list("code", flat=True).distinct()))
     named = []
     for code in codes:
         spoken = spoken_language(Language(code=code, name=code))
