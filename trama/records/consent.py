@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "break_glass_open", "consent_note_printed", "consent_record", "consent_withdraw", "consents_note_expired",
-    "legal_basis_record", "legal_basis_revoke", "notification_mark_read", "notifications_for",
+    "legal_basis_record", "legal_basis_revoke", "notification_mark_read", "notifications_for", "notify_organisation",
 ]
 
 MAX_NAME = 200
@@ -118,7 +118,7 @@ def _event(consent: Consent, kind: str, *, by: User | None, detail: str = "") ->
     return ConsentEvent.objects.create(consent=consent, kind=kind, by=by, detail=detail[:MAX_DETAIL])
 
 
-def _notify(*, organisation: Organisation, kind: str, household: Household | None, text: Callable[[], str],
+def notify_organisation(*, organisation: Organisation, kind: str, household: Household | None, text: Callable[[], str],
             subject: Callable[[], str]) -> OrganisationNotification:
     """The organisation's inbox row now, and an e-mail to its address once the transaction commits (a rolled
     back action notifies nobody). Written (`text()`, `subject()`) in the platform's language, for every member
@@ -148,7 +148,8 @@ def _notify_open_referrals(household: Household, *, consent: Consent | None = No
                  .select_related("to_organisation").order_by("pk"))
     for referral in referrals:
         refs = {"number": referral.pk, "code": household.reference_code}
-        _notify(organisation=referral.to_organisation, kind=NotificationKind.CONSENT_WITHDRAWN, household=household,
+        notify_organisation(organisation=referral.to_organisation, kind=NotificationKind.CONSENT_WITHDRAWN,
+                            household=household,
                 text=lambda refs=refs: _(  # type: ignore[misc]
                     "La segnalazione n. %(number)s (nucleo %(code)s) non è più coperta da un consenso o da un'altra "
                     "base giuridica: i suoi dati non sono più leggibili. Rifiutatela o concludetela.") % refs,
@@ -335,7 +336,8 @@ def consent_withdraw(*, consent: Consent, by: User | None, reason: str = "") -> 
     })
     household = current.household
     if household.organisation_id != current.recorded_for_id:
-        _notify(organisation=household.organisation, kind=NotificationKind.CONSENT_WITHDRAWN, household=household,
+        notify_organisation(organisation=household.organisation, kind=NotificationKind.CONSENT_WITHDRAWN,
+                            household=household,
                 text=lambda: _("Un consenso sul nucleo %(code)s registrato da un'altra organizzazione è stato "
                                "revocato.") % {"code": household.reference_code},
                 subject=lambda: _("Trama: consenso revocato"))
@@ -423,7 +425,7 @@ def legal_basis_record(
         "valid_until": valid_until.isoformat() if valid_until else None,
     })
     recipient = organisation or network
-    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
+    notify_organisation(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
             text=lambda: _("I dati del nucleo %(code)s (%(categories)s) sono condivisi con «%(recipient)s» in base a "
                            "%(reference)s.") % {
                 "code": household.reference_code, "recipient": recipient, "reference": reference,
@@ -448,7 +450,7 @@ def legal_basis_revoke(*, record: LegalBasisRecord, by: User | None) -> LegalBas
                  details={"household": current.household_id})
     record.revoked_at, record.revoked_by, record._loaded_revoked = current.revoked_at, current.revoked_by, True
     household = current.household
-    _notify(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
+    notify_organisation(organisation=household.organisation, kind=NotificationKind.LEGAL_BASIS, household=household,
             text=lambda: _("La condivisione dei dati del nucleo %(code)s con «%(recipient)s» in base a %(reference)s "
                            "è stata revocata.") % {
                 "code": household.reference_code, "recipient": current.organisation or current.network,
@@ -482,7 +484,7 @@ def break_glass_open(*, user: User, household: Household, reason: str,
         "expires_at": access.expires_at.isoformat(), "minutes": int(duration.total_seconds() // 60),
     })
     until = timezone.localtime(access.expires_at)
-    _notify(organisation=household.organisation, kind=NotificationKind.BREAK_GLASS, household=household,
+    notify_organisation(organisation=household.organisation, kind=NotificationKind.BREAK_GLASS, household=household,
             text=lambda: _("%(user)s ha aperto un accesso straordinario al nucleo %(code)s fino alle %(until)s. Il "
                            "motivo è nel registro degli accessi del nucleo.") % {
                 "user": getattr(user, "full_name", "") or user.email, "code": household.reference_code,

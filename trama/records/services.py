@@ -188,12 +188,16 @@ def _check_not_future(day: dt.date, *, field: str) -> None:
         raise ApplicationError(_("La data non può essere nel futuro."), field=field)
 
 
-def _check_in_open_period(household: Household, day: dt.date, *, field: str) -> None:
-    """An assessment or a review is dated on a day the household was open: not before its opening, nor between a
-    closure and the following reopening (the closure's and the reopening's days themselves are open)."""
+def _check_not_before_opening(household: Household, day: dt.date, *, field: str) -> None:
     if day < household.opened_on:
         raise ApplicationError(_("La data non può precedere l'apertura del nucleo (%(date)s).")
                                % {"date": household.opened_on.strftime("%d/%m/%Y")}, field=field)
+
+
+def _check_in_open_period(household: Household, day: dt.date, *, field: str) -> None:
+    """An assessment or a review is dated on a day the household was open: not before its opening, nor between a
+    closure and the following reopening (the closure's and the reopening's days themselves are open)."""
+    _check_not_before_opening(household, day, field=field)
     closed_on = None
     for kind, on in (HouseholdEvent.objects.filter(household=household).order_by("on", "pk")
                      .values_list("kind", "on")):
@@ -216,9 +220,7 @@ def _check_plan_date(household: Household, day: dt.date | None, *, field: str) -
     """A goal's target date or an action's due date: not before the household's opening, nor years ahead."""
     if day is None:
         return
-    if day < household.opened_on:
-        raise ApplicationError(_("La data non può precedere l'apertura del nucleo (%(date)s).")
-                               % {"date": household.opened_on.strftime("%d/%m/%Y")}, field=field)
+    _check_not_before_opening(household, day, field=field)
     today = timezone.localdate()
     try:
         horizon = today.replace(year=today.year + PLAN_HORIZON_YEARS)

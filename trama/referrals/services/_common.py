@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +15,9 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
-from trama.core.language import platform_language
 from trama.records.categories import DataCategory
-from trama.records.models import Household, OrganisationNotification
+from trama.records.consent import notify_organisation
+from trama.records.models import Household
 from trama.referrals.access import may_act
 from trama.referrals.models import Referral, ReferralEvent
 
@@ -91,15 +89,10 @@ def _require_household_writer(user: User | None, household: Household) -> None:
 
 def _notify(*, organisation: Organisation, kind: str, household: Household | None,
             text: Callable[[], str]) -> None:
-    """The organisation's inbox row now, an e-mail once the transaction commits. The text names reference codes,
-    services and organisations only — never the family's data. It is written (`text()`) in the platform's
-    language, read by every member of the organisation, not in that of whoever acted."""
-    with platform_language():
-        body, subject = text(), str(_("Trama: segnalazioni"))
-    OrganisationNotification.objects.create(organisation=organisation, kind=kind, household=household, text=body)
-    address = organisation.email
-    if address:
-        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    """The organisation's notice (records.consent.notify_organisation). The text names reference codes, services
+    and organisations only — never the family's data."""
+    notify_organisation(organisation=organisation, kind=kind, household=household, text=text,
+                        subject=lambda: _("Trama: segnalazioni"))
 
 
 def _event(referral: Referral, kind: str, *, from_status: str, by: User | None,
