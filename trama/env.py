@@ -31,7 +31,8 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None)
 
 
 def env_int(
-    name: str, default: int, *, minimum: int | None = None, environ: Mapping[str, str] | None = None
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     environ = os.environ if environ is None else environ
     if name not in environ or environ[name].strip() == "":
@@ -42,6 +43,8 @@ def env_int(
         raise ImproperlyConfigured(f"{name}={environ[name]!r} is not a whole number.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={value} must be at most {maximum}.")
     return value
 
 

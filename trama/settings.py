@@ -249,7 +249,7 @@ except KeyRingError as _error:
 if PRODUCTION and "dev-only-not-secret" in _records_key_ring.ids:
     raise ImproperlyConfigured("TRAMA_RECORDS_KEYS must not contain the development key in production.")
 # Years a closed household's record is kept before anonymisation (printed in the information notice).
-TRAMA_RECORDS_RETENTION_YEARS = env_int("TRAMA_RECORDS_RETENTION_YEARS", 10, minimum=1)
+TRAMA_RECORDS_RETENTION_YEARS = env_int("TRAMA_RECORDS_RETENTION_YEARS", 10, minimum=1, maximum=150)
 
 # --- Referrals (trama/referrals): a sent referral unanswered for EXPIRY days expires (`manage.py referrals_expire`,
 # run daily by cron); the receiving organisation is reminded REMINDER days before (0: no reminder).

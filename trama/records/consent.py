@@ -159,6 +159,20 @@ def _notify_open_referrals(household: Household, *, consent: Consent | None = No
 # --- Consent --------------------------------------------------------------------------------------------
 
 
+def _check_not_anonymised(household: Household, person: Person | None = None) -> None:
+    """No new consent or legal basis on an anonymised household or member: the retention command skips a household
+    already anonymised, so a signer's name recorded afterwards would be kept for good. A family that comes back is
+    recorded as a new household (household_reopen refuses too)."""
+    from trama.records.gdpr import anonymised_person_ids, is_anonymised
+
+    if is_anonymised(household):
+        raise ApplicationError(_("Il nucleo è stato anonimizzato: non si possono registrare consensi né basi "
+                                 "giuridiche. Se la famiglia torna, registra un nuovo nucleo."), code="anonymised")
+    if person is not None and person.pk in anonymised_person_ids(household):
+        raise ApplicationError(_("Questa persona è stata anonimizzata: non si possono registrare consensi che la "
+                                 "riguardano."), field="person", code="anonymised")
+
+
 def _counts_as_minor(person: Person, on: dt.date) -> bool:
     """A minor by age; without a known age, by the role in the household (a child, another minor): the
     protective reading, so that nobody of unknown age in a minor's role signs for themselves."""
@@ -196,6 +210,7 @@ def consent_record(
     recorded_for = recorded_for or household.organisation
     if person is not None and person.household_id != household.pk:
         raise ApplicationError(_("La persona non fa parte di questo nucleo."), field="person")
+    _check_not_anonymised(household, person)
 
     purposes = _choices(purposes, known=ConsentPurpose.values, field="purposes",
                         empty=_("Scegli almeno una finalità."), unknown=_("Finalità sconosciute: %(values)s."))
@@ -399,6 +414,11 @@ def legal_basis_record(
     if (organisation is None) == (network is None):
         raise ApplicationError(_("Indica un solo destinatario: un'organizzazione oppure una rete."),
                                field="organisation")
+    if organisation is not None and organisation.pk == household.organisation_id:
+        # It would share nothing, and it would block the household's erasure while in force.
+        raise ApplicationError(_("L'organizzazione titolare vede già il nucleo: indica un'altra organizzazione o "
+                                 "una rete."), field="organisation")
+    _check_not_anonymised(household)
     if basis not in SharingBasis.values:
         raise ApplicationError(_("Scegli la base giuridica: obbligo di legge, compito di interesse pubblico o "
                                  "interessi vitali."), field="basis")

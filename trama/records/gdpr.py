@@ -55,7 +55,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from trama.core import audit
 from trama.core.errors import ApplicationError
@@ -777,21 +777,29 @@ def retention_anonymise_one(*, household: Household, years: int) -> Anonymisatio
 # --- Register of processing activities (art. 30) -----------------------------------------------------------
 
 
+# Person fields computed from others (the search key of a name): not data recorded about a person.
+DERIVED_PERSON_FIELDS = frozenset({"name_key"})
+
+
 def processing_register() -> dict[str, Any]:
     """The register of processing activities of Trama's social records, as structured data (the same content
     as docs/processing-register.md), for a future page."""
     from trama.records.categories import FIELD_CATEGORIES, SPECIAL_CATEGORIES
     from trama.records.models import ConsentPurpose as P
 
+    # Each field by its label in the reader's language; derived fields (the search key of a name) are not data
+    # recorded about a person.
     fields_by_category: dict[str, list[str]] = {c.value: [] for c in DataCategory}
     for name, category in FIELD_CATEGORIES["records.person"].items():
-        if category is not None:
-            fields_by_category[category.value].append(name)
+        if category is not None and name not in DERIVED_PERSON_FIELDS:
+            model_field = Person._meta.get_field(name)
+            fields_by_category[category.value].append(str(getattr(model_field, "verbose_name", name)))
+    years = retention_years()
     purpose_basis = {
         P.SERVICES_IN_NETWORK: _("consenso (art. 6.1.a) o compito di interesse pubblico per il Comune (art. 6.1.e)"),
         P.SHARE_NAMED_ORGANISATIONS: _("consenso (art. 6.1.a; art. 9.2.a per le categorie particolari)"),
-        P.SHARE_MUNICIPAL_NETWORK: _("consenso, oppure obbligo di legge o compito pubblico registrato con "
-                                     "motivazione (artt. 6.1.c/e, 9.2.b/h)"),
+        P.SHARE_MUNICIPAL_NETWORK: _("consenso, oppure obbligo di legge, compito pubblico o interessi vitali "
+                                     "registrati con motivazione (artt. 6.1.c/d/e, 9.2.b/c/h)"),
         P.MONITORING_STATISTICS: _("consenso; statistiche su chiavi pseudonime con soppressione delle celle "
                                    "piccole (art. 89)"),
         P.FOLLOW_UP_CONTACT: _("consenso (art. 6.1.a)"),
@@ -815,15 +823,23 @@ def processing_register() -> dict[str, Any]:
                              "person_fields": fields_by_category[c.value]} for c in DataCategory],
         "recipients": [
             _("Le organizzazioni indicate nel consenso, o la rete del Municipio, solo per le categorie consentite"),
-            _("Le organizzazioni indicate in una base giuridica registrata con motivazione"),
+            _("Le organizzazioni o le reti indicate in una base giuridica registrata con motivazione: obbligo di "
+              "legge (art. 6.1.c), compito di interesse pubblico (art. 6.1.e) o interessi vitali (artt. 6.1.d e "
+              "9.2.c)"),
+            _("L'organizzazione a cui un nucleo è segnalato (invio a un servizio), solo per le persone segnalate e "
+              "le categorie scelte, se un consenso o una base giuridica in vigore la copre"),
+            _("L'organizzazione che accetta il passaggio di presa in carico di un nucleo, che ne diventa titolare"),
             _("Gli amministratori della piattaforma solo con accesso straordinario motivato, notificato "
               "all'organizzazione titolare"),
         ],
         "transfers": _("Nessun trasferimento verso paesi terzi o organizzazioni internazionali."),
         "retention": {
-            "years": retention_years(),
-            "rule": _("I nuclei chiusi da più di %(years)d anni sono anonimizzati dal comando records_retention; "
-                      "prima, su richiesta, se non c'è un obbligo di conservazione.") % {"years": retention_years()},
+            "years": years,
+            "rule": ngettext("I nuclei chiusi da più di %(years)d anno sono anonimizzati dal comando "
+                             "records_retention; prima, su richiesta, se non c'è un obbligo di conservazione.",
+                             "I nuclei chiusi da più di %(years)d anni sono anonimizzati dal comando "
+                             "records_retention; prima, su richiesta, se non c'è un obbligo di conservazione.",
+                             years) % {"years": years},
         },
         "security_measures": [
             _("Cifratura AES-256-GCM dei dati particolari e dei testi liberi, con chiavi fuori dal database e "

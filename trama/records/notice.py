@@ -15,16 +15,17 @@ the family to write by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import get_language_info
 
 from trama.core.pdf import TramaPDF
 from trama.records.categories import DataCategory
 from trama.records.models import ConsentPurpose, GivenByKind, NoticeLanguage
-from trama.records.notice_texts import TEXTS_2026_11
+from trama.records.notice_texts import TEXTS_2026_11, TEXTS_2026_11_23
 from trama.records.protection import Entitlement, reveal_if_entitled
 
 if TYPE_CHECKING:
@@ -51,8 +52,10 @@ class NoticeVersion:
         return self.texts[language]
 
 
-CURRENT_NOTICE_VERSION = "2026-11"
+CURRENT_NOTICE_VERSION = "2026-11-23"
 
+# Every version a consent may have been recorded under stays here, so that its form is reprinted with the words
+# the family read (notice_texts.py says what changed between them).
 NOTICE_VERSIONS: Mapping[str, NoticeVersion] = {
     "2026-11": NoticeVersion(
         version="2026-11",
@@ -60,6 +63,13 @@ NOTICE_VERSIONS: Mapping[str, NoticeVersion] = {
         purposes=frozenset(ConsentPurpose.values),
         categories=frozenset(DataCategory.values),
         texts=TEXTS_2026_11,
+    ),
+    "2026-11-23": NoticeVersion(
+        version="2026-11-23",
+        published_on=dt.date(2026, 11, 23),
+        purposes=frozenset(ConsentPurpose.values),
+        categories=frozenset(DataCategory.values),
+        texts=TEXTS_2026_11_23,
     ),
 }
 
@@ -83,6 +93,44 @@ def notice_languages(version: str = CURRENT_NOTICE_VERSION) -> list[tuple[str, s
 
 def retention_years() -> int:
     return int(getattr(settings, "TRAMA_RECORDS_RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
+
+
+def _years_ar(n: int) -> str:
+    # Arabic counts by the last two digits (CLDR plural rules): 1 and 2 have their own words, 3-10 take the
+    # plural, 11-99 the singular accusative, the rest the singular.
+    if n == 1:
+        return "سنة واحدة"
+    if n == 2:
+        return "سنتين"
+    return f"{n} سنوات" if 3 <= n % 100 <= 10 else f"{n} سنة"
+
+
+def _years_uk(n: int) -> str:
+    # Ukrainian (CLDR): one for 1, 21, 31…; few for 2-4, 22-24…; many for the rest, 11-14 included.
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} рік"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} роки"
+    return f"{n} років"
+
+
+# The number of years with the word its number takes, for the notice's {retention_period}.
+YEARS: Mapping[str, Callable[[int], str]] = {
+    "it": lambda n: "1 anno" if n == 1 else f"{n} anni",
+    "en": lambda n: "1 year" if n == 1 else f"{n} years",
+    "fr": lambda n: "1 an" if n == 1 else f"{n} ans",
+    "es": lambda n: "1 año" if n == 1 else f"{n} años",
+    "ar": _years_ar,
+    "uk": _years_uk,
+}
+
+# Left-to-right isolates (Unicode bidi, UAX #9): a phone number, an e-mail address, a name in Latin letters or a
+# version inside Arabic text keep their own order instead of being reordered with the sentence around them.
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
+def _isolated(value: str, rtl: bool) -> str:
+    return f"{LTR_ISOLATE}{value}{POP_ISOLATE}" if rtl and value else value
 
 
 # --- Content --------------------------------------------------------------------------------------------
@@ -141,9 +189,19 @@ def consent_form_content(*, household: Household, language: str, consent: Consen
         raise UnknownNotice(f"Notice {notice.version} does not exist in {language!r}.")
     text = notice.text(language)
     controller = organisation or (consent.recorded_for if consent is not None else household.organisation)
+    rtl = get_language_info(language)["bidi"]
+    has_contact = bool(controller.email or controller.phone)
     contact = _contact(controller, text)
-    values = {"organisation": controller.name, "contact": contact, "retention_years": str(retention_years()),
-              "version": notice.version}
+    years = retention_years()
+    values = {"organisation": _isolated(controller.name, rtl),
+              "contact": _isolated(contact, rtl) if has_contact else contact,
+              "retention_years": str(years), "retention_period": YEARS[language](years),
+              "version": _isolated(notice.version, rtl)}
+    # Without a contact on record, a version that has the words for it says to ask the worker (2026-11 pasted
+    # "ask the worker…" after "writing to").
+    withdraw = text["withdraw_text"]
+    if not has_contact and "withdraw_text_no_contact" in text:
+        withdraw = text["withdraw_text_no_contact"]
 
     content = FormContent(language=language, version=notice.version, title=text["title"],
                           form_heading=text["form_heading"], footer=text["form_version"].format(**values))
@@ -158,7 +216,7 @@ def consent_form_content(*, household: Household, language: str, consent: Consen
         (text["basis_heading"], [text["basis_text"]]),
         (text["retention_heading"], [text["retention_text"].format(**values)]),
         (text["rights_heading"], [text["rights_text"], text["complaint_text"]]),
-        (text["withdraw_heading"], [text["withdraw_text"].format(**values)]),
+        (text["withdraw_heading"], [withdraw.format(**values)]),
     ]
     chosen_purposes = set(consent.purposes) if consent is not None else set()
     chosen_categories = set(consent.categories) if consent is not None else set()

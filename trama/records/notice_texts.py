@@ -505,3 +505,125 @@ TEXTS_2026_11: Final[dict[str, dict[str, str]]] = {
         "form_withdrawn": "Consentimiento retirado el",
     },
 }
+
+
+# --- Version 2026-11-23 ----------------------------------------------------------------------------------
+# What changed from 2026-11, in every language:
+# - "Con chi condividiamo i dati" and "Su quale base" name every basis a sharing record may rest on (a legal
+#   obligation, a public task, a person's vital interests) and say that any organisation, not only the Comune,
+#   may be the recipient; 2026-11 named the Comune only, and left out vital interests.
+# - The retention period is written with the plural its number takes ({retention_period}: "1 anno", "3 роки").
+# - How to withdraw has its own sentence for an organisation without an e-mail or a phone on record
+#   (`withdraw_text_no_contact`): 2026-11 pasted "ask the worker…" after "writing to".
+_CHANGES_2026_11_23: Final[dict[str, dict[str, str]]] = {
+    "it": {
+        "recipients_text": "Solo con le organizzazioni o la rete indicate nel modulo, e solo per le categorie di dati "
+                           "che scegli. Senza il tuo consenso un'organizzazione può ricevere dati solo quando la "
+                           "legge lo prevede (per esempio il Comune, per i compiti di assistenza sociale che gli "
+                           "affida la legge 328/2000) o per proteggere la vita o la salute di una persona: in quel "
+                           "caso viene registrato il motivo, e puoi chiedere di conoscerlo. Non vendiamo i tuoi dati e "
+                           "non li trasferiamo fuori dall'Unione europea.",
+        "basis_text": "Il tuo consenso (articoli 6.1.a e 9.2.a del Regolamento generale sulla protezione dei dati, "
+                      "GDPR), oppure, quando indicato, un obbligo di legge (art. 6.1.c), un compito di interesse "
+                      "pubblico (art. 6.1.e) o la protezione degli interessi vitali di una persona (artt. 6.1.d e "
+                      "9.2.c).",
+        "retention_text": "Conserviamo i dati per tutto il tempo in cui ti accompagniamo e, dopo la chiusura, per "
+                          "{retention_period}; poi li rendiamo anonimi. Se revochi il consenso, le organizzazioni "
+                          "destinatarie smettono subito di vederli.",
+        "withdraw_text_no_contact": "Puoi revocare il consenso in ogni momento, del tutto o in parte, dicendolo "
+                                    "all'operatore; se preferisci farlo per iscritto, l'operatore ti dà il recapito "
+                                    "a cui scrivere. La revoca vale da subito; non cancella ciò che è stato fatto "
+                                    "prima.",
+    },
+    "en": {
+        "recipients_text": "Only with the organisations or the network named in the form, and only for the "
+                           "categories of data you choose. Without your consent an organisation may receive data "
+                           "only when the law provides for it (for example the Comune, for the social-care duties "
+                           "Law 328/2000 gives it) or to protect a person's life or health: in that case the reason "
+                           "is recorded, and you may ask to know it. We do not sell your data and do not transfer it "
+                           "outside the European Union.",
+        "basis_text": "Your consent (Articles 6(1)(a) and 9(2)(a) of the General Data Protection Regulation, GDPR), "
+                      "or, where stated, a legal obligation (Art. 6(1)(c)), a task in the public interest "
+                      "(Art. 6(1)(e)) or the protection of a person's vital interests (Arts. 6(1)(d) and 9(2)(c)).",
+        "retention_text": "We keep the data for as long as we support you and, after the case is closed, for "
+                          "{retention_period}; then we make it anonymous. If you withdraw your consent, the "
+                          "recipient organisations stop seeing it immediately.",
+        "withdraw_text_no_contact": "You can withdraw your consent at any time, fully or in part, by telling the "
+                                    "worker; if you prefer to do it in writing, the worker gives you the address to "
+                                    "write to. Withdrawal takes effect immediately; it does not undo what was done "
+                                    "before.",
+    },
+    "fr": {
+        "recipients_text": "Uniquement avec les organisations ou le réseau indiqués dans le formulaire, et pour les "
+                           "catégories de données que vous choisissez. Sans votre consentement, une organisation ne "
+                           "reçoit des données que si la loi le prévoit (par exemple la Commune, pour les missions "
+                           "d'aide sociale de la loi 328/2000) ou pour protéger la vie ou la santé d'une personne : le "
+                           "motif est alors enregistré et vous pouvez le connaître. Nous ne vendons pas vos données et "
+                           "ne les transférons pas hors de l'Union européenne.",
+        "basis_text": "Votre consentement (articles 6, paragraphe 1, point a) et 9, paragraphe 2, point a) du RGPD), "
+                      "ou, quand c'est indiqué, une obligation légale (art. 6.1, point c)), une mission d'intérêt "
+                      "public (point e)) ou les intérêts vitaux d'une personne (point d) et art. 9.2, point c)).",
+        "retention_text": "Nous conservons les données tant que nous vous accompagnons et, après la clôture du "
+                          "dossier, pendant {retention_period} ; ensuite nous les rendons anonymes. Si vous retirez "
+                          "votre consentement, les organisations destinataires cessent immédiatement de les voir.",
+        "withdraw_text_no_contact": "Vous pouvez retirer votre consentement à tout moment, en tout ou en partie, en "
+                                    "le disant à l'intervenant ; si vous préférez le faire par écrit, l'intervenant "
+                                    "vous donne l'adresse où écrire. Le retrait prend effet immédiatement ; il ne "
+                                    "remet pas en cause ce qui a été fait avant.",
+    },
+    "ar": {
+        "recipients_text": "فقط مع المنظمات أو الشبكة المذكورة في الاستمارة، وفقط لفئات البيانات التي تختارها. "
+                           "ولا يجوز لأي منظمة أن تتلقى بيانات دون موافقتك إلا عندما ينص القانون على ذلك (مثل "
+                           "البلدية (Comune) لمهام الرعاية الاجتماعية التي يكلّفها بها القانون 328/2000) أو لحماية "
+                           "حياة شخص أو صحته: وفي هذه الحالة يُسجَّل السبب، ويحق لك أن تطلب معرفته. نحن لا نبيع "
+                           "بياناتك ولا ننقلها خارج الاتحاد الأوروبي.",
+        "basis_text": "موافقتك (المادة 6(1)(أ) والمادة 9(2)(أ) من اللائحة العامة لحماية البيانات، GDPR)، أو، عندما "
+                      "يُذكر ذلك، التزام قانوني (المادة 6(1)(ج)) أو مهمة تُنفَّذ للمصلحة العامة (المادة 6(1)(هـ)) أو "
+                      "حماية المصالح الحيوية لشخص ما (المادة 6(1)(د) والمادة 9(2)(ج)).",
+        "retention_text": "نحتفظ بالبيانات طوال فترة مرافقتنا لك، وبعد إغلاق الملف لمدة {retention_period}، ثم "
+                          "نجعلها مجهولة الهوية. إذا سحبت موافقتك، تتوقف المنظمات المتلقية عن رؤيتها فوراً.",
+        "withdraw_text_no_contact": "يمكنك سحب موافقتك في أي وقت، كلياً أو جزئياً، بإبلاغ الأخصائي؛ وإذا فضّلت "
+                                    "القيام بذلك كتابةً، يعطيك الأخصائي العنوان الذي تكتب إليه. يسري السحب فوراً، "
+                                    "ولا يلغي ما تم قبله.",
+    },
+    "uk": {
+        "recipients_text": "Лише з організаціями або мережею, зазначеними у формі, і лише тими категоріями даних, які "
+                           "ви оберете. Без вашої згоди організація може отримати дані лише тоді, коли це "
+                           "передбачає закон (наприклад, муніципалітет (Comune) для завдань соціальної допомоги, які "
+                           "покладає на нього закон 328/2000), або щоб захистити життя чи здоров'я людини: у такому "
+                           "разі причину фіксують, і ви можете попросити її повідомити. Ми не продаємо ваші дані й не "
+                           "передаємо їх за межі Європейського Союзу.",
+        "basis_text": "Ваша згода (статті 6(1)(a) і 9(2)(a) Загального регламенту про захист даних, GDPR) або, якщо "
+                      "це зазначено, юридичний обов'язок (ст. 6(1)(c)), завдання в суспільних інтересах "
+                      "(ст. 6(1)(e)) чи захист життєво важливих інтересів людини (ст. 6(1)(d) і 9(2)(c)).",
+        "retention_text": "Ми зберігаємо дані весь час, поки вас супроводжуємо, а після закриття справи — ще "
+                          "{retention_period}; потім знеособлюємо їх. Якщо ви відкличете згоду, організації-"
+                          "одержувачі одразу перестануть їх бачити.",
+        "withdraw_text_no_contact": "Ви можете відкликати згоду будь-коли, повністю або частково, сказавши про це "
+                                    "працівникові; якщо хочете зробити це письмово, працівник дасть вам адресу, на "
+                                    "яку писати. Відкликання діє одразу; воно не скасовує того, що було зроблено "
+                                    "раніше.",
+    },
+    "es": {
+        "recipients_text": "Solo con las organizaciones o la red indicadas en el formulario, y solo las categorías de "
+                           "datos que usted elija. Sin su consentimiento, una organización solo puede recibir datos "
+                           "cuando la ley lo prevé (por ejemplo el Ayuntamiento (Comune), para las funciones de "
+                           "asistencia social que le atribuye la ley 328/2000) o para proteger la vida o la salud de "
+                           "una persona: en ese caso se registra el motivo, y usted puede pedir conocerlo. No vendemos "
+                           "sus datos ni los transferimos fuera de la Unión Europea.",
+        "basis_text": "Su consentimiento (artículos 6.1.a y 9.2.a del Reglamento general de protección de datos, "
+                      "RGPD), o, cuando se indique, una obligación legal (art. 6.1.c), una misión de interés público "
+                      "(art. 6.1.e) o la protección de los intereses vitales de una persona (arts. 6.1.d y 9.2.c).",
+        "retention_text": "Conservamos los datos mientras le acompañamos y, tras el cierre del expediente, durante "
+                          "{retention_period}; después los anonimizamos. Si retira su consentimiento, las "
+                          "organizaciones destinatarias dejan de verlos inmediatamente.",
+        "withdraw_text_no_contact": "Puede retirar su consentimiento en cualquier momento, total o parcialmente, "
+                                    "diciéndoselo al profesional; si prefiere hacerlo por escrito, el profesional le "
+                                    "da la dirección a la que escribir. La retirada tiene efecto inmediato; no anula "
+                                    "lo hecho antes.",
+    },
+}
+
+TEXTS_2026_11_23: Final[dict[str, dict[str, str]]] = {
+    language: {**text, **_CHANGES_2026_11_23[language]} for language, text in TEXTS_2026_11.items()
+}

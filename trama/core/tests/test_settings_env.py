@@ -30,6 +30,8 @@ def test_it_parses_integers_with_bounds() -> None:
         env_int("N", 3, environ={"N": "seven"})
     with pytest.raises(ImproperlyConfigured, match="at least 1"):
         env_int("N", 3, minimum=1, environ={"N": "0"})
+    with pytest.raises(ImproperlyConfigured, match="at most 150"):
+        env_int("N", 3, minimum=1, maximum=150, environ={"N": "3000"})
 
 
 def test_it_parses_lists_and_choices() -> None:

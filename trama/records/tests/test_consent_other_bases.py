@@ -68,10 +68,12 @@ def test_it_records_a_legal_basis_audited_and_notified(personas: Personas) -> No
     ({"categories": []}, "categories"),
     ({"categories": ["everything"]}, "categories"),
     ({"valid_until": dt.date(2020, 1, 1)}, "valid_until"),
+    # The owning organisation: it shares nothing, and would block the household's erasure while in force.
+    ({"organisation": "ets_a", "network": None}, "organisation"),
 ])
 def test_it_refuses_an_incomplete_legal_basis(personas: Personas, overrides: dict[str, Any], field: str) -> None:
-    if overrides.get("organisation") == "ets_b":
-        overrides["organisation"] = personas.ets_b
+    if overrides.get("organisation") in ("ets_a", "ets_b"):
+        overrides["organisation"] = getattr(personas, overrides["organisation"])
     with pytest.raises(ApplicationError) as info:
         share(personas, **overrides)
     assert info.value.field == field

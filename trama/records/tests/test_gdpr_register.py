@@ -18,7 +18,25 @@ def test_it_lists_every_data_category_and_every_consent_purpose() -> None:
     assert [p["code"] for p in register["purposes"]] == list(ConsentPurpose.values)
     assert {c["code"] for c in register["data_categories"] if c["special"]} == set(SPECIAL_CATEGORIES)
     assert all(p["legal_basis"] for p in register["purposes"])
-    assert "fiscal_code" in next(c for c in register["data_categories"] if c["code"] == "identity")["person_fields"]
+    identity = next(c for c in register["data_categories"] if c["code"] == "identity")["person_fields"]
+    # Fields by their labels, in the reader's language; not the derived search key of a name.
+    assert "codice fiscale" in identity and "fiscal_code" not in identity
+    assert not any("_" in label for c in register["data_categories"] for label in c["person_fields"])
+    assert len(identity) == len(set(identity))
+
+
+def test_it_names_every_sharing_basis_and_every_kind_of_recipient() -> None:
+    """A sharing record may rest on a legal obligation, a public task or vital interests (SharingBasis); referrals
+    and case transfers also pass data to another organisation."""
+    recipients = " ".join(str(r) for r in processing_register()["recipients"])
+    for article in ("6.1.c", "6.1.e", "6.1.d", "9.2.c"):
+        assert article in recipients
+    assert "segnalato" in recipients and "passaggio di presa in carico" in recipients
+
+
+def test_the_retention_rule_takes_the_plural_of_its_number() -> None:
+    with override_settings(TRAMA_RECORDS_RETENTION_YEARS=1):
+        assert "da più di 1 anno sono" in processing_register()["retention"]["rule"]
 
 
 def test_it_states_the_configured_retention_period() -> None:

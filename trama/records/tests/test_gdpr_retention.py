@@ -86,6 +86,25 @@ def test_the_period_comes_from_the_setting_or_the_option(personas: Personas) -> 
         assert "1 past retention, 0 anonymised, 1 already anonymised" in _run()
 
 
-def test_the_period_is_at_least_one_year() -> None:
-    with pytest.raises(CommandError):
-        _run("--years", "0")
+def test_the_period_is_between_one_and_a_hundred_and_fifty_years() -> None:
+    for years in ("0", "151", "3000"):  # 3000 years before today is before year 1: a message, not a traceback
+        with pytest.raises(CommandError, match="between 1 and 150"):
+            _run("--years", years)
+
+
+def test_no_new_consent_or_legal_basis_on_an_anonymised_household(personas: Personas) -> None:
+    """The command skips a household already anonymised: a signer's name recorded afterwards would be kept for
+    good, so nothing new is recorded on it."""
+    from trama.core.errors import ApplicationError
+
+    household = _household(personas, "Vecchio", closed_years_ago=11)
+    _run()
+    with pytest.raises(ApplicationError, match="anonimizzato"):
+        consent_services.consent_record(
+            household=household, by=personas.proximity, purposes=["monitoring_statistics"], categories=["identity"],
+            given_on=timezone.localdate(), notice_version="2026-11-23", notice_language="it",
+            given_by_name="Mario Rossi")
+    with pytest.raises(ApplicationError, match="anonimizzato"):
+        consent_services.legal_basis_record(
+            household=household, by=personas.unit_lead, basis="public_task", reference="L. 328/2000",
+            reason="Compiti di servizio sociale del Comune", categories=["identity"], organisation=personas.ets_b)

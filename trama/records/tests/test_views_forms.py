@@ -307,8 +307,12 @@ def test_it_records_a_consent_and_prints_the_forms(personas: Personas, household
     assert blank.content.startswith(b"%PDF")
     assert client.get(reverse("records:consent_form_blank", args=[household.pk]),
                       {"language": "xx"}).status_code == 404
-    filled = client.post(reverse("records:consent_form_filled", args=[household.pk, given.pk]), {"language": "ar"})
+    filled = client.post(reverse("records:consent_form_filled", args=[household.pk, given.pk]), {"language": "fr"})
     assert filled.status_code == 200 and filled.content.startswith(b"%PDF")
+    assert ConsentEvent.objects.filter(consent=given, kind="printed", detail="fr").exists()
+    # Without a language asked for, the form is printed in the language the family read (Arabic here).
+    again = client.post(reverse("records:consent_form_filled", args=[household.pk, given.pk]))
+    assert again.status_code == 200
     assert ConsentEvent.objects.filter(consent=given, kind="printed", detail="ar").exists()
     assert client_as(personas.proximity_b).get(reverse("records:household_detail", args=[household.pk])
                                                ).status_code == 200

@@ -17,7 +17,7 @@ from trama.records import consent as consent_services
 from trama.records.access import OBJECT_TYPE, can_record_legal_basis, deny_within, people_of
 from trama.records.forms import ConsentForm, LegalBasisForm, LegalBasisRevokeForm, WithdrawForm
 from trama.records.models import Consent, LegalBasis, LegalBasisRecord, NoticeLanguage
-from trama.records.notice import consent_form_pdf
+from trama.records.notice import UnknownNotice, consent_form_pdf
 from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
 
 
@@ -95,16 +95,21 @@ def consent_form_blank(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_form_filled(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """The form filled in from a recorded consent (printing it is logged in the consent's history)."""
-    language = request.POST.get("language") or "it"
-    if language not in NoticeLanguage.values:
+    language = request.POST.get("language") or None
+    if language is not None and language not in NoticeLanguage.values:
         raise Http404
     opened = open_for(request, pk, write=True, purpose="consent_print")
     consent = Consent.objects.filter(household=opened.household, pk=consent_pk).first()
     if consent is None:
         deny_within(opened, "records.consent", consent_pk, request=request)
         raise Http404
-    data = consent_form_pdf(household=opened.household, language=language, consent=consent,
-                            entitlement=opened.entitlement)
+    # By default in the language the family read; another one on request, if the consent's notice exists in it.
+    language = language or consent.notice_language
+    try:
+        data = consent_form_pdf(household=opened.household, language=language, consent=consent,
+                                entitlement=opened.entitlement)
+    except UnknownNotice:
+        raise Http404 from None
     consent_services.consent_note_printed(consent=consent, by=user_of(request), language=language)
     return _pdf(data, f"consenso-{opened.household.reference_code}-{consent.pk}-{language}.pdf")
 

@@ -21,6 +21,8 @@ from trama.records.gdpr import (
 )
 from trama.records.models import Household, HouseholdStatus
 
+MAX_YEARS = 150  # a longer period is a typo (and a cutoff before year 1 cannot be computed)
+
 
 class Command(BaseCommand):
     help = "Anonymise households closed for longer than the retention period (TRAMA_RECORDS_RETENTION_YEARS)."
@@ -33,8 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, years: int | None, dry_run: bool, **options: Any) -> None:
         if years is None:
             years = retention_years()
-        if years < 1:
-            raise CommandError("--years must be at least 1.")
+        if not 1 <= years <= MAX_YEARS:
+            raise CommandError(f"--years must be between 1 and {MAX_YEARS}.")
         cutoff = retention_cutoff(years=years)
         due = (Household.objects.filter(status=HouseholdStatus.CLOSED, closed_on__lte=cutoff)
                .select_related("organisation").order_by("closed_on", "pk"))
