@@ -22,6 +22,7 @@ from trama.accounts.models import Membership, User
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.core.http import search_text
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -41,7 +42,7 @@ def _get_user(request: HttpRequest, pk: int) -> User:
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request)
     today = timezone.localdate()
     current = (
         Membership.objects.active(today).select_related("organisation", "network").order_by("organisation__name")

@@ -24,3 +24,9 @@ def parse_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if number > 0 else None
+
+
+def search_text(request: HttpRequest, name: str = "q", *, limit: int = 100) -> str:
+    """A free-text search parameter (GET), trimmed to `limit` characters, without the NUL characters PostgreSQL
+    refuses in a text value (a query string with "%00" would be a 500 there, and nobody types one)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]

@@ -1,12 +1,14 @@
-"""Request-wide middleware of core: the audit context, the language of staff pages, the Content-Security-Policy."""
+"""Request-wide middleware of core: the audit context, the language of staff pages, the Content-Security-Policy,
+the staff API's error bodies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from trama.core.audit import current_request
 
@@ -67,3 +69,34 @@ class StaffLanguageMiddleware:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
+
+
+class StaffApiErrorBodyMiddleware:
+    """Every error answer of the staff JSON API in its own shape ({"detail", "errors"}, in the request's language):
+    the API's handlers write that shape, but some answers are made before or around it — an unknown address
+    (Django's 404 page), a method an address does not take (405, plain text), a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE or a CSRF failure (HTML pages). A client reading JSON would otherwise get HTML."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code < 400 or not is_staff_api(request.path)
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        replaced = JsonResponse({"detail": str(_error_detail(response.status_code)), "errors": {}},
+                                status=response.status_code)
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                replaced[header] = response[header]
+        return replaced
+
+
+def _error_detail(status: int) -> str:
+    return {
+        400: _("Richiesta non valida (per esempio un corpo troppo grande)."),
+        403: _("Richiesta rifiutata."),
+        404: _("Indirizzo non trovato nell'API."),
+        405: _("Metodo non consentito per questo indirizzo."),
+    }.get(status, _("Errore imprevisto.") if status >= 500 else _("Richiesta non valida."))

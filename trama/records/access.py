@@ -341,15 +341,26 @@ def _own_scope(user: User, perm: str) -> Scope:
     return accounts_access.memoised(user, ("records.own_scope", perm), compute)  # type: ignore[no-any-return]
 
 
-def _holds_for(user: User, household: Household, perm: str) -> bool:
-    """Whether the user holds `perm` for this household as a member of its organisation (`_own_scope`)."""
+def _holds_for(user: User, household: Household, perm: str, *, organisation_id: int | None = None) -> bool:
+    """Whether the user holds `perm` for this household as a member of its organisation (`_own_scope`), or of
+    `organisation_id` were the household its (a case transfer's receiver)."""
+    owner = household.organisation_id if organisation_id is None else organisation_id
     scope = _own_scope(user, perm)
-    if household.organisation_id in scope.own_org_ids:
+    if owner in scope.own_org_ids:
         return True
-    return any(organisation_id == household.organisation_id
+    return any(scoped_id == owner
                and (household.municipio_id in area_ids or household.nil_id in area_ids
                     or household.created_by_id == user.pk)
-               for organisation_id, area_ids in scope.scoped_own)
+               for scoped_id, area_ids in scope.scoped_own)
+
+
+def could_edit_as_owner(user: AnyUser | None, household: Household, organisation_id: int) -> bool:
+    """Whether the user could change this household if `organisation_id` held it: records.edit, and reading,
+    there for the household's area (a network-scoped membership within its network's area only). A case transfer
+    is accepted only by someone who could then work on the case."""
+    real = _user_or_none(user)
+    return real is not None and all(_holds_for(real, household, perm, organisation_id=organisation_id)
+                                    for perm in (Perm.RECORDS_EDIT, Perm.RECORDS_VIEW))
 
 
 def _editable_condition(user: User | None) -> Q | None:

@@ -207,6 +207,26 @@ def _key(value: object) -> int | None:
         return None
 
 
+def _opened(user: User | None, referral: Referral) -> OpenedReferral:
+    reach, household = reach_of(user), referral.household
+    sent = referral.sent_at is not None
+    return OpenedReferral(
+        referral=referral,
+        is_sender=reach.reaches(referral.from_organisation_id, household),
+        is_receiver=sent and referral.to_organisation_id in reach.receiving,
+        can_act_as_sender=may_act(user, referral, side="sender"),
+        can_act_as_receiver=sent and may_act(user, referral, side="receiver"),
+        basis_in_force=referral.basis_in_force(),
+    )
+
+
+def after_action(user: AnyUser | None, opened: OpenedReferral) -> OpenedReferral:
+    """The referral the user just acted on (opened with `write=True`, audited then), read again with what the
+    user may now do: a draft just sent has a basis in force and a thread. No new audit event."""
+    opened.referral.refresh_from_db()
+    return _opened(_user_or_none(user), opened.referral)
+
+
 def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
                      request: HttpRequest | None = None) -> OpenedReferral:
     """One referral, audited. 404 (audited) if the user may not see it; 403 (audited) if `write` and they may
@@ -221,16 +241,7 @@ def get_referral_for(user: AnyUser | None, pk: object, *, write: bool = False,
     if referral is None:
         _deny(user, pk, object_type=OBJECT_TYPE, write=write, status=404, request=request)
         raise Http404()
-    reach, household = reach_of(real), referral.household
-    sent = referral.sent_at is not None
-    opened = OpenedReferral(
-        referral=referral,
-        is_sender=reach.reaches(referral.from_organisation_id, household),
-        is_receiver=sent and referral.to_organisation_id in reach.receiving,
-        can_act_as_sender=may_act(real, referral, side="sender"),
-        can_act_as_receiver=sent and may_act(real, referral, side="receiver"),
-        basis_in_force=referral.basis_in_force(),
-    )
+    opened = _opened(real, referral)
     if write and not opened.can_act:
         _deny(user, key, object_type=OBJECT_TYPE, write=True, status=403, request=request)
         raise PermissionDenied()

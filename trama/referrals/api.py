@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from trama.directory.access import services_visible_to
-from trama.records.access import households_visible_to, open_household, people_of
+from trama.records.access import deny_within, households_visible_to, open_household, people_of
 from trama.records.api.common import (
     ObjectId,
     PageMeta,
@@ -24,12 +24,13 @@ from trama.records.api.common import (
     paginate,
     user_of,
 )
-from trama.records.api.schemas import Input, Ref
+from trama.records.api.schemas import MAX_CHOICES, MAX_IDS, Input, Ref
 from trama.records.categories import DataCategory
 from trama.records.models import Consent, LegalBasisRecord
 from trama.referrals import services
 from trama.referrals.access import (
     OpenedReferral,
+    after_action,
     get_referral_for,
     messages_of,
     reach_of,
@@ -104,11 +105,11 @@ class ReferralOut(ReferralListItem):
 
 class ReferralIn(Input):
     household: ObjectId = Field(description="Household id (one the caller may change).")
-    people: list[ObjectId] = Field(description="Members (ids) to refer.")
+    people: list[ObjectId] = Field(max_length=MAX_IDS, description="Members (ids) to refer.")
     service: ObjectId = Field(description="Directory service id.")
     reason: str = Field(max_length=4000)
     urgency: Urgency = Urgency.ROUTINE
-    categories: list[str] = Field(description="Data categories to share.")
+    categories: list[str] = Field(max_length=MAX_CHOICES, description="Data categories to share.")
     consent: ObjectId | None = Field(None, description="The consent that covers it (id); if neither this nor "
                                                   "legal_basis is given, sending looks for one in force.")
     legal_basis: ObjectId | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
@@ -219,7 +220,7 @@ def referral_list(request: HttpRequest, direction: Literal["in", "out"] | None =
                                 for referral in items]}
 
 
-@router.post("/referrals", response={201: ReferralOut, **error_responses(400, 403, 404)},
+@router.post("/referrals", response={201: ReferralOut, **error_responses(400, 403, 404, 409)},
              summary="Create a draft referral")
 def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
     """A draft of some members of a household the caller may change, to a directory service. Send it with
@@ -232,6 +233,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dic
     wanted = set(payload.people)
     people = list(people_of(opened).filter(pk__in=wanted))
     if not wanted or len(people) != len(wanted):
+        for stranger in sorted(wanted - {person.pk for person in people}):  # a probe, audited as on the pages
+            deny_within(opened, "records.person", stranger, request=request)
         raise field_error("people", _("Scegli le persone da segnalare tra i componenti del nucleo."))
     consent = None
     if payload.consent is not None:
@@ -259,7 +262,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 def _act(request: HttpRequest, referral_id: int, call: Callable[[Referral], Any]) -> dict[str, Any]:
     opened = get_referral_for(request.user, referral_id, write=True, request=request)
     call_service(lambda: call(opened.referral))
-    return _detail(request, opened)
+    return _detail(request, after_action(request.user, opened))
 
 
 ACTION_RESPONSES: dict[int, Any] = {200: ReferralOut, **error_responses(400, 403, 404, 409)}
@@ -307,7 +310,7 @@ def _message_out(opened: OpenedReferral, message: Any) -> dict[str, Any]:
             "text": reveal_text(opened, message, "text") or "", "created_at": message.created_at}
 
 
-@router.get("/referrals/{int:referral_id}/messages", response={200: MessagePage, **error_responses(404)},
+@router.get("/referrals/{int:referral_id}/messages", response={200: MessagePage, **error_responses(400, 404)},
             summary="The referral's message thread, oldest first")
 def message_list(request: HttpRequest, referral_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     opened = get_referral_for(request.user, referral_id, request=request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -23,12 +24,25 @@ class CompleteForm(forms.Form):
     note = forms.CharField(label=_("Nota"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MessageForm(forms.Form):
+class SubmissionForm(forms.Form):
+    """A form whose submission creates a row: it carries a key made when the page was drawn, which becomes the
+    row's uuid, so that a second submission of the same page (a double click, a reload after a slow answer)
+    finds the row made by the first instead of making another one (the services check it; the uuid is unique)."""
+
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission"].initial = uuid.uuid4()
+
+
+class MessageForm(SubmissionForm):
     text = forms.CharField(label=_("Messaggio"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("Scrivi il messaggio.")})
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(SubmissionForm):
     """A new referral: who, to which service (a pk among the services the user may see), why, how urgent, what."""
 
     people = forms.MultipleChoiceField(label=_("Persone da segnalare"), widget=forms.CheckboxSelectMultiple,

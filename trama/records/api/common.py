@@ -129,8 +129,10 @@ def _validation_message(kind: str) -> str:
         return _("Valore non valido: usa true o false.")
     if kind in ("literal_error", "enum"):
         return _("Scelta non valida.")
-    if kind in ("string_too_long", "too_long"):
+    if kind == "string_too_long":
         return _("Testo troppo lungo.")
+    if kind == "too_long":  # a list with more items than allowed
+        return _("Troppi elementi.")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return _("Valore fuori dall'intervallo ammesso.")
     if kind == "extra_forbidden":
@@ -143,8 +145,9 @@ def _validation_message(kind: str) -> str:
 def _field_name(location: Sequence[Any]) -> str:
     parts = [str(part) for part in location]
     if parts and parts[0] == "body":
-        # ("body", "payload", "field", ...): the payload's name says nothing to the client.
-        parts = parts[2:] if len(parts) > 2 else parts[1:]
+        # ("body", "payload", "field", ...): the payload's name says nothing to the client; ("body", "payload")
+        # alone is the body as a whole (JSON that is not an object).
+        parts = parts[2:]
     elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
         parts = parts[1:]
     return ".".join(parts) or "__all__"

@@ -223,7 +223,7 @@ def _statement_out(statement: Statement) -> dict[str, Any]:
 
 
 @router.get("/households/{int:household_id}/statements",
-            response={200: s.StatementPage, **error_responses(404)},
+            response={200: s.StatementPage, **error_responses(400, 404)},
             summary="What the household needs, wishes and can count on, in its own words")
 def statement_list(request: HttpRequest, household_id: int, kind: str = "", page: int = 1,
                    per_page: int = 25) -> dict[str, Any]:
@@ -292,7 +292,7 @@ def _assessments(opened: HouseholdAccess) -> Any:
 
 
 @router.get("/households/{int:household_id}/assessments",
-            response={200: s.AssessmentPage, **error_responses(404)}, summary="The household's assessments")
+            response={200: s.AssessmentPage, **error_responses(400, 404)}, summary="The household's assessments")
 def assessment_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     """On the common scale (1–5 per dimension), repeated over time: the series per dimension is the trend. No
     results unless the caller's access includes the `needs_and_plan` category."""
@@ -333,7 +333,7 @@ def _person_out(opened: HouseholdAccess, person: Person) -> dict[str, Any]:
     return out
 
 
-@router.get("/households/{int:household_id}/people", response={200: s.PersonPage, **error_responses(404)},
+@router.get("/households/{int:household_id}/people", response={200: s.PersonPage, **error_responses(400, 404)},
             summary="Members of a household the caller may see")
 def person_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     opened = _open(request, household_id)
@@ -425,7 +425,10 @@ def _consent_out(opened: HouseholdAccess, consent: Consent) -> dict[str, Any]:
                        for r in consent.recipients.all()],
         "legal_basis": consent.legal_basis, "special_condition": consent.special_condition,
         "given_by_kind": consent.given_by_kind,
-        "given_by_name": reveal_if_entitled(consent, "given_by_name", entitlement=opened.entitlement),
+        # The signer's name is for the holding organisation (it prints the filled form): a reader given identity
+        # for one member must not learn who signed for the household, as on the pages.
+        "given_by_name": (reveal_if_entitled(consent, "given_by_name", entitlement=opened.entitlement)
+                          if opened.can_edit else None),
         "notice_version": consent.notice_version, "notice_language": consent.notice_language,
         "given_on": consent.given_on, "expires_on": consent.expires_on, "withdrawn_at": consent.withdrawn_at,
         "active": consent.is_active(), "recorded_for": _ref(consent.recorded_for),
@@ -442,7 +445,7 @@ def _consents(opened: HouseholdAccess) -> Any:
     return consents
 
 
-@router.get("/households/{int:household_id}/consents", response={200: s.ConsentPage, **error_responses(404)},
+@router.get("/households/{int:household_id}/consents", response={200: s.ConsentPage, **error_responses(400, 404)},
             summary="Consents of a household")
 def consent_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     opened = _open(request, household_id)
@@ -450,7 +453,7 @@ def consent_list(request: HttpRequest, household_id: int, page: int = 1, per_pag
     return {**meta, "results": [_consent_out(opened, consent) for consent in items]}
 
 
-@router.get("/households/{int:household_id}/legal-bases", response={200: s.LegalBasisPage, **error_responses(404)},
+@router.get("/households/{int:household_id}/legal-bases", response={200: s.LegalBasisPage, **error_responses(400, 404)},
             summary="Legal bases other than consent recorded for a household")
 def legal_basis_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     """What the household page shows on its consents tab, newest first; the reason only to who reads it there."""
@@ -485,11 +488,7 @@ def consent_add(request: HttpRequest, household_id: int, payload: s.ConsentIn) -
     opened = _open(request, household_id, write=True, purpose="consent_add")
     household = opened.household
     owner = household.organisation
-    person = None
-    if payload.person is not None:
-        person = people_of(opened).filter(pk=payload.person).first()
-        if person is None:
-            raise field_error("person", _("La persona non fa parte di questo nucleo."))
+    person = _member(request, opened, payload.person)
     organisations = _by_ids(Organisation.objects.filter(is_active=True).exclude(pk=owner.pk),
                             payload.recipient_organisations, "recipient_organisations",
                             _("Organizzazioni non disponibili come destinatarie: %(values)s."))
@@ -659,9 +658,13 @@ def goal_update(request: HttpRequest, household_id: int, goal_id: int, payload: 
     return _goal_out(opened, _goal_of(request, opened, goal.pk))
 
 
-def _assignee_changes(opened: HouseholdAccess, values: dict[str, Any]) -> dict[str, Any]:
-    """The assignee ids of a body made objects, each among the choices the page offers (400 otherwise)."""
+def _assignee_changes(request: HttpRequest, opened: HouseholdAccess, values: dict[str, Any]) -> dict[str, Any]:
+    """The assignee ids of a body made objects, each among the choices the page offers (400 otherwise; a member
+    of another household is a probe, audited as by `_member`)."""
     choices = action_assignees(opened.household, people_of(opened))
+    member = values.get("by_member")
+    if member is not None and not people_of(opened).filter(pk=member).exists():
+        deny_within(opened, "records.person", member, request=request)  # then refused below, on by_member
     found: dict[str, Any] = {}
     for name, queryset, message in (
             ("by_organisation", choices.organisations, _("Organizzazione non disponibile: %(values)s.")),
@@ -686,7 +689,8 @@ def action_add(request: HttpRequest, household_id: int, goal_id: int,
                payload: s.ActionIn) -> tuple[int, dict[str, Any]]:
     opened = _open(request, household_id, write=True, purpose="plan_edit")
     goal = _goal_of(request, opened, goal_id)
-    assignees = _assignee_changes(opened, payload.dict(include={"by_organisation", "by_operator", "by_member"}))
+    assignees = _assignee_changes(request, opened,
+                                  payload.dict(include={"by_organisation", "by_operator", "by_member"}))
     action = call_service(lambda: services.plan_action_add(
         goal=goal, by=user_of(request), description=payload.description, due_date=payload.due_date, **assignees))
     return 201, _action_out(opened, _action_of(request, opened, action.pk))
@@ -703,11 +707,11 @@ def action_update(request: HttpRequest, household_id: int, action_id: int,
     if any(name in changes for name in assignee_fields):
         # One assignee of three: the two not sent are cleared, like the page does.
         sent = {name: changes.get(name) for name in assignee_fields}
-        changes.update(_assignee_changes(opened, sent))
+        changes.update(_assignee_changes(request, opened, sent))
     else:
         # The page sends the assignee with every change, so one no longer among the choices (an operator who left)
         # must be replaced: the same here.
-        _assignee_changes(opened, {name: getattr(action, f"{name}_id") for name in assignee_fields
+        _assignee_changes(request, opened, {name: getattr(action, f"{name}_id") for name in assignee_fields
                                    if getattr(action, f"{name}_id") is not None})
     if changes:
         call_service(lambda: services.plan_action_update(action=action, by=user_of(request), **changes))
@@ -765,7 +769,7 @@ def _note_out(opened: HouseholdAccess, note: Note) -> dict[str, Any] | None:
             "written_at": note.written_at}
 
 
-@router.get("/households/{int:household_id}/notes", response={200: s.NotePage, **error_responses(404)},
+@router.get("/households/{int:household_id}/notes", response={200: s.NotePage, **error_responses(400, 404)},
             summary="The notes the caller may read")
 def note_list(request: HttpRequest, household_id: int, page: int = 1, per_page: int = 25) -> dict[str, Any]:
     """Shared notes with the `notes` category; an organisation's own notes only to its members; sensitive notes

@@ -20,6 +20,10 @@ def needs(category: str, what: str = "") -> str:
 
 
 IDENTITY = needs("identity")
+# Bounds of the lists a body may carry: more ids than any household has members, or any consent recipients, is
+# not a request (and SQLite refuses a query with more parameters than its limit).
+MAX_IDS = 200
+MAX_CHOICES = 20
 CONTACTS = needs("contacts")
 NEEDS_AND_PLAN = needs("needs_and_plan")
 HEALTH = needs("health")
@@ -178,10 +182,10 @@ class PersonIn(Input):
     birth_year: int | None = Field(None, ge=1880, le=2100)
     sex_gender: str = ""
     fiscal_code: str = Field("", max_length=32, description="Spaces, dots and dashes are ignored.")
-    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes.")
+    languages: list[str] = Field(default_factory=list, max_length=MAX_CHOICES, description="ISO 639-1 codes.")
     interpreter_needed: bool | None = None
-    phones: list[str] = Field(default_factory=list)
-    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list, max_length=MAX_CHOICES)
+    emails: list[str] = Field(default_factory=list, max_length=MAX_CHOICES)
     housing_situation: str = ""
     labour_status: str = ""
     education_level: str = ""
@@ -211,10 +215,10 @@ class PersonPatch(Input):
     birth_year: int | None = Field(None, ge=1880, le=2100)
     sex_gender: str | None = None
     fiscal_code: str | None = Field(None, max_length=32, description="Spaces, dots and dashes are ignored.")
-    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
+    languages: list[str] | None = Field(None, max_length=MAX_CHOICES, description="ISO 639-1 codes.")
     interpreter_needed: bool | None = None
-    phones: list[str] | None = None
-    emails: list[str] | None = None
+    phones: list[str] | None = Field(None, max_length=MAX_CHOICES)
+    emails: list[str] | None = Field(None, max_length=MAX_CHOICES)
     housing_situation: str | None = None
     labour_status: str | None = None
     education_level: str | None = None
@@ -247,7 +251,8 @@ class ConsentOut(Schema):
     legal_basis: str
     special_condition: str
     given_by_kind: str
-    given_by_name: str | None = Field(description=IDENTITY)
+    given_by_name: str | None = Field(description="Who signed (identity): null unless the caller may change the "
+                                                  "household, i.e. for its holding organisation.")
     notice_version: str
     notice_language: str
     given_on: dt.date
@@ -266,7 +271,8 @@ class LegalBasisOut(Schema):
     household_id: int
     basis: str = Field(description="The legal basis other than consent (GDPR art. 6 / 9), a code.")
     reference: str = Field(description="The law or act it rests on.")
-    reason: str | None = Field(description="Why it was recorded (null unless the caller reads the notes).")
+    reason: str | None = Field(description="Why it was recorded (null unless the caller reads the needs and plan "
+                                           "category).")
     categories: list[str]
     recipient: RecipientOut
     recorded_at: dt.datetime
@@ -284,11 +290,12 @@ class ConsentIn(Input):
 
     person: int | None = Field(None, description="A member (id) when the consent is given for one person; "
                                                  "null for the whole household.")
-    purposes: list[str]
-    categories: list[str]
-    recipient_organisations: list[ObjectId] = Field(default_factory=list, description="Organisation ids.")
-    recipient_networks: list[ObjectId] = Field(default_factory=list,
-                                          description="Network ids, among those of the owning organisation.")
+    purposes: list[str] = Field(max_length=MAX_CHOICES)
+    categories: list[str] = Field(max_length=MAX_CHOICES)
+    recipient_organisations: list[ObjectId] = Field(default_factory=list, max_length=MAX_IDS,
+                                                    description="Organisation ids.")
+    recipient_networks: list[ObjectId] = Field(default_factory=list, max_length=MAX_IDS,
+                                               description="Network ids, among those of the owning organisation.")
     given_by_kind: str
     given_by_name: str = Field("", max_length=200)
     guardian_evidence: str = Field("", max_length=2000)

@@ -24,6 +24,7 @@ from trama.referrals.services.referrals import (
     referral_send,
     referral_start,
     referrals_expire,
+    submitted_referral,
 )
 from trama.referrals.services.transfers import (
     case_transfer_accept,
@@ -36,5 +37,5 @@ __all__ = [
     "ExpiryResult", "case_transfer_accept", "case_transfer_cancel", "case_transfer_decline",
     "case_transfer_request", "covering_basis", "receiver_network_ids", "referral_accept", "referral_cancel",
     "referral_complete", "referral_create", "referral_decline", "referral_message_add", "referral_send",
-    "referral_start", "referrals_expire",
+    "referral_start", "referrals_expire", "submitted_referral",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -61,21 +62,41 @@ def referral_create(
     service_at_location: ServiceAtLocation | None = None,
     consent: Consent | None = None,
     legal_basis: LegalBasisRecord | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Referral:
     """A draft referral of some members of the household to a directory service. Sending checks the basis.
 
-    The funnel check comes before the transaction, so that its audited denial is kept when it refuses."""
+    `submission` (the key of the page the referral was written on) becomes its uuid: a second submission of the
+    same page is refused with the code "repeated" (`submitted_referral` finds the first one). The funnel check
+    comes before the transaction, so that its audited denial is kept when it refuses."""
     _require_household_writer(by, household)
     with transaction.atomic():
         return _referral_create(household=household, by=by, people=people, service=service, reason=reason,
                                 categories=categories, urgency=urgency, service_at_location=service_at_location,
-                                consent=consent, legal_basis=legal_basis)
+                                consent=consent, legal_basis=legal_basis, submission=submission)
+
+
+def submitted_referral(*, submission: uuid.UUID | None, by: User | None, household: Household) -> Referral | None:
+    """The referral an earlier submission of the same page made: only the user's own, on this household."""
+    if submission is None or by is None:
+        return None
+    return Referral.objects.filter(uuid=submission, created_by=by, household=household).first()
+
+
+def _save_once(row: Referral | ReferralMessage) -> None:
+    """Insert a row whose uuid may come from a submitted page: a second insert of the same uuid (two submissions
+    at once; the second waits for the first to commit) is refused as "repeated"."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as error:
+        raise ApplicationError(_("Questo modulo è già stato inviato."), code="repeated") from error
 
 
 def _referral_create(*, household: Household, by: User | None, people: Iterable[Person], service: Service,
                      reason: str, categories: Iterable[str], urgency: str,
                      service_at_location: ServiceAtLocation | None, consent: Consent | None,
-                     legal_basis: LegalBasisRecord | None) -> Referral:
+                     legal_basis: LegalBasisRecord | None, submission: uuid.UUID | None = None) -> Referral:
     from trama.directory.models import ServiceStatus
 
     from_organisation = household.organisation
@@ -109,7 +130,9 @@ def _referral_create(*, household: Household, by: User | None, people: Iterable[
     referral = Referral(household=household, from_organisation=from_organisation, created_by=by, service=service,
                         to_organisation=to_organisation, service_at_location=service_at_location, reason=reason,
                         urgency=urgency, categories=chosen, consent=consent, legal_basis=legal_basis)
-    referral.save()
+    if submission is not None:
+        referral.uuid = submission
+    _save_once(referral)
     referral.people.set(members)
     _event(referral, ReferralEventKind.CREATED, from_status="", by=by, organisation=from_organisation,
            at=referral.created_at)
@@ -372,8 +395,10 @@ def referrals_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
 
 @transaction.atomic
 def referral_message_add(*, referral: Referral, by: User | None, organisation: Organisation,
-                         text: str) -> ReferralMessage:
-    """A message in the referral's thread, written for `organisation` (one of the two parties)."""
+                         text: str, submission: uuid.UUID | None = None) -> ReferralMessage:
+    """A message in the referral's thread, written for `organisation` (one of the two parties). With
+    `submission` (the key of the page it was written on), a second submission of the same page adds nothing and
+    returns the message the first one wrote."""
     if organisation.pk not in (referral.from_organisation_id, referral.to_organisation_id):
         raise ApplicationError(_("Solo le due organizzazioni della segnalazione possono scrivere nel suo filo."),
                                code="forbidden")
@@ -385,9 +410,15 @@ def referral_message_add(*, referral: Referral, by: User | None, organisation: O
     if not referral.basis_in_force():  # a message about the family is sharing: not once the consent is gone
         raise ApplicationError(_("Il consenso (o la base giuridica) su cui si basa la segnalazione non è più in "
                                  "vigore: il filo dei messaggi è chiuso."), code="basis_lapsed")
+    if submission is not None:
+        earlier = ReferralMessage.objects.filter(uuid=submission, referral=referral, author=by).first()
+        if earlier is not None:
+            return earlier
     text = _clean_text(text, field="text", required_message=_("Scrivi il messaggio."))
     message = ReferralMessage(referral=referral, author=by, organisation=organisation, text=text)
-    message.save()
+    if submission is not None:
+        message.uuid = submission
+    _save_once(message)
     audit.record(action="referrals.message.add", actor=by, obj=message, acting_for=organisation,
                  details={"referral": referral.pk, "household": referral.household_id,
                           "organisation": organisation.pk})

@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.records.access import could_edit_as_owner
 from trama.records.models import Household, HouseholdStatus, NotificationKind
 from trama.referrals.access import reach_of
 from trama.referrals.models import CaseTransfer, TransferStatus
@@ -99,9 +99,11 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
     one that asked — a conditional UPDATE), the transfer row keeps the history, the audit names both."""
     _require_side(by, transfer, transfer.to_organisation, _("Solo chi gestisce le segnalazioni dell'organizzazione "
                                                             "ricevente può accettare il passaggio."))
-    if not accounts_access.has_perm(by, Perm.RECORDS_EDIT, organisation=transfer.to_organisation):
-        raise ApplicationError(_("Per prendere in carico un nucleo serve il permesso di modificare le cartelle."),
-                               code="forbidden")
+    if not could_edit_as_owner(by, transfer.household, transfer.to_organisation_id):
+        # Within a network-scoped membership, only for a household in its network's area: the case goes to
+        # someone who can then open it and work on it.
+        raise ApplicationError(_("Per prendere in carico un nucleo serve il permesso di modificare le cartelle "
+                                 "dell'organizzazione ricevente per la zona del nucleo."), code="forbidden")
     note = _clean_text(note, field="note")
     if Household.objects.filter(pk=transfer.household_id).exclude(status=HouseholdStatus.OPEN).exists():
         raise ApplicationError(_("Il nucleo è stato chiuso dopo la richiesta: chi l'ha chiesta deve riaprirlo "

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from trama.core.errors import ApplicationError
 from trama.core.http import parse_id
 from trama.core.pages import apply_error, user_of
 from trama.directory.access import services_visible_to
-from trama.directory.models import Service
+from trama.directory.models import Service, ServiceStatus
 from trama.directory.search import SearchForm, run_search
 from trama.records.access import HouseholdAccess, households_editable_by, open_household, people_of
 from trama.records.categories import DataCategory
@@ -30,12 +31,22 @@ from trama.referrals.views.basis import basis_block, candidates
 MAX_SERVICES = 10
 
 
-def _found(request: HttpRequest) -> tuple[SearchForm, list[Service]]:
-    """Up to ten services matching the text and the need, among those the user may see (nothing before a search)."""
+def referable_services(request: HttpRequest, organisation_id: int) -> QuerySet[Service]:
+    """The services a household of this organisation may be referred to, among those the user may see: active,
+    of another organisation, itself active (referral_create refuses the others; offered, they would take the
+    places of services that can be chosen)."""
+    return (services_visible_to(request.user)
+            .filter(status=ServiceStatus.ACTIVE, organisation__is_active=True)
+            .exclude(organisation_id=organisation_id))
+
+
+def _found(request: HttpRequest, organisation_id: int) -> tuple[SearchForm, list[Service]]:
+    """Up to ten services matching the text and the need, among those the household may be referred to (nothing
+    before a search)."""
     search = SearchForm({"q": request.GET.get("q", ""), "need": request.GET.get("need", "")})
     if not (request.GET.get("q") or request.GET.get("need")) or not search.is_valid():
         return search, []
-    result = run_search(services_visible_to(request.user), search.to_params(), user=request.user)
+    result = run_search(referable_services(request, organisation_id), search.to_params(), user=request.user)
     return search, list(result.services.select_related("organisation")[:MAX_SERVICES])
 
 
@@ -48,10 +59,12 @@ def service_options(request: HttpRequest, household_pk: int) -> HttpResponse:
     """The htmx fragment: the services matching the search, as radio buttons. It shows nothing of the household,
     so a user who may change it is not audited at every keystroke (the page itself was opened, and audited, once);
     anyone else goes through the funnel, which refuses and audits the denial (404 or 403)."""
-    if not households_editable_by(request.user).filter(pk=household_pk).exists():
+    organisation_id = households_editable_by(request.user).filter(pk=household_pk).values_list(
+        "organisation_id", flat=True).first()
+    if organisation_id is None:
         open_household(request.user, household_pk, write=True, request=request)
         raise PermissionDenied()  # not reached: the funnel refuses a user who may not change the household
-    _search, found = _found(request)
+    _search, found = _found(request, organisation_id)
     return render(request, "referrals/includes/service_options.html",
                   {"services": found, "searched": bool(request.GET.get("q") or request.GET.get("need")),
                    "selected": request.GET.get("service", "")})
@@ -94,7 +107,7 @@ def basis_options(request: HttpRequest, household_pk: int) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
     opened = open_household(request.user, household_pk, write=True, request=request)
-    search, found = _found(request)
+    search, found = _found(request, opened.household.organisation_id)
     consents, records = candidates(opened)
     bases = [(f"consent:{c.pk}", str(c.pk)) for c in consents] + [(f"legal_basis:{r.pk}", str(r.pk)) for r in records]
     form = ReferralForm(request.POST or None, people=_person_choices(opened), bases=bases)
@@ -118,6 +131,11 @@ def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
 def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, consents: list[Consent],
           records: list[LegalBasisRecord]) -> Any:
     data = form.cleaned_data
+    earlier = services.submitted_referral(submission=data["submission"], by=user_of(request),
+                                          household=opened.household)
+    if earlier is not None:  # the same page submitted again: show what the first submission made
+        messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
+        return earlier
     service = services_visible_to(request.user).filter(pk=data["service"]).first()
     if service is None:
         form.add_error("service", _("Cerca e scegli un servizio."))
@@ -132,10 +150,15 @@ def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, con
             referral = services.referral_create(
                 household=opened.household, by=user_of(request), people=people, service=service,
                 reason=data["reason"], categories=data["categories"], urgency=data["urgency"],
-                consent=consent, legal_basis=legal_basis)
+                consent=consent, legal_basis=legal_basis, submission=data["submission"])
             if send:
                 services.referral_send(referral=referral, by=user_of(request))
     except ApplicationError as error:
+        earlier = services.submitted_referral(submission=data["submission"], by=user_of(request),
+                                              household=opened.household)
+        if error.code == "repeated" and earlier is not None:  # submitted twice at once: the other one made it
+            messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
+            return earlier
         apply_error(form, error)
         return None
     messages.success(request, _("Segnalazione inviata.") if send else _("Bozza salvata."))

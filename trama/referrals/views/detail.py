@@ -137,6 +137,8 @@ def message_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = referral.from_organisation if opened.can_act_as_sender else referral.to_organisation
     if form.is_valid() and run_service(form, lambda: services.referral_message_add(
             referral=referral, by=user_of(request), organisation=organisation,
-            text=form.cleaned_data["text"])) is not None:
+            text=form.cleaned_data["text"], submission=form.cleaned_data["submission"])) is not None:
         return _done(request, referral, _("Messaggio inviato."))
+    if any(error.code == "repeated" for error in form.non_field_errors().as_data()):
+        return _done(request, referral, _("Messaggio inviato."))  # submitted twice at once: the other one wrote it
     return _render(request, opened, status=400, message_form=form)

@@ -28,9 +28,10 @@ from django.views.decorators.http import require_POST
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
+from trama.core.http import search_text
 from trama.core.pages import run_service, user_of
 from trama.network.models import Organisation
-from trama.records.access import HouseholdAccess, households_editable_by, open_household
+from trama.records.access import HouseholdAccess, could_edit_as_owner, households_editable_by, open_household
 from trama.records.models import Household
 from trama.referrals import services
 from trama.referrals.access import get_transfer_for, reach_of, reveal_transfer_text
@@ -80,7 +81,7 @@ def _open_for_transfer(request: HttpRequest, household_pk: int, *, audit_opening
 def transfer_organisations(request: HttpRequest, household_pk: int) -> HttpResponse:
     """The htmx fragment: the organisation select, filtered by name."""
     household = _open_for_transfer(request, household_pk, audit_opening=False)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request)
     form = TransferForm(initial={"to_organisation": request.GET.get("to_organisation") or None},
                         organisations=candidate_organisations(household, query)[:MAX_ORGANISATIONS])
     return render(request, "referrals/includes/transfer_organisations.html", {"form": form, "query": query})
@@ -89,7 +90,7 @@ def transfer_organisations(request: HttpRequest, household_pk: int) -> HttpRespo
 @login_required
 def transfer_new(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = _open_for_transfer(request, household_pk)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request)
     candidates = candidate_organisations(household)
     if request.method == "POST":
         form = TransferForm(request.POST, organisations=candidates)
@@ -123,6 +124,10 @@ def _render(request: HttpRequest, transfer: CaseTransfer, *, status: int = 200, 
         "transfer": transfer, "reason": reveal_transfer_text(request.user, transfer, "reason"),
         "response_note": reveal_transfer_text(request.user, transfer, "response_note"),
         "can_answer": waiting and receiver, "can_cancel": waiting and sender,
+        # Accepting also needs records.edit there for the household's area (case_transfer_accept): a referent
+        # who could not then work on the case may only decline.
+        "can_accept": waiting and receiver and could_edit_as_owner(request.user, transfer.household,
+                                                                  transfer.to_organisation_id),
         "is_sender": sender, "is_receiver": receiver,
         "answer_form": forms_.get("answer_form") or TransferAnswerForm(),
         "action_errors": forms_.get("action_errors") or [],

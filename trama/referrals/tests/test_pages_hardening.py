@@ -1,0 +1,142 @@
+"""Referral pages under the conditions of real use: a form submitted twice, an inline search that offers only
+services that can be chosen, a case transfer accepted only by someone who can then work on it, odd search input,
+the API's answer after an action, and the English interface."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from trama.accounts.models import Membership, User
+from trama.accounts.roles import Role
+from trama.core.testing import Personas
+from trama.directory import services as directory_services
+from trama.directory.models import Service
+from trama.records.models import Household, OrganisationNotification
+from trama.records.tests.helpers import make_household
+from trama.referrals import services
+from trama.referrals.models import Referral, ReferralMessage
+from trama.referrals.tests.helpers import draft, give_consent, make_family, sent
+
+pytestmark = pytest.mark.django_db
+
+
+def _submission(page: str) -> str:
+    match = re.search(r'name="submission" value="([0-9a-f-]{36})"', page)
+    assert match, "the form carries its submission key"
+    return match.group(1)
+
+
+def test_a_referral_form_submitted_twice_sends_one_referral(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    client: Client = client_as(p.proximity)
+    url = reverse("referrals:new", args=[family.household.pk])
+    key = _submission(client.get(url).content.decode())
+    data = {"people": [str(family.child.pk)], "service": str(family.service.pk), "reason": "Compiti",
+            "urgency": "routine", "categories": ["identity", "needs_and_plan"], "action": "send", "submission": key}
+    first, second = client.post(url, data), client.post(url, data)
+    referral = Referral.objects.get(household=family.household)
+    assert referral.status == "sent" and str(referral.uuid) == key
+    assert first["Location"] == second["Location"] == reverse("referrals:detail", args=[referral.pk])
+    assert OrganisationNotification.objects.filter(organisation=p.ets_b, kind="referral_received").count() == 1
+    # A new page is a new referral; another user's key finds nothing of theirs.
+    assert _submission(client.get(url).content.decode()) != key
+    assert services.submitted_referral(submission=referral.uuid, by=p.social_worker,
+                                       household=family.household) is None
+
+
+def test_a_message_submitted_twice_is_written_once(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    referral = sent(p, family)
+    client: Client = client_as(p.proximity)
+    key = _submission(client.get(reverse("referrals:detail", args=[referral.pk])).content.decode())
+    url = reverse("referrals:message_add", args=[referral.pk])
+    assert client.post(url, {"text": "Domanda", "submission": key}).status_code == 302
+    assert client.post(url, {"text": "Domanda", "submission": key}).status_code == 302
+    assert ReferralMessage.objects.filter(referral=referral).count() == 1
+    # Without a key (an API client, an old page) each message is its own.
+    client.post(url, {"text": "Un'altra domanda"})
+    assert ReferralMessage.objects.filter(referral=referral).count() == 2
+
+
+def test_the_inline_search_offers_only_services_that_can_be_chosen(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    defunct = directory_services.service_create(by=p.referent_b, organisation=p.ets_b, maintainer=p.ets_b,
+                                                name="Doposcuola Cessato")
+    Service.objects.filter(pk=defunct.pk).update(status="defunct")
+    own = directory_services.service_create(by=p.referent, organisation=p.ets_a, maintainer=p.ets_a,
+                                            name="Doposcuola Alfa")
+    client: Client = client_as(p.proximity)
+    fragment = client.get(reverse("referrals:service_options", args=[family.household.pk]),
+                          {"q": "doposcuola"}).content.decode()
+    assert f'value="{family.service.pk}"' in fragment
+    assert f'value="{defunct.pk}"' not in fragment and f'value="{own.pk}"' not in fragment
+    page = client.get(reverse("referrals:new", args=[family.household.pk]), {"q": "doposcuola"}).content.decode()
+    assert "Doposcuola Beta" in page and "Doposcuola Cessato" not in page and "Doposcuola Alfa" not in page
+
+
+def test_a_case_transfer_is_accepted_only_by_who_can_then_work_on_it(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    household = make_household(p, label="Famiglia M1", municipio=p.municipio1)
+    transfer = services.case_transfer_request(household=household, by=p.proximity, to_organisation=p.ets_b,
+                                              reason="Si trasferisce")
+    scoped = User.objects.create_user(email="scoped-b@test.trama.invalid", password="x-Trama-123456",
+                                      full_name="Operatrice di zona")
+    Membership.objects.create(user=scoped, organisation=p.ets_b, role=Role.PROXIMITY_WORKER, network=p.network8,
+                              valid_from=dt.date(2024, 5, 8))
+    client: Client = client_as(scoped)
+    accept = reverse("referrals:transfer_accept", args=[transfer.pk])
+    page = client.get(reverse("referrals:transfer_detail", args=[transfer.pk])).content.decode()
+    assert accept not in page and reverse("referrals:transfer_decline", args=[transfer.pk]) in page
+    refused = client.post(accept, {"note": ""})
+    assert refused.status_code == 400
+    assert Household.objects.get(pk=household.pk).organisation == p.ets_a
+    # Beta's proximity worker, not scoped to a network, can take it, and then opens it.
+    referent: Client = client_as(p.proximity_b)
+    assert accept in referent.get(reverse("referrals:transfer_detail", args=[transfer.pk])).content.decode()
+    assert referent.post(accept, {"note": ""}).status_code == 302
+    assert Household.objects.get(pk=household.pk).organisation == p.ets_b
+    assert referent.get(reverse("records:household_detail", args=[household.pk])).status_code == 200
+
+
+def test_a_nul_character_in_a_search_is_dropped(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in a text value: "?q=a%00b" was a 500 there."""
+    household = make_household(personas)
+    client: Client = client_as(personas.proximity)
+    for url in (reverse("referrals:transfer_new", args=[household.pk]),
+                reverse("referrals:transfer_organisations", args=[household.pk])):
+        assert client.get(url, {"q": "Be\x00ta"}).status_code == 200
+    assert client_as(personas.admin).get(reverse("accounts:people_list"), {"q": "a\x00"}).status_code in (200, 403)
+
+
+def test_the_api_answers_an_action_with_what_may_be_done_next(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    referral = draft(p, family)
+    client: Client = client_as(p.proximity)
+    after_send = client.post(f"/api/referrals/{referral.pk}/send").json()
+    assert after_send["status"] == "sent"
+    assert after_send["actions"] == client.get(f"/api/referrals/{referral.pk}").json()["actions"]
+    assert "message" in after_send["actions"]
+
+
+def test_the_referral_number_is_translated(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    referral = sent(p, family)
+    client: Client = client_as(p.proximity)
+    home = client.get(reverse("referrals:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"No. {referral.pk} — Doposcuola Beta" in home and f"n. {referral.pk} —" not in home
+    italian = client.get(reverse("referrals:home"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert f"n. {referral.pk} — Doposcuola Beta" in italian
