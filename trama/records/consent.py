@@ -255,6 +255,9 @@ def consent_record(
     today = timezone.localdate()
     if given_on > today:
         raise ApplicationError(_("La data del consenso è nel futuro."), field="given_on")
+    from trama.records.services import check_record_day
+
+    check_record_day(given_on, field="given_on")
     if expires_on is not None and expires_on <= given_on:
         raise ApplicationError(_("La scadenza deve essere successiva alla data del consenso."), field="expires_on")
 

@@ -183,9 +183,17 @@ def _check_dimension(value: str, *, field: str = "dimension") -> str:
     return value
 
 
-def _check_not_future(day: dt.date, *, field: str) -> None:
+# The earliest day a record may name (an opening, an assessment, a consent): older is a typo ("0001-01-01" made
+# the reference code NUC-1-000001), and no social record of a family still followed is older.
+EARLIEST_RECORD_DAY = dt.date(1950, 1, 1)
+
+
+def check_record_day(day: dt.date, *, field: str) -> None:
+    """A day that has happened, not before EARLIEST_RECORD_DAY."""
     if day > timezone.localdate():
         raise ApplicationError(_("La data non può essere nel futuro."), field=field)
+    if day < EARLIEST_RECORD_DAY:
+        raise ApplicationError(_("La data è troppo lontana nel passato: controlla l'anno."), field=field)
 
 
 def _check_not_before_opening(household: Household, day: dt.date, *, field: str) -> None:
@@ -274,7 +282,7 @@ def household_create(
     nil: Area | None = None, opened_on: dt.date | None = None,
 ) -> Household:
     opened_on = opened_on or timezone.localdate()
-    _check_not_future(opened_on, field="opened_on")
+    check_record_day(opened_on, field="opened_on")
     _check_areas(municipio, nil)
     household = Household(organisation=organisation, label=(label or "").strip(), municipio=municipio, nil=nil,
                           opened_on=opened_on, created_by=by, reference_code=_next_reference_code(opened_on.year))
@@ -321,7 +329,7 @@ def household_close(
         raise ApplicationError(_("Se gli obiettivi sono raggiunti, indica l'esito per almeno una dimensione."),
                                field="outcomes")
     closed_on = closed_on or timezone.localdate()
-    _check_not_future(closed_on, field="closed_on")
+    check_record_day(closed_on, field="closed_on")
     if closed_on < household.opened_on:
         raise ApplicationError(_("La chiusura non può precedere l'apertura del nucleo."), field="closed_on")
     reopened = (HouseholdEvent.objects.filter(household=household, kind=HouseholdEventKind.REOPENED)
@@ -368,7 +376,7 @@ def household_reopen(*, household: Household, by: User | None, note: str,
                                  "registra un nuovo nucleo."), code="anonymised")
     note = _require_text(note, field="note", message=_("Indica il motivo della riapertura."))
     reopened_on = reopened_on or timezone.localdate()
-    _check_not_future(reopened_on, field="reopened_on")
+    check_record_day(reopened_on, field="reopened_on")
     assert household.closed_on is not None
     if reopened_on < household.closed_on:
         raise ApplicationError(_("La riapertura non può precedere la chiusura."), field="reopened_on")
@@ -481,7 +489,7 @@ def _same_assessment_recorded(household: Household, assessed_on: dt.date,
 def assessment_record(*, household: Household, by: User | None, assessed_on: dt.date,
                       scores: Mapping[str, DimensionScore]) -> Assessment:
     _require_open(household)
-    _check_not_future(assessed_on, field="assessed_on")
+    check_record_day(assessed_on, field="assessed_on")
     _check_in_open_period(household, assessed_on, field="assessed_on")
     if not scores:
         raise ApplicationError(_("Indica il punteggio di almeno una dimensione."), field="scores")
@@ -673,7 +681,7 @@ def _add_outcomes(review: PlanReview, outcomes: Mapping[str, DimensionOutcome]) 
 def plan_review_record(*, household: Household, by: User | None, reviewed_on: dt.date,
                        outcomes: Mapping[str, DimensionOutcome]) -> PlanReview:
     _require_open(household)
-    _check_not_future(reviewed_on, field="reviewed_on")
+    check_record_day(reviewed_on, field="reviewed_on")
     _check_in_open_period(household, reviewed_on, field="reviewed_on")
     if not outcomes:
         raise ApplicationError(_("Indica l'esito di almeno una dimensione."), field="outcomes")

@@ -111,3 +111,17 @@ def test_every_error_answer_of_the_api_is_json(personas: Personas, settings: Any
     assert "GET" in answers["wrong method"][0]["Allow"]
     english = client.get("/api/household", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert english == "Address not found in the API."
+
+
+def test_a_day_before_1950_is_a_typo(personas: Personas) -> None:
+    """"0001-01-01" as an opening day made the reference code NUC-1-000001."""
+    client = Client()
+    client.force_login(personas.proximity)
+    response = _send(client, "post", "/api/households", {"organisation": personas.ets_a.pk, "label": "Famiglia",
+                                                          "opened_on": "0001-01-01"})
+    assert response.status_code == 400 and "opened_on" in response.json()["errors"]
+    household = make_household(personas)
+    response = _send(client, "post", f"/api/households/{household.pk}/consents", {
+        "purposes": ["monitoring_statistics"], "categories": ["identity"], "given_by_kind": "person",
+        "given_by_name": "Amina", "notice_version": "2026-11-23", "notice_language": "it", "given_on": "1949-12-31"})
+    assert response.status_code == 400 and "given_on" in response.json()["errors"]
