@@ -9,6 +9,8 @@ from trama.referrals.views import create, detail, home, household, transfers
 app_name = "referrals"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("received/", home.referrals_received, name="received"),
+    path("sent/", home.referrals_sent, name="sent"),
     path("new/<int:household_pk>/", create.referral_new, name="new"),
     path("new/<int:household_pk>/services/", create.service_options, name="service_options"),
     path("new/<int:household_pk>/basis/", create.basis_options, name="basis_options"),

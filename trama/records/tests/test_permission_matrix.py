@@ -129,6 +129,8 @@ HTML_RULES: dict[str, Rule] = {
     "records:legal_basis_revoke": Rule(get="form", post=True, need="read", perms=frozenset({LEGAL})),
     # referrals: `pk` is the referral, `household_pk` the household, `transfer_pk` a case transfer
     "referrals:home": Rule(get="page", post=False),
+    "referrals:received": Rule(get="page", post=False),
+    "referrals:sent": Rule(get="page", post=False),
     "referrals:new": FORM,
     "referrals:service_options": Rule(get="page", post=False, need="write", audits_reads=False),
     "referrals:basis_options": Rule(get="page", post=False, need="write"),

@@ -140,3 +140,33 @@ def test_the_referral_number_is_translated(personas: Personas, client_as) -> Non
     assert f"No. {referral.pk} — Doposcuola Beta" in home and f"n. {referral.pk} —" not in home
     italian = client.get(reverse("referrals:home"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert f"n. {referral.pk} — Doposcuola Beta" in italian
+
+
+def test_every_referral_is_reachable_beyond_the_homes_first_twenty(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    """The home shows the first twenty of each kind; the lists of received and sent referrals show them all, a
+    page at a time, narrowed by status."""
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    waiting = [sent(p, family) for _ in range(27)]
+    other_draft = draft(p, family)
+    receiver: Client = client_as(p.proximity_b)
+    home = receiver.get(reverse("referrals:home")).content.decode()
+    assert sum(f'href="{reverse("referrals:detail", args=[r.pk])}"' in home for r in waiting) == 20
+    assert reverse("referrals:received") in home
+    first = receiver.get(reverse("referrals:received")).content.decode()
+    assert "27 segnalazioni" in first and "Pagina 1 di 2" in first
+    shown = {r.pk for r in waiting if f'href="{reverse("referrals:detail", args=[r.pk])}"' in first}
+    second = receiver.get(reverse("referrals:received"), {"page": 2}).content.decode()
+    shown |= {r.pk for r in waiting if f'href="{reverse("referrals:detail", args=[r.pk])}"' in second}
+    assert shown == {r.pk for r in waiting}
+    assert reverse("referrals:detail", args=[other_draft.pk]) not in first + second  # the sender's draft
+    closed = receiver.get(reverse("referrals:received"), {"status": "closed"}).content.decode()
+    assert "Nessuna segnalazione in questo stato." in closed
+    assert "27 segnalazioni" in receiver.get(reverse("referrals:received"), {"status": "boh"}).content.decode()
+    # (client_as logs the same client in as another user.) The sender's list has the draft, under "Bozze".
+    sender: Client = client_as(p.proximity)
+    drafts = sender.get(reverse("referrals:sent"), {"status": "draft"}).content.decode()
+    assert "1 segnalazione" in drafts and reverse("referrals:detail", args=[other_draft.pk]) in drafts
+    stranger: Client = client_as(p.social_worker)
+    assert "non ha ancora ricevuto" in stranger.get(reverse("referrals:received")).content.decode()

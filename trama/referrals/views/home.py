@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from trama.core.pages import paginate
 from trama.records.consent import notifications_for
-from trama.referrals.access import operator_home
+from trama.referrals.access import operator_home, outbox, received
+from trama.referrals.models import FINAL_STATUSES, ReferralStatus
 
 
 def _days(waited: dt.timedelta | None) -> int | None:
@@ -29,3 +32,53 @@ def home(request: HttpRequest) -> HttpResponse:
         "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
         "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": timezone.localdate(data.now),
     })
+
+
+# --- Every referral received or sent ---------------------------------------------------------------------
+
+# The status groups a list can be narrowed to (the home shows only the first ones waiting of each).
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "waiting": (ReferralStatus.SENT,),
+    "open": (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+    "closed": tuple(FINAL_STATUSES),
+    "draft": (ReferralStatus.DRAFT,),
+}
+_LIST_FIELDS = ("status", "urgency", "sent_at", "created_at", "updated_at", "outcome", "decline_reason",
+                "household__reference_code", "service__name", "from_organisation__name", "to_organisation__name")
+
+
+def _status_choices(direction: str) -> list[tuple[str, str]]:
+    choices = [("", _("Tutte")), ("waiting", _("In attesa di risposta")), ("open", _("Accettate o in corso")),
+               ("closed", _("Chiuse (concluse, rifiutate, scadute, annullate)"))]
+    if direction == "out":
+        choices.append(("draft", _("Bozze")))
+    return choices
+
+
+def _listing(request: HttpRequest, direction: str) -> HttpResponse:
+    """Every referral sent to the user's organisations (`in`) or by them (`out`, drafts included), newest first,
+    narrowed to a status group, a page at a time: the home page shows only the first of each kind."""
+    referrals = received(request.user) if direction == "in" else outbox(request.user)
+    status = request.GET.get("status", "")
+    choices = _status_choices(direction)
+    if status not in dict(choices):
+        status = ""
+    if status:
+        referrals = referrals.filter(status__in=STATUS_GROUPS[status])
+    page, query = paginate(request, referrals.only(*_LIST_FIELDS))
+    now = timezone.now()
+    page.object_list = [(r, _days(r.waiting_for(now))) for r in page.object_list]
+    return render(request, "referrals/list.html", {
+        "direction": direction, "page": page, "query": query, "status": status, "status_choices": choices,
+        "title": _("Segnalazioni ricevute") if direction == "in" else _("Segnalazioni inviate"),
+    })
+
+
+@login_required
+def referrals_received(request: HttpRequest) -> HttpResponse:
+    return _listing(request, "in")
+
+
+@login_required
+def referrals_sent(request: HttpRequest) -> HttpResponse:
+    return _listing(request, "out")
