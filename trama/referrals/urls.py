@@ -23,6 +23,7 @@ urlpatterns = [
     path("transfers/<int:transfer_pk>/cancel/", transfers.transfer_cancel, name="transfer_cancel"),
     path("household/<int:household_pk>/", household.household, name="household"),
     path("<int:pk>/", detail.detail, name="detail"),
+    path("<int:pk>/edit/", create.referral_edit, name="edit"),
     path("<int:pk>/send/", detail.send, name="send"),
     path("<int:pk>/accept/", detail.accept, name="accept"),
     path("<int:pk>/decline/", detail.decline, name="decline"),

@@ -142,6 +142,7 @@ HTML_RULES: dict[str, Rule] = {
     "referrals:transfer_cancel": ACT,
     "referrals:household": Rule(get="page", post=False),
     "referrals:detail": Rule(get="page", post=False),
+    "referrals:edit": FORM,  # a draft's sender: the form; anyone else acting on it: back to its page
     "referrals:send": ACT,
     "referrals:accept": ACT,
     "referrals:decline": ACT,

@@ -20,6 +20,7 @@ from trama.referrals.services.referrals import (
     referral_complete,
     referral_create,
     referral_decline,
+    referral_draft_update,
     referral_message_add,
     referral_send,
     referral_start,
@@ -36,6 +37,6 @@ from trama.referrals.services.transfers import (
 __all__ = [
     "ExpiryResult", "case_transfer_accept", "case_transfer_cancel", "case_transfer_decline",
     "case_transfer_request", "covering_basis", "receiver_network_ids", "referral_accept", "referral_cancel",
-    "referral_complete", "referral_create", "referral_decline", "referral_message_add", "referral_send",
-    "referral_start", "referrals_expire", "submitted_referral",
+    "referral_complete", "referral_create", "referral_decline", "referral_draft_update", "referral_message_add",
+    "referral_send", "referral_start", "referrals_expire", "submitted_referral",
 ]

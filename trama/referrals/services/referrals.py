@@ -93,10 +93,21 @@ def _save_once(row: Referral | ReferralMessage) -> None:
         raise ApplicationError(_("Questo modulo è già stato inviato."), code="repeated") from error
 
 
-def _referral_create(*, household: Household, by: User | None, people: Iterable[Person], service: Service,
-                     reason: str, categories: Iterable[str], urgency: str,
-                     service_at_location: ServiceAtLocation | None, consent: Consent | None,
-                     legal_basis: LegalBasisRecord | None, submission: uuid.UUID | None = None) -> Referral:
+@dataclass(frozen=True)
+class _DraftFields:
+    """What a draft says, checked: the same rules for a new draft and for a draft changed before sending."""
+
+    from_organisation: Organisation
+    to_organisation: Organisation
+    members: list[Person]
+    categories: list[str]
+    reason: str
+
+
+def _checked_draft(*, household: Household, by: User | None, people: Iterable[Person], service: Service,
+                   reason: str, categories: Iterable[str], urgency: str,
+                   service_at_location: ServiceAtLocation | None, consent: Consent | None,
+                   legal_basis: LegalBasisRecord | None) -> _DraftFields:
     from trama.directory.models import ServiceStatus
 
     from_organisation = household.organisation
@@ -127,18 +138,57 @@ def _referral_create(*, household: Household, by: User | None, people: Iterable[
     if consent is not None and legal_basis is not None:
         raise ApplicationError(_("Indica un solo fondamento: il consenso oppure un'altra base giuridica."),
                                field="consent")
-    referral = Referral(household=household, from_organisation=from_organisation, created_by=by, service=service,
-                        to_organisation=to_organisation, service_at_location=service_at_location, reason=reason,
-                        urgency=urgency, categories=chosen, consent=consent, legal_basis=legal_basis)
+    return _DraftFields(from_organisation=from_organisation, to_organisation=to_organisation, members=members,
+                        categories=chosen, reason=reason)
+
+
+def _referral_create(*, household: Household, by: User | None, people: Iterable[Person], service: Service,
+                     reason: str, categories: Iterable[str], urgency: str,
+                     service_at_location: ServiceAtLocation | None, consent: Consent | None,
+                     legal_basis: LegalBasisRecord | None, submission: uuid.UUID | None = None) -> Referral:
+    checked = _checked_draft(household=household, by=by, people=people, service=service, reason=reason,
+                             categories=categories, urgency=urgency, service_at_location=service_at_location,
+                             consent=consent, legal_basis=legal_basis)
+    referral = Referral(household=household, from_organisation=checked.from_organisation, created_by=by,
+                        service=service, to_organisation=checked.to_organisation,
+                        service_at_location=service_at_location, reason=checked.reason, urgency=urgency,
+                        categories=checked.categories, consent=consent, legal_basis=legal_basis)
     if submission is not None:
         referral.uuid = submission
     _save_once(referral)
-    referral.people.set(members)
-    _event(referral, ReferralEventKind.CREATED, from_status="", by=by, organisation=from_organisation,
+    referral.people.set(checked.members)
+    _event(referral, ReferralEventKind.CREATED, from_status="", by=by, organisation=checked.from_organisation,
            at=referral.created_at)
-    _audit("referrals.referral.create", by=by, referral=referral, categories=chosen, urgency=urgency,
-           people=sorted(p.pk for p in members), service=service.pk)
+    _audit("referrals.referral.create", by=by, referral=referral, categories=checked.categories, urgency=urgency,
+           people=sorted(p.pk for p in checked.members), service=service.pk)
     return referral
+
+
+def referral_draft_update(*, referral: Referral, by: User | None, people: Iterable[Person], service: Service,
+                          reason: str, categories: Iterable[str], urgency: str,
+                          consent: Consent | None = None, legal_basis: LegalBasisRecord | None = None) -> Referral:
+    """Change a draft before sending it (who, to which service, why, what is shared, on which basis): a draft
+    whose consent was withdrawn, or that shares more than any consent covers, can then be sent. Refused once
+    sent (the row is locked, so a send at the same moment wins or waits). The funnel check comes before the
+    transaction, so that its audited denial is kept."""
+    _require_household_writer(by, referral.household)
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if current.status != ReferralStatus.DRAFT:
+            raise ApplicationError(_("La segnalazione è già stata inviata: non si può più modificare."),
+                                   code="already_sent")
+        checked = _checked_draft(household=referral.household, by=by, people=people, service=service,
+                                 reason=reason, categories=categories, urgency=urgency, service_at_location=None,
+                                 consent=consent, legal_basis=legal_basis)
+        current.service, current.to_organisation = service, checked.to_organisation
+        current.service_at_location = None
+        current.reason, current.urgency, current.categories = checked.reason, urgency, checked.categories
+        current.consent, current.legal_basis = consent, legal_basis
+        current.save()
+        current.people.set(checked.members)
+        _audit("referrals.referral.update", by=by, referral=current, categories=checked.categories,
+               urgency=urgency, people=sorted(p.pk for p in checked.members), service=service.pk)
+    return current
 
 
 def referral_send(*, referral: Referral, by: User | None, at: dt.datetime | None = None) -> Referral:

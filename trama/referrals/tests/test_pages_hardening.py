@@ -170,3 +170,49 @@ def test_every_referral_is_reachable_beyond_the_homes_first_twenty(personas: Per
     assert "1 segnalazione" in drafts and reverse("referrals:detail", args=[other_draft.pk]) in drafts
     stranger: Client = client_as(p.social_worker)
     assert "non ha ancora ricevuto" in stranger.get(reverse("referrals:received")).content.decode()
+
+
+def test_a_draft_is_changed_before_it_is_sent(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    """A draft saved on a consent later withdrawn, or sharing more than the consents cover, is changed (basis,
+    categories, text) and sent, instead of being cancelled and typed again."""
+    from trama.records import consent as consent_services
+
+    p = personas
+    family = make_family(p)
+    first = give_consent(p, family, categories=["identity", "needs_and_plan"])
+    client: Client = client_as(p.proximity)
+    new = reverse("referrals:new", args=[family.household.pk])
+    data = {"people": [str(family.child.pk)], "service": str(family.service.pk), "reason": "Motivo lungo",
+            "urgency": "routine", "categories": ["identity", "needs_and_plan", "contacts"], "action": "draft",
+            "basis": f"consent:{first.pk}"}
+    client.post(new, data)
+    referral = Referral.objects.get(household=family.household)
+    assert referral.consent_id == first.pk and referral.status == "draft"
+    consent_services.consent_withdraw(consent=first, by=p.proximity)
+    give_consent(p, family, categories=["identity", "needs_and_plan"])  # a new one, without contacts
+    refused = client.post(reverse("referrals:send", args=[referral.pk]))
+    referral.refresh_from_db()
+    assert refused.status_code == 400 and referral.status == "draft"
+    edit = reverse("referrals:edit", args=[referral.pk])
+    assert edit in client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    page = client.get(edit).content.decode()
+    # Filled in from the draft; the withdrawn consent is no longer a choice: the automatic one is.
+    assert "Modifica la bozza n." in page and "Motivo lungo" in page
+    assert re.search(rf'name="people" value="{family.child.pk}" id="[^"]+" checked', page)
+    assert not re.search(rf'name="people" value="{family.parent.pk}" id="[^"]+" checked', page)
+    assert re.search(r'name="categories" value="contacts" id="[^"]+" checked', page)
+    assert f'value="consent:{first.pk}"' not in page and 'id="basis-auto" form="referral-form" checked' in page
+    changed = {**data, "categories": ["identity", "needs_and_plan"], "basis": "", "reason": "Motivo aggiornato",
+               "action": "send"}
+    assert client.post(edit, changed).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "sent" and referral.categories == ["identity", "needs_and_plan"]
+    assert referral.consent_id not in (None, first.pk)
+    assert Referral.objects.filter(household=family.household).count() == 1
+    # Once sent it cannot be changed: the page sends back to the referral.
+    assert client.get(edit)["Location"] == reverse("referrals:detail", args=[referral.pk])
+    assert client.post(edit, changed)["Location"] == reverse("referrals:detail", args=[referral.pk])
+    with pytest.raises(Exception, match="già stata inviata"):
+        services.referral_draft_update(referral=referral, by=p.proximity, people=[family.child],
+                                       service=family.service, reason="x", categories=["identity"],
+                                       urgency="routine")

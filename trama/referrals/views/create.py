@@ -25,7 +25,9 @@ from trama.records.access import HouseholdAccess, households_editable_by, open_h
 from trama.records.categories import DataCategory
 from trama.records.models import Consent, LegalBasisRecord
 from trama.referrals import services
+from trama.referrals.access import get_referral_for, reveal_text
 from trama.referrals.forms import ReferralForm
+from trama.referrals.models import Referral, ReferralStatus
 from trama.referrals.views.basis import basis_block, candidates
 
 MAX_SERVICES = 10
@@ -72,7 +74,7 @@ def service_options(request: HttpRequest, household_pk: int) -> HttpResponse:
 
 def _current(data: Any, form: ReferralForm, request: HttpRequest) -> tuple[Service | None, list[str], list[int], str]:
     """The service, categories, people and basis as currently filled in (bound data, or the form's initial)."""
-    service_value = data.get("service") if data is not None else None
+    service_value = data.get("service") if data is not None else form.initial.get("service")
     service = None
     service_pk = parse_id(service_value)
     if service_pk is not None:
@@ -82,9 +84,10 @@ def _current(data: Any, form: ReferralForm, request: HttpRequest) -> tuple[Servi
         categories = [c for c in data.getlist("categories") if c in DataCategory.values]
         people = [pk for pk in map(parse_id, data.getlist("people")) if pk is not None]
         selected = str(data.get("basis", ""))
-    else:
-        categories = [str(c) for c in form.fields["categories"].initial]
-        people, selected = [], ""
+    else:  # a new referral's defaults, or a draft being changed
+        categories = [str(c) for c in form.initial.get("categories", form.fields["categories"].initial)]
+        people = [pk for pk in map(parse_id, form.initial.get("people", [])) if pk is not None]
+        selected = str(form.initial.get("basis", ""))
     return service, categories, people, selected
 
 
@@ -107,12 +110,43 @@ def basis_options(request: HttpRequest, household_pk: int) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
     opened = open_household(request.user, household_pk, write=True, request=request)
+    return _referral_page(request, opened)
+
+
+@login_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft changed before it is sent: the same page as a new referral, filled in from the draft. Anything
+    else (a referral already sent, or opened by its receiver) goes back to its page."""
+    opened_referral = get_referral_for(request.user, pk, write=True, request=request)
+    draft = opened_referral.referral
+    if draft.status != ReferralStatus.DRAFT or not opened_referral.can_act_as_sender:
+        messages.info(request, _("Si può modificare solo una bozza, da chi la invia."))
+        return redirect(reverse("referrals:detail", args=[draft.pk]))
+    if not households_editable_by(request.user).filter(pk=draft.household_id).exists():
+        # Who manages referrals without changing records (a referent) may send or cancel the draft, not rewrite it.
+        messages.info(request, _("Per modificare la bozza serve poter modificare la cartella del nucleo."))
+        return redirect(reverse("referrals:detail", args=[draft.pk]))
+    opened = open_household(request.user, draft.household_id, write=True, request=request)
+    initial = {
+        "people": [str(pk) for pk in draft.people.values_list("pk", flat=True)], "service": draft.service_id,
+        "reason": reveal_text(opened_referral, draft, "reason") or "", "urgency": draft.urgency,
+        "categories": list(draft.categories),
+        "basis": (f"consent:{draft.consent_id}" if draft.consent_id
+                  else f"legal_basis:{draft.legal_basis_id}" if draft.legal_basis_id else ""),
+    }
+    return _referral_page(request, opened, draft=draft, initial=initial)
+
+
+def _referral_page(request: HttpRequest, opened: HouseholdAccess, *, draft: Referral | None = None,
+                   initial: dict[str, Any] | None = None) -> HttpResponse:
     search, found = _found(request, opened.household.organisation_id)
     consents, records = candidates(opened)
     bases = [(f"consent:{c.pk}", str(c.pk)) for c in consents] + [(f"legal_basis:{r.pk}", str(r.pk)) for r in records]
-    form = ReferralForm(request.POST or None, people=_person_choices(opened), bases=bases)
+    if initial is not None and initial["basis"] not in {value for value, _label in bases}:
+        initial["basis"] = ""  # no longer in force: the automatic choice
+    form = ReferralForm(request.POST or None, people=_person_choices(opened), bases=bases, initial=initial)
     if request.method == "POST" and form.is_valid():
-        referral = _save(request, form, opened, consents, records)
+        referral = _save(request, form, opened, consents, records, draft=draft)
         if referral is not None:
             return redirect(reverse("referrals:detail", args=[referral.pk]))
     selected = parse_id(form["service"].value())
@@ -123,16 +157,16 @@ def referral_new(request: HttpRequest, household_pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "household": opened.household, "form": form, "search": search, "services": found,
         "searched": bool(request.GET.get("q") or request.GET.get("need")), "selected": str(selected),
-        "query": request.GET.urlencode(), "basis_block": block,
+        "query": request.GET.urlencode(), "basis_block": block, "draft": draft,
     }
     return render(request, "referrals/new.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, consents: list[Consent],
-          records: list[LegalBasisRecord]) -> Any:
+          records: list[LegalBasisRecord], *, draft: Referral | None = None) -> Any:
     data = form.cleaned_data
-    earlier = services.submitted_referral(submission=data["submission"], by=user_of(request),
-                                          household=opened.household)
+    earlier = None if draft is not None else services.submitted_referral(
+        submission=data["submission"], by=user_of(request), household=opened.household)
     if earlier is not None:  # the same page submitted again: show what the first submission made
         messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
         return earlier
@@ -145,17 +179,21 @@ def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, con
     consent = next((c for c in consents if chosen == ("consent", c.pk)), None)
     legal_basis = next((r for r in records if chosen == ("legal_basis", r.pk)), None)
     send = request.POST.get("action") == "send"
+    fields = {"by": user_of(request), "people": people, "service": service, "reason": data["reason"],
+              "categories": data["categories"], "urgency": data["urgency"], "consent": consent,
+              "legal_basis": legal_basis}
     try:
         with transaction.atomic():
-            referral = services.referral_create(
-                household=opened.household, by=user_of(request), people=people, service=service,
-                reason=data["reason"], categories=data["categories"], urgency=data["urgency"],
-                consent=consent, legal_basis=legal_basis, submission=data["submission"])
+            if draft is not None:
+                referral = services.referral_draft_update(referral=draft, **fields)
+            else:
+                referral = services.referral_create(household=opened.household, submission=data["submission"],
+                                                    **fields)
             if send:
                 services.referral_send(referral=referral, by=user_of(request))
     except ApplicationError as error:
-        earlier = services.submitted_referral(submission=data["submission"], by=user_of(request),
-                                              household=opened.household)
+        earlier = None if draft is not None else services.submitted_referral(
+            submission=data["submission"], by=user_of(request), household=opened.household)
         if error.code == "repeated" and earlier is not None:  # submitted twice at once: the other one made it
             messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
             return earlier

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trama.core.pages import run_service, user_of
-from trama.records.access import households_visible_to, open_household, people_of
+from trama.records.access import households_editable_by, households_visible_to, open_household, people_of
 from trama.records.categories import DataCategory
 from trama.referrals import services
 from trama.referrals.access import OpenedReferral, get_referral_for, messages_of, reveal_text
 from trama.referrals.forms import CompleteForm, DeclineForm, MessageForm
-from trama.referrals.models import Referral
+from trama.referrals.models import Referral, ReferralStatus
 
 
 def _members(request: HttpRequest, opened: OpenedReferral) -> tuple[list[str] | None, int, bool]:
@@ -50,6 +50,9 @@ def _render(request: HttpRequest, opened: OpenedReferral, *, status: int = 200, 
         "outcome_note": reveal_text(opened, referral, "outcome_note"),
         "events": referral.events.select_related("by", "organisation").order_by("at", "pk"),
         "thread": thread, "actions": opened.actions(),
+        # The draft is rewritten on the referral page, which opens the household for change.
+        "can_edit_draft": (referral.status == ReferralStatus.DRAFT and opened.can_act_as_sender
+                           and households_editable_by(request.user).filter(pk=referral.household_id).exists()),
         "decline_form": forms_.get("decline_form") or DeclineForm(),
         "complete_form": forms_.get("complete_form") or CompleteForm(),
         "message_form": forms_.get("message_form") or MessageForm(),
