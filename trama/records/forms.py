@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from trama.accounts.models import User
@@ -286,7 +287,7 @@ class StatementForm(forms.Form):
         self.fields["person"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
         limit_choices(self.fields["term"], TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY_CODE)
                       .order_by("code"))
-        self.fields["term"].label_from_instance = lambda t: t.name  # type: ignore[attr-defined]
+        self.fields["term"].label_from_instance = lambda t: t.label(get_language())  # type: ignore[attr-defined]
 
 
 def _score_fields(form: forms.Form, dimensions: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:

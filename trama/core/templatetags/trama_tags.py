@@ -22,5 +22,7 @@ def control(field: BoundField) -> SafeString:
     if field.errors:
         attrs["class"] = f"{attrs['class']} is-invalid"
         attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{field.id_for_label}-errors"
+        # The help text (rendered with the id Django gives it, `<auto_id>_helptext`) and the errors.
+        described = [f"{field.auto_id}_helptext"] if field.help_text else []
+        attrs["aria-describedby"] = " ".join([*described, f"{field.id_for_label}-errors"])
     return field.as_widget(attrs=attrs)

@@ -9,11 +9,13 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trama.accounts import access as accounts_access
@@ -55,9 +57,11 @@ from trama.records.models import (
     ConsentEvent,
     ConsentRecipient,
     Dimension,
+    Household,
     HouseholdStatus,
     LegalBasisRecord,
     NoticeLanguage,
+    Person,
     PlanAction,
     PlanGoal,
     PlanReview,
@@ -81,12 +85,6 @@ from trama.records.views.gdpr import household_gdpr
 from trama.territory.models import Area
 
 ACCESS_LOG_PAGE = 50
-# Events about the household recorded on other objects (their details name it): consents, legal bases,
-# break-glass, members (changes, exports, anonymisation), notes and plans, and the referrals and case transfers
-# (reads of a referral show its reason about the family).
-RELATED_ACTIONS = ("records.consent.", "records.legal_basis.", "records.break_glass.", "records.person.",
-                   "referrals.")
-
 
 # --- List -----------------------------------------------------------------------------------------------
 
@@ -149,10 +147,12 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 def _statements(opened: HouseholdAccess) -> list[dict[str, Any]]:
-    rows = statements_of(opened).select_related("person", "term")
+    rows = list(statements_of(opened).select_related("person", "term", "recorded_by"))
     groups = []
     for kind, label in StatementKind.choices:
-        items = [s for s in rows if s.kind == kind]
+        items = [{"statement": s, "about": _about(opened, s.person),
+                  "term": s.term.label(get_language()) if s.term is not None else ""}
+                 for s in rows if s.kind == kind]
         groups.append({"kind": kind, "label": label, "items": items})
     return groups
 
@@ -167,12 +167,11 @@ def _assessments(opened: HouseholdAccess) -> dict[str, Any]:
                    .order_by("-assessed_on", "-id"))
     history = []
     for assessment in assessments:
-        history.append({
-            "assessment": assessment,
-            "scores": [{"label": labels.get(s.dimension, s.dimension), "score": s.score,
-                        "notes": reveal_if_entitled(s, "notes", entitlement=entitlement) or ""}
-                       for s in assessment.scores.all()],
-        })
+        shown = [{"label": labels.get(s.dimension, s.dimension), "score": s.score,
+                  "notes": reveal_if_entitled(s, "notes", entitlement=entitlement) or ""}
+                 for s in assessment.scores.all()]
+        if shown:  # an assessment of the health dimension only says nothing to a reader without health
+            history.append({"assessment": assessment, "scores": shown})
     return {
         "trends": [{"label": labels[code], "trend": trend, "series": trend.series[-6:]}
                    for code, trend in trends.items()],
@@ -208,6 +207,8 @@ def _plan(opened: HouseholdAccess) -> dict[str, Any]:
         {"label": labels.get(o.dimension, o.dimension), "outcome": o,
          "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""} for o in review.outcomes.all()
     ]} for review in reviews]
+    # A review with outcomes of the health dimension only says nothing to a reader without health.
+    review_rows = [row for row in review_rows if row["outcomes"] or DataCategory.HEALTH in opened.categories]
     versions = (PlanVersion.objects.filter(plan__household=household).select_related("created_by")
                 .only("pk", "uuid", "plan_id", "number", "change", "created_at", "created_by__full_name")
                 .order_by("-number"))
@@ -226,16 +227,31 @@ def _assignee(action: PlanAction, opened: HouseholdAccess) -> str:
     return _("Un familiare")
 
 
-def _notes(request: HttpRequest, opened: HouseholdAccess) -> list[dict[str, Any]]:
+NOTES_PAGE = 50
+
+
+def _about(opened: HouseholdAccess, person: Person | None) -> str:
+    """Whom a statement or note is about: the whole household, a member by name where the user may read it, or
+    "a member" (a row shared for one member, whose name is not shared)."""
+    if person is None:
+        return ""
+    return person.display_name if opened.shows_name_of(person.pk) else str(_("un componente"))
+
+
+def _notes(request: HttpRequest, opened: HouseholdAccess) -> dict[str, Any]:
+    """The notes the user may read, newest first, NOTES_PAGE at a time (`notes_page`): a long-running case keeps
+    every note reachable."""
     entitlement = opened.entitlement
-    notes = notes_of(opened, request.user).select_related("written_by", "organisation", "person")
+    notes = (notes_of(opened, request.user).select_related("written_by", "organisation", "person")
+             .order_by("-written_at", "-id"))
+    page = Paginator(notes, NOTES_PAGE).get_page(request.GET.get("notes_page"))
     rows = []
-    for note in notes.order_by("-written_at", "-id")[:200]:
+    for note in page.object_list:
         text = reveal_if_entitled(note, "text", entitlement=entitlement)
         if text is None:
             continue
-        rows.append({"note": note, "text": text})
-    return rows
+        rows.append({"note": note, "text": text, "about": _about(opened, note.person)})
+    return {"rows": rows, "page": page}
 
 
 def _consents(opened: HouseholdAccess) -> dict[str, Any]:
@@ -307,8 +323,9 @@ def _transfer_box(request: HttpRequest, opened: HouseholdAccess) -> dict[str, An
     transfer_model = apps.get_model("referrals", "CaseTransfer")
     pending = (transfer_model.objects.filter(household=household, status="requested")
                .select_related("to_organisation").first())
-    may_request = opened.can_edit and accounts_access.has_perm(request.user, Perm.REFERRALS_MANAGE,
-                                                               organisation=household.organisation)
+    may_request = (opened.can_edit and household.status == HouseholdStatus.OPEN  # a closed case is not passed on
+                   and accounts_access.has_perm(request.user, Perm.REFERRALS_MANAGE,
+                                                organisation=household.organisation))
     return {"pending": pending, "may_request": may_request and pending is None}
 
 
@@ -339,21 +356,20 @@ def _via_label(via: str) -> str:
 
 @login_required
 def household_access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    opened = open_for(request, pk, purpose="access_log")
-    if Via.OWN not in opened.via:
-        # The log is the owning organisation's: the opening above is audited, and so is this refusal.
+    own = Household.objects.filter(own_households_condition(request.user), pk=pk).exists()
+    if not own and households_visible_to(request.user, among=[pk]).exists():
+        # The log is the owning organisation's. Refused before opening the household: the log of the owner then
+        # shows a refusal, not a reading (with the categories read) that did not happen.
         audit.record(action="access.denied", actor=user_of(request), object_type=OBJECT_TYPE,
-                     object_id=str(opened.household.pk), request=request,
+                     object_id=str(pk), request=request,
                      details={"write": False, "status": 403, "page": "access_log"})
         raise PermissionDenied
+    opened = open_for(request, pk, purpose="access_log")  # not reachable at all: the funnel's audited 404
     household = opened.household
-    related = Q()
-    for prefix in RELATED_ACTIONS:
-        related |= Q(action__startswith=prefix)
-    related |= Q(action="access.denied", object_type="records.person")  # a member's page refused
+    # Every event about the household: on it, or naming it in its details (members, notes, statements,
+    # assessments, plans, consents, referrals and their refusals) — the same rule as a person's GDPR export.
     events = (AuditEvent.objects
-              .filter(Q(object_type=OBJECT_TYPE, object_id=str(household.pk))
-                      | (related & Q(details__household=household.pk)))
+              .filter(Q(object_type=OBJECT_TYPE, object_id=str(household.pk)) | Q(details__household=household.pk))
               .select_related("acting_for").order_by("-at", "-id"))
     page, query = paginate(request, events, per_page=ACCESS_LOG_PAGE)
     category_labels = dict(DataCategory.choices)
