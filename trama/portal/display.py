@@ -77,10 +77,15 @@ def italian(text: str, lang: str | None) -> Text:
 
 
 def phone_text(phone: Phone) -> str:
-    """A number as printed: with its extension, if any."""
-    if phone.extension.strip():
-        return str(_("%(number)s, interno %(extension)s") % {"number": phone.number, "extension": phone.extension})
-    return phone.number
+    """A number as printed: with its extension, if any; in a right-to-left language each in a left-to-right
+    isolate, or "02 1234 5678" is laid out as "5678 1234 02"."""
+    number, extension = phone.number, phone.extension.strip()
+    if get_language_bidi():
+        number = LTR_ISOLATE.format(number)
+        extension = LTR_ISOLATE.format(extension) if extension else ""
+    if extension:
+        return str(_("%(number)s, interno %(extension)s") % {"number": number, "extension": extension})
+    return number
 
 
 # --- Eligibility in plain words -----------------------------------------------------------------------
@@ -305,10 +310,20 @@ class Week:
         return [f"{day.name} {', '.join(day.windows)}" for day in self.days] + self.other
 
 
+def _ended(schedule: Schedule, today: dt.date) -> bool:
+    """Whether the window's last day (the earlier of its two ends) is past: no longer opening hours."""
+    ends = [day for day in (schedule.valid_to, schedule.until) if day is not None]
+    return bool(ends) and min(ends) < today
+
+
 def week(schedules: Iterable[Schedule]) -> Week:
+    """The opening hours still in force (or to come), by weekday; windows that have ended are left out."""
     by_day: dict[int, list[tuple[dt.time, str]]] = {}
     other: list[str] = []
+    today = timezone.localdate()
     for schedule in schedules:
+        if _ended(schedule, today):
+            continue
         days = _simple_days(schedule)
         period = _period(schedule)
         if days is None:

@@ -41,6 +41,20 @@ class FlyerPoint:
     note: str = ""
 
 
+# How much of a service's "how to apply" a flyer card prints: a card must fit on a page (the service page has
+# the whole text).
+FLYER_NOTE_CHARS = 300
+
+
+def flyer_note(text: str) -> str:
+    """The note of a card, cut at a word boundary with "…" when longer than FLYER_NOTE_CHARS."""
+    text = " ".join(text.split())
+    if len(text) <= FLYER_NOTE_CHARS:
+        return text
+    cut = text[:FLYER_NOTE_CHARS].rsplit(" ", 1)[0] or text[:FLYER_NOTE_CHARS]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 @dataclass(frozen=True)
 class _Line:
     text: str

@@ -274,6 +274,7 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
         .defer(*_LOCATION_AREAS_HEAVY)
         .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at", "pk")),
                           Prefetch("phones", queryset=Phone.objects.order_by("pk")),
+                          Prefetch("location__phones", queryset=Phone.objects.order_by("pk")),
                           Prefetch("service__phones", queryset=Phone.objects.order_by("pk")),
                           Prefetch("service__schedules",
                                    queryset=Schedule.objects.filter(service_at_location__isnull=True)
@@ -289,7 +290,11 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
             alone = len(service.service_at_locations.all()) == 1
             schedules = [s for s in service.schedules.all()
                          if s.location_id == link.location_id or (s.location_id is None and alone)]
-        phones = _public_phones(list(link.phones.all()) or list(service.phones.all()))
+        # The desk's own numbers, else the place's (never a confidential one's), else the service's.
+        phones = list(link.phones.all())
+        if not phones and not link.location.confidential_address:
+            phones = list(link.location.phones.all())
+        phones = _public_phones(phones or list(service.phones.all()))
         note = (display.italian(link.description, lang) if link.description
                 else display.translated(service, "application_process", lang))
         week = display.week(schedules)

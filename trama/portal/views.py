@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from trama.directory.models import TRANSLATABLE_FIELDS
 from trama.directory.search import SearchResult
 from trama.directory.search.maplayer import BBox
 from trama.portal import display, queries
-from trama.portal.flyer import FlyerPoint, render_flyer
+from trama.portal.flyer import FlyerPoint, flyer_note, render_flyer
 from trama.portal.forms import PortalSearchForm
 
 PAGE_SIZE = 10
@@ -54,7 +54,7 @@ def _origin(result: SearchResult) -> dict[str, Any] | None:
     return {"lat": result.origin.latitude, "lon": result.origin.longitude, "label": result.origin.label}
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     lang = get_language()
     form, result = _searched(request)
@@ -91,7 +91,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def search_map(request: HttpRequest) -> JsonResponse:
     """The map of the search with the same query string: {kind, markers, areas, truncated, origin}; `bbox`
     (west,south,east,north) limits it to the map's view. Active public services, public places only."""
@@ -104,7 +104,7 @@ def search_map(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def service(request: HttpRequest, pk: int) -> HttpResponse:
     lang = get_language()
     item = queries.get_public_service(pk)
@@ -126,13 +126,13 @@ def service(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/service.html", context)
 
 
-@require_GET
+@require_safe
 def municipi(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/municipi.html", {"municipi": queries.municipi_with_counts(),
                                                     "section": "municipi"})
 
 
-@require_GET
+@require_safe
 def access_points(request: HttpRequest, number: int) -> HttpResponse:
     area = queries.municipio(number)
     points = queries.access_points(area, get_language())
@@ -140,7 +140,7 @@ def access_points(request: HttpRequest, number: int) -> HttpResponse:
                                                          "section": "municipi"})
 
 
-@require_GET
+@require_safe
 def flyer(request: HttpRequest, number: int) -> HttpResponse:
     area = queries.municipio(number)
     lang = get_language()
@@ -153,7 +153,7 @@ def flyer(request: HttpRequest, number: int) -> HttpResponse:
             place = f"{place} ({_('indirizzo riservato: lo ricevi quando telefoni')})"
         points.append(FlyerPoint(name=str(point.name), organisation=point.organisation, place=place, when=point.when,
                                  phones=[display.phone_text(phone) for phone in point.phones],
-                                 note=str(point.note)))
+                                 note=flyer_note(str(point.note))))
     # The Municipio's own name ("Municipio 8"), as on its signs and letters, in every language.
     pdf = render_flyer(municipio_name=area.name, points=points, language=lang)
     response = HttpResponse(pdf, content_type="application/pdf")

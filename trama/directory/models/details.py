@@ -86,15 +86,25 @@ class Phone(models.Model):
 
     @property
     def tel_uri(self) -> str:
-        """For `tel:` links: digits and a leading +, and the extension (RFC 3966 `;ext=`)."""
-        digits = "".join(c for c in self.number if c in "0123456789+")
-        extension = "".join(c for c in self.extension if c in "0123456789")
-        return f"tel:{digits};ext={extension}" if extension else f"tel:{digits}"
+        """For `tel:` links: digits and a leading +, and the extension (RFC 3966 `;ext=`). Empty when the field
+        is not one number (letters, as in "int. 3", or more digits than a number has, as in two numbers written
+        in one field): glued together, its digits would dial a wrong number, so it is shown as text."""
+        number = self.number.strip()
+        digits = "".join(c for c in number if c.isascii() and c.isdigit())
+        if (any(c.isalpha() for c in number) or "+" in number[1:] or not 3 <= len(digits) <= MAX_PHONE_DIGITS):
+            return ""
+        prefix = "+" if number.startswith("+") else ""
+        extension = "".join(c for c in self.extension if c.isascii() and c.isdigit())
+        return f"tel:{prefix}{digits};ext={extension}" if extension else f"tel:{prefix}{digits}"
 
     @property
     def callable_by_family(self) -> bool:
         """A number a family can call or write to: not a fax nor a pager."""
         return bool(self.number.strip()) and self.type not in (PhoneType.FAX, PhoneType.PAGER)
+
+
+# E.164: at most 15 digits, country code included.
+MAX_PHONE_DIGITS = 15
 
 
 class Language(models.Model):
