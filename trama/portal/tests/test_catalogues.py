@@ -103,3 +103,15 @@ def test_it_ships_a_compiled_catalogue_matching_the_po_file(lang: str) -> None:
         elif any(catalog.get((key, index)) != text for index, text in entry.msgstr.items()):
             stale.append(_where(lang, entry))
     assert not stale, "django.mo is out of date (run make messages):\n" + "\n".join(stale)
+
+
+def test_a_text_both_catalogues_translate_reads_the_same_in_english() -> None:
+    """The staff catalogue (LOCALE_PATHS) takes precedence over the portal's for a text both contain: a different
+    English there would replace the portal's plain words for families ("ISEE required" for "ISEE (income
+    statement) needed")."""
+    staff_po = LOCALE.parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    staff = {(e.msgctxt, e.msgid): e.msgstr for e in parse_po(staff_po) if e.msgid and not e.obsolete}
+    portal = {(e.msgctxt, e.msgid): e.msgstr for e in parse_po(LOCALE / "en" / "LC_MESSAGES" / "django.po")
+              if e.msgid and not e.obsolete}
+    differing = sorted(key[1] for key in staff.keys() & portal.keys() if staff[key] != portal[key])
+    assert differing == []
