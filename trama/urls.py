@@ -20,3 +20,5 @@ urlpatterns = [
     path("", include("trama.accounts.urls_dashboard")),
     path("", include("trama.core.urls")),
 ]
+
+handler404 = "trama.core.views.page_not_found"

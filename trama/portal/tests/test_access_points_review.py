@@ -98,3 +98,15 @@ def test_portal_pages_answer_head(portal_data: Any) -> None:
     client = Client()
     for url in (reverse("portal:access_points", args=[8]), reverse("portal:service", args=[portal_data.nolo.pk])):
         assert client.head(url).status_code == 200, url
+
+
+def test_a_missing_portal_page_is_the_portals_in_the_familys_language(portal_data: Any) -> None:
+    client = Client()
+    client.cookies["django_language"] = "ar"
+    missing = client.get(reverse("portal:service", args=[987654321]))
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert 'dir="rtl"' in page and "الصفحة غير موجودة" in page
+    assert f'href="{reverse("portal:search")}"' in page and "con il tuo ruolo" not in page
+    staff = Client().get("/records/987654321/nowhere/")
+    assert staff.status_code == 404 and "con il tuo ruolo" in staff.content.decode()
