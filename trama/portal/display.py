@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from trama.directory.models import (
     TRANSLATABLE_FIELDS,
+    Closure,
     CostOption,
     DocumentKind,
     Language,
@@ -361,3 +362,23 @@ def opening_row(item: NextOpening, now: dt.datetime, *, with_day: bool = True) -
     start, end = timezone.localtime(item.start), timezone.localtime(item.end)
     text = opening_text(item, now) if with_day else hours(start.time(), end.time())
     return {"text": text, "place": item.location.name if item.location is not None else ""}
+
+
+# --- Closures ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    text: str  # "Chiuso dal 24/12/2026 al 06/01/2027", in the page's language
+    reason: str  # as entered, in Italian
+    place: str  # the place's name, or "" for the whole service
+
+
+def closure_row(closure: Closure, place: str = "") -> ClosureRow:
+    if closure.start_date == closure.end_date:
+        text = _("Chiuso il %(day)s") % {"day": _date(closure.start_date)}
+    else:
+        text = _("Chiuso dal %(start)s al %(end)s") % {"start": _date(closure.start_date),
+                                                       "end": _date(closure.end_date)}
+    return ClosureRow(text=str(text), reason=closure.reason, place=place)
+

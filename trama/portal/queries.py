@@ -18,6 +18,7 @@ from django.utils import timezone
 from trama.directory import access, opening
 from trama.directory.models import (
     Attribute,
+    Closure,
     Language,
     Phone,
     RequiredDocument,
@@ -151,6 +152,7 @@ class ServicePage:
     open_now: list[opening.NextOpening]
     upcoming: list[opening.NextOpening]
     points: list[dict[str, Any]] = field(default_factory=list)
+    closures: list[display.ClosureRow] = field(default_factory=list)
 
     @property
     def has_phone(self) -> bool:
@@ -219,7 +221,22 @@ def service_page(service: Service, lang: str, now: dt.datetime | None = None) ->
         open_now=opening.service_open_at(service, now),
         upcoming=opening.service_next_openings(service, now, limit=3),
         points=points,
+        closures=_closures_ahead(service, links, timezone.localdate(now)),
     )
+
+
+CLOSURES_AHEAD_DAYS = 60  # how far ahead the service page announces closures ("chiuso per ferie")
+
+
+def _closures_ahead(service: Service, links: list[ServiceAtLocation], today: dt.date) -> list[display.ClosureRow]:
+    """The closures of the service, and of its places, under way or starting within CLOSURES_AHEAD_DAYS: the
+    weekly hours alone would send a family to a desk closed for the holidays."""
+    horizon = today + dt.timedelta(days=CLOSURES_AHEAD_DAYS)
+    names = {link.location_id: link.location.name for link in links}
+    rows = Closure.objects.filter(Q(service=service) | Q(location_id__in=names), end_date__gte=today,
+                                  start_date__lte=horizon).order_by("start_date", "pk")
+    return [display.closure_row(closure, names.get(closure.location_id, "") if closure.location_id else "")
+            for closure in rows]
 
 
 # --- Municipi and their access points ---------------------------------------------------------------

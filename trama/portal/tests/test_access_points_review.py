@@ -110,3 +110,25 @@ def test_a_missing_portal_page_is_the_portals_in_the_familys_language(portal_dat
     assert f'href="{reverse("portal:search")}"' in page and "con il tuo ruolo" not in page
     staff = Client().get("/records/987654321/nowhere/")
     assert staff.status_code == 404 and "con il tuo ruolo" in staff.content.decode()
+
+
+def test_the_service_page_announces_closures_ahead(portal_data: Any, personas: Personas) -> None:
+    """The weekly hours alone would send a family to a desk closed for the holidays."""
+    service, place, _link = _access_point(personas, "Sportello Natale")
+    today = timezone.localdate()
+    services.closure_add(by=personas.referent, service=service, start_date=today + dt.timedelta(days=10),
+                         end_date=today + dt.timedelta(days=20), reason="Festività")
+    services.closure_add(by=personas.referent, location=place, start_date=today + dt.timedelta(days=5),
+                         end_date=today + dt.timedelta(days=5))
+    services.closure_add(by=personas.referent, service=service, start_date=today + dt.timedelta(days=200),
+                         end_date=today + dt.timedelta(days=201))
+    page = Client().get(reverse("portal:service", args=[service.pk])).content.decode()
+    def day(days: int) -> str:
+        return (today + dt.timedelta(days=days)).strftime("%d/%m/%Y")
+
+    assert f"Chiuso dal {day(10)} al {day(20)}" in page and "Festività" in page
+    assert f"Chiuso il {day(5)}" in page and "Sede Sportello Natale" in page
+    assert day(200) not in page
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "Closures" in english.get(reverse("portal:service", args=[service.pk])).content.decode()
