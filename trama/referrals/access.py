@@ -307,11 +307,13 @@ def messages_of(opened: OpenedReferral) -> QuerySet[ReferralMessage]:
 
 def inbox(user: AnyUser | None) -> QuerySet[Referral]:
     """Referrals waiting for an answer from the user's organisations, oldest first (the page shows each one's
-    age with `referral.waiting_for(now)` and sorts urgent ones first with `by_urgency`)."""
+    age with `referral.waiting_for(now)` and sorts urgent ones first with `by_urgency`). Not those whose time to
+    answer is over, which the daily expiry job has not marked yet: they can no longer be answered."""
     reach = reach_of(user)
     if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    return (Referral.objects.filter(_receiver_condition(reach), status=ReferralStatus.SENT)
+    still_open = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    return (Referral.objects.filter(_receiver_condition(reach), still_open, status=ReferralStatus.SENT)
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("sent_at", "pk"))
 

@@ -216,3 +216,17 @@ def test_a_draft_is_changed_before_it_is_sent(personas: Personas, client_as) -> 
         services.referral_draft_update(referral=referral, by=p.proximity, people=[family.child],
                                        service=family.service, reason="x", categories=["identity"],
                                        urgency="routine")
+
+
+def test_a_referral_past_its_deadline_is_no_longer_waiting_on_the_home(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    """Before the daily expiry job marks it, it can no longer be accepted or declined: it is not offered."""
+    from django.utils import timezone
+
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    late, fresh = sent(p, family), sent(p, family)
+    Referral.objects.filter(pk=late.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    home = client_as(p.proximity_b).get(reverse("referrals:home")).content.decode()
+    assert f'href="{reverse("referrals:detail", args=[fresh.pk])}"' in home
+    assert f'href="{reverse("referrals:detail", args=[late.pk])}"' not in home
