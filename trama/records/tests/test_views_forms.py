@@ -134,6 +134,27 @@ def test_it_warns_of_possible_duplicates_only_among_visible_people(personas: Per
     assert other.status_code == 302 and elsewhere.reference_code not in other.content.decode()
 
 
+def test_a_member_corrected_into_someone_already_recorded_is_warned_of(personas: Personas, household: Household,
+                                                                       client_as) -> None:
+    """Changing a name or a birth year may make a member match another already recorded: the edit warns as the
+    addition does, and saves once confirmed; a change of another field does not ask."""
+    make_person(personas, household, first_name_or_alias="Amina", surname="Rossi", birth_year=1985)
+    other = services.household_create(organisation=personas.ets_a, by=personas.proximity)
+    member = make_person(personas, other, first_name_or_alias="Amina", surname="Russo", birth_year=1985)
+    client = client_as(personas.proximity)
+    url = reverse("records:person_edit", args=[other.pk, member.pk])
+    data = {"role_in_household": "parent", "first_name_or_alias": "Amina", "surname": "Rossi", "birth_year": "1985"}
+    warned = client.post(url, data)
+    assert warned.status_code == 200 and household.reference_code in warned.content.decode()
+    member.refresh_from_db()
+    assert member.surname == "Russo"
+    assert client.post(url, {**data, "confirm_duplicate": "on"}).status_code == 302
+    member.refresh_from_db()
+    assert member.surname == "Rossi"
+    # A change of another field alone does not ask again.
+    assert client.post(url, {**data, "role_in_household": "other_adult"}).status_code == 302
+
+
 def test_the_duplicate_warning_never_names_a_shared_household(personas: Personas, household: Household,
                                                               client_as) -> None:
     # ETS B shared only its child with ETS A: the mother's identity was not shared, so adding someone with her

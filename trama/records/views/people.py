@@ -19,6 +19,9 @@ from trama.records.protection import reveal_if_entitled
 from trama.records.selectors import find_possible_duplicates
 from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
 
+# The fields a possible-duplicate warning compares (selectors.find_possible_duplicates).
+IDENTIFYING_FIELDS = frozenset({"first_name_or_alias", "surname", "fiscal_code", "birth_date", "birth_year"})
+
 
 def _duplicates(request: HttpRequest, data: dict[str, Any], exclude: Person | None = None) -> list[dict[str, Any]]:
     # Only among the members of the user's own organisation's households: the warning never reveals other
@@ -74,16 +77,27 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     revealed = {name: reveal_if_entitled(person, name, entitlement=opened.entitlement)
                 for name in ENCRYPTED_PERSON_FIELDS}
     form = PersonForm(request.POST or None, categories=opened.categories,
-                      initial=PersonForm.initial_from(person, revealed))
+                      initial=PersonForm.initial_from(person, revealed), with_duplicate_check=True)
+    duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         values = form.values()
         changes = {name: values[name] for name in form.changed_data if name in values}
         if not changes:
             return redirect(household_url(household.pk, "members"))
-        updated = run_service(form, lambda: services.person_update(person=person, by=user_of(request), **changes))
-        if updated is not None:
-            messages.success(request, _("Dati del componente aggiornati."))
-            return redirect(household_url(household.pk, "members"))
+        # A name, birth or fiscal code corrected may turn out to be someone already recorded: as on adding.
+        if IDENTIFYING_FIELDS & changes.keys():
+            duplicates = _duplicates(request, values, exclude=person)
+        if duplicates and not form.cleaned_data.get("confirm_duplicate"):
+            form.add_error(None, _("Potrebbe essere una persona già registrata: controlla l'elenco qui sotto. Se è "
+                                   "una persona diversa, conferma e salva di nuovo."))
+        else:
+            updated = run_service(form, lambda: services.person_update(person=person, by=user_of(request),
+                                                                       **changes))
+            if updated is not None:
+                messages.success(request, _("Dati del componente aggiornati."))
+                return redirect(household_url(household.pk, "members"))
+    if not duplicates:
+        form.fields["confirm_duplicate"].widget = forms.HiddenInput()
     return render(request, "records/form.html", page_context(
         opened, form=form, title=_("Modifica %(name)s") % {"name": person.display_name},
-        cancel_href=household_url(household.pk, "members")))
+        cancel_href=household_url(household.pk, "members"), duplicates=duplicates))
