@@ -374,11 +374,11 @@ class ClosureRow:
     place: str  # the place's name, or "" for the whole service
 
 
-def closure_row(closure: Closure, place: str = "") -> ClosureRow:
+def closure_row(closure: Closure, place: str = "", *, with_reason: bool = True) -> ClosureRow:
     if closure.start_date == closure.end_date:
         text = _("Chiuso il %(day)s") % {"day": _date(closure.start_date)}
     else:
         text = _("Chiuso dal %(start)s al %(end)s") % {"start": _date(closure.start_date),
                                                        "end": _date(closure.end_date)}
-    return ClosureRow(text=str(text), reason=closure.reason, place=place)
+    return ClosureRow(text=str(text), reason=closure.reason if with_reason else "", place=place)
 

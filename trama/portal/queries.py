@@ -233,9 +233,12 @@ def _closures_ahead(service: Service, links: list[ServiceAtLocation], today: dt.
     weekly hours alone would send a family to a desk closed for the holidays."""
     horizon = today + dt.timedelta(days=CLOSURES_AHEAD_DAYS)
     names = {link.location_id: link.location.name for link in links}
+    confidential = {link.location_id for link in links if link.location.confidential_address}
     rows = Closure.objects.filter(Q(service=service) | Q(location_id__in=names), end_date__gte=today,
                                   start_date__lte=horizon).order_by("start_date", "pk")
-    return [display.closure_row(closure, names.get(closure.location_id, "") if closure.location_id else "")
+    # A confidential place's closure: its days only, not the reason staff wrote for it.
+    return [display.closure_row(closure, names.get(closure.location_id, "") if closure.location_id else "",
+                                with_reason=closure.location_id not in confidential)
             for closure in rows]
 
 

@@ -91,9 +91,12 @@ class Phone(models.Model):
         in one field): glued together, its digits would dial a wrong number, so it is shown as text."""
         number = self.number.strip()
         digits = "".join(c for c in number if c.isascii() and c.isdigit())
-        if (any(c.isalpha() for c in number) or "+" in number[1:] or not 3 <= len(digits) <= MAX_PHONE_DIGITS):
+        before_digits = number[:next((i for i, c in enumerate(number) if c.isdigit()), len(number))]
+        # A "+" only before the first digit, as in "+39 …" or "(+39) …": one after a digit starts another number.
+        if (any(c.isalpha() for c in number) or number.count("+") > before_digits.count("+")
+                or number.count("+") > 1 or not 3 <= len(digits) <= MAX_PHONE_DIGITS):
             return ""
-        prefix = "+" if number.startswith("+") else ""
+        prefix = "+" if "+" in before_digits else ""
         extension = "".join(c for c in self.extension if c.isascii() and c.isdigit())
         return f"tel:{prefix}{digits};ext={extension}" if extension else f"tel:{prefix}{digits}"
 

@@ -56,11 +56,11 @@ def test_hours_that_have_ended_are_not_listed(portal_data: Any, personas: Person
 
 
 def test_a_field_that_is_not_one_number_is_shown_but_not_dialled(portal_data: Any, personas: Personas) -> None:
-    for number in ("02 1234 5678 / 02 8765 4321", "02 1234 5678 int. 3", "+39 02 1234 5678"):
+    for number in ("02 1234 5678 / 02 8765 4321", "02 1234 5678 int. 3", "+39 02 1234 5678", "(+39) 02 8888 7777"):
         services.phone_add(by=personas.referent, service=portal_data.nolo, number=number)
     page = Client().get(reverse("portal:service", args=[portal_data.nolo.pk])).content.decode()
     links = re.findall(r'href="tel:([^"]+)"', page)
-    assert "+390212345678" in links
+    assert "+390212345678" in links and "+390288887777" in links
     assert not any(len(re.sub(r"\D", "", link.split(";")[0])) > 15 or link.endswith("56783") for link in links)
     assert "02 1234 5678 / 02 8765 4321" in page and "02 1234 5678 int. 3" in page
 

@@ -49,3 +49,10 @@ def test_the_document_names_every_category_and_purpose() -> None:
     text = (Path(settings.BASE_DIR) / "docs" / "processing-register.md").read_text(encoding="utf-8")
     missing = [code for code in (*DataCategory.values, *ConsentPurpose.values) if f"`{code}`" not in text]
     assert missing == []
+
+
+def test_the_document_names_every_sharing_basis_and_kind_of_recipient() -> None:
+    text = (Path(settings.BASE_DIR) / "docs" / "processing-register.md").read_text(encoding="utf-8")
+    for said in ("6.1.d", "9.2.c", "vital interests", "receiving a referral", "accepts a case transfer"):
+        assert said in text, said
+

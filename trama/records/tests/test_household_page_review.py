@@ -138,3 +138,13 @@ def test_help_texts_are_announced_with_the_field(personas: Personas) -> None:
     for described in re.findall(r'aria-describedby="([^"]+)"', page):
         for target in described.split():
             assert f'id="{target}"' in page, target
+
+
+def test_a_closure_without_outcomes_stays_listed_for_a_reader_without_health(personas: Personas) -> None:
+    """Only reviews whose outcomes were all of the health dimension are left out, not one that had none."""
+    p = personas
+    household = make_household(p, opened_on=timezone.localdate() - dt.timedelta(days=30))
+    services.household_close(household=household, by=p.proximity, reason="moved_away", note="", outcomes={})
+    page = _client(p.referent).get(reverse("records:household_detail", args=[household.pk])).content.decode()
+    assert "Verifiche ed esiti" in page
+

@@ -128,7 +128,8 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = opened.household
     networks = accounts_access.networks_for(request.user).filter(is_active=True).order_by("level", "name")
     form = LegalBasisForm(request.POST or None,
-                          organisations=Organisation.objects.filter(is_active=True).order_by("name"),
+                          organisations=Organisation.objects.filter(is_active=True)
+                          .exclude(pk=household.organisation_id).order_by("name"),  # the holder sees it already
                           networks=networks)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

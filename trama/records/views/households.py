@@ -3,14 +3,14 @@ break-glass."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -207,8 +207,13 @@ def _plan(opened: HouseholdAccess) -> dict[str, Any]:
         {"label": labels.get(o.dimension, o.dimension), "outcome": o,
          "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""} for o in review.outcomes.all()
     ]} for review in reviews]
-    # A review with outcomes of the health dimension only says nothing to a reader without health.
-    review_rows = [row for row in review_rows if row["outcomes"] or DataCategory.HEALTH in opened.categories]
+    if DataCategory.HEALTH not in opened.categories:
+        # A review whose outcomes were all of the health dimension says nothing to a reader without health; one
+        # without outcomes (a closure for moving away) is still shown.
+        health_only = set(ReviewOutcome.objects.filter(review__household=household).values("review_id")
+                          .annotate(others=Count("pk", filter=~Q(dimension=Dimension.HEALTH)))
+                          .filter(others=0).values_list("review_id", flat=True))
+        review_rows = [row for row in review_rows if cast(PlanReview, row["review"]).pk not in health_only]
     versions = (PlanVersion.objects.filter(plan__household=household).select_related("created_by")
                 .only("pk", "uuid", "plan_id", "number", "change", "created_at", "created_by__full_name")
                 .order_by("-number"))

@@ -45,6 +45,11 @@ def test_a_referral_form_submitted_twice_sends_one_referral(personas: Personas, 
     assert referral.status == "sent" and str(referral.uuid) == key
     assert first["Location"] == second["Location"] == reverse("referrals:detail", args=[referral.pk])
     assert OrganisationNotification.objects.filter(organisation=p.ets_b, kind="referral_received").count() == 1
+    # Saved as a draft from a page, then sent from the same page: what was saved is sent.
+    other = _submission(client.get(url).content.decode())
+    client.post(url, {**data, "action": "draft", "submission": other})
+    client.post(url, {**data, "action": "send", "submission": other})
+    assert Referral.objects.get(uuid=other).status == "sent"
     # A new page is a new referral; another user's key finds nothing of theirs.
     assert _submission(client.get(url).content.decode()) != key
     assert services.submitted_referral(submission=referral.uuid, by=p.social_worker,
@@ -230,3 +235,7 @@ def test_a_referral_past_its_deadline_is_no_longer_waiting_on_the_home(personas:
     home = client_as(p.proximity_b).get(reverse("referrals:home")).content.decode()
     assert f'href="{reverse("referrals:detail", args=[fresh.pk])}"' in home
     assert f'href="{reverse("referrals:detail", args=[late.pk])}"' not in home
+    waiting = client_as(p.proximity_b).get(reverse("referrals:received"), {"status": "waiting"}).content.decode()
+    assert f'href="{reverse("referrals:detail", args=[late.pk])}"' not in waiting
+    every = client_as(p.proximity_b).get(reverse("referrals:received")).content.decode()
+    assert "tempo per rispondere scaduto" in every

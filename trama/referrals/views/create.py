@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from trama.core.errors import ApplicationError
 from trama.core.http import parse_id
-from trama.core.pages import apply_error, user_of
+from trama.core.pages import apply_error, run_service, user_of
 from trama.directory.access import services_visible_to
 from trama.directory.models import Service, ServiceStatus
 from trama.directory.search import SearchForm, run_search
@@ -168,6 +168,14 @@ def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, con
     earlier = None if draft is not None else services.submitted_referral(
         submission=data["submission"], by=user_of(request), household=opened.household)
     if earlier is not None:  # the same page submitted again: show what the first submission made
+        draft_saved = earlier
+        if request.POST.get("action") == "send" and draft_saved.status == ReferralStatus.DRAFT:
+            # Saved as a draft from this page, now sent from it: send what was saved.
+            sent = run_service(form, lambda: services.referral_send(referral=draft_saved, by=user_of(request)))
+            if sent is None:
+                return None
+            messages.success(request, _("Segnalazione inviata."))
+            return sent
         messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
         return earlier
     service = services_visible_to(request.user).filter(pk=data["service"]).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,8 +44,9 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "closed": tuple(FINAL_STATUSES),
     "draft": (ReferralStatus.DRAFT,),
 }
-_LIST_FIELDS = ("status", "urgency", "sent_at", "created_at", "updated_at", "outcome", "decline_reason",
-                "household__reference_code", "service__name", "from_organisation__name", "to_organisation__name")
+_LIST_FIELDS = ("status", "urgency", "sent_at", "created_at", "updated_at", "expires_at", "outcome",
+                "decline_reason", "household__reference_code", "service__name", "from_organisation__name",
+                "to_organisation__name")
 
 
 def _status_choices(direction: str) -> list[tuple[str, str]]:
@@ -65,11 +67,13 @@ def _listing(request: HttpRequest, direction: str) -> HttpResponse:
         status = ""
     if status:
         referrals = referrals.filter(status__in=STATUS_GROUPS[status])
+    if status == "waiting":  # as on the home: not those whose time to answer is over, which can't be answered
+        referrals = referrals.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
     page, query = paginate(request, referrals.only(*_LIST_FIELDS))
     now = timezone.now()
     page.object_list = [(r, _days(r.waiting_for(now))) for r in page.object_list]
     return render(request, "referrals/list.html", {
-        "direction": direction, "page": page, "query": query, "status": status, "status_choices": choices,
+        "direction": direction, "page": page, "query": query, "status": status, "status_choices": choices, "now": now,
         "title": _("Segnalazioni ricevute") if direction == "in" else _("Segnalazioni inviate"),
     })
 
