@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from trama.core.audit import current_request
 
 # Pages anyone may open without an account: the public portal and the public HSDS API.
-PUBLIC_PREFIXES = ("/aiuto/", "/api/hsds/")
+PORTAL_PREFIX = "/aiuto/"
+PUBLIC_PREFIXES = (PORTAL_PREFIX, "/api/hsds/")
 # The staff JSON API (trama/api.py): middleware answers it in JSON (401/403), never with a redirect to a page.
 API_PREFIX = "/api/"
 

@@ -11,7 +11,7 @@ def about_data(request: HttpRequest) -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 handler: families following an old link to the public portal get the portal's page, in their
     language and direction, with a way back to the search; staff get the staff page."""
-    from trama.core.middleware import PUBLIC_PREFIXES
+    from trama.core.middleware import PORTAL_PREFIX
 
-    portal = request.path.startswith(PUBLIC_PREFIXES[0])
+    portal = request.path.startswith(PORTAL_PREFIX)
     return render(request, "portal/404.html" if portal else "404.html", status=404)

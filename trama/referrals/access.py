@@ -305,6 +305,12 @@ def messages_of(opened: OpenedReferral) -> QuerySet[ReferralMessage]:
 # --- Inbox, outbox, operator home ----------------------------------------------------------------------
 
 
+def before_deadline(now: dt.datetime | None = None) -> Q:
+    """Referrals whose time to answer is not over (`Referral.deadline_passed` false), whether or not the daily
+    expiry job has run: one past it can no longer be answered."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now())
+
+
 def inbox(user: AnyUser | None) -> QuerySet[Referral]:
     """Referrals waiting for an answer from the user's organisations, oldest first (the page shows each one's
     age with `referral.waiting_for(now)` and sorts urgent ones first with `by_urgency`). Not those whose time to
@@ -312,8 +318,7 @@ def inbox(user: AnyUser | None) -> QuerySet[Referral]:
     reach = reach_of(user)
     if not (reach.whole or reach.areas):
         return Referral.objects.none()
-    still_open = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    return (Referral.objects.filter(_receiver_condition(reach), still_open, status=ReferralStatus.SENT)
+    return (Referral.objects.filter(_receiver_condition(reach), before_deadline(), status=ReferralStatus.SENT)
             .select_related("household", "service", "from_organisation", "to_organisation")
             .order_by("sent_at", "pk"))
 

@@ -3,7 +3,7 @@ break-glass."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
@@ -201,19 +201,17 @@ def _plan(opened: HouseholdAccess) -> dict[str, Any]:
     outcomes = ReviewOutcome.objects.select_related("review")
     if DataCategory.HEALTH not in opened.categories:
         outcomes = outcomes.exclude(dimension=Dimension.HEALTH)
+    # `recorded`: every outcome of the review, those of a dimension not shown included.
     reviews = (PlanReview.objects.filter(household=household).select_related("reviewed_by")
+               .annotate(recorded=Count("outcomes"))
                .prefetch_related(Prefetch("outcomes", queryset=outcomes)).order_by("-reviewed_on", "-id"))
     review_rows = [{"review": review, "outcomes": [
         {"label": labels.get(o.dimension, o.dimension), "outcome": o,
          "evidence": reveal_if_entitled(o, "evidence", entitlement=entitlement) or ""} for o in review.outcomes.all()
-    ]} for review in reviews]
-    if DataCategory.HEALTH not in opened.categories:
+    ]} for review in reviews
         # A review whose outcomes were all of the health dimension says nothing to a reader without health; one
         # without outcomes (a closure for moving away) is still shown.
-        health_only = set(ReviewOutcome.objects.filter(review__household=household).values("review_id")
-                          .annotate(others=Count("pk", filter=~Q(dimension=Dimension.HEALTH)))
-                          .filter(others=0).values_list("review_id", flat=True))
-        review_rows = [row for row in review_rows if cast(PlanReview, row["review"]).pk not in health_only]
+        if review.outcomes.all() or not review.recorded]
     versions = (PlanVersion.objects.filter(plan__household=household).select_related("created_by")
                 .only("pk", "uuid", "plan_id", "number", "change", "created_at", "created_by__full_name")
                 .order_by("-number"))

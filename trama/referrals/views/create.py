@@ -165,19 +165,12 @@ def _referral_page(request: HttpRequest, opened: HouseholdAccess, *, draft: Refe
 def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, consents: list[Consent],
           records: list[LegalBasisRecord], *, draft: Referral | None = None) -> Any:
     data = form.cleaned_data
-    earlier = None if draft is not None else services.submitted_referral(
-        submission=data["submission"], by=user_of(request), household=opened.household)
+    earlier = _earlier(request, data, opened, draft)
     if earlier is not None:  # the same page submitted again: show what the first submission made
-        draft_saved = earlier
-        if request.POST.get("action") == "send" and draft_saved.status == ReferralStatus.DRAFT:
+        if request.POST.get("action") == "send" and earlier.status == ReferralStatus.DRAFT:
             # Saved as a draft from this page, now sent from it: send what was saved.
-            sent = run_service(form, lambda: services.referral_send(referral=draft_saved, by=user_of(request)))
-            if sent is None:
-                return None
-            messages.success(request, _("Segnalazione inviata."))
-            return sent
-        messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
-        return earlier
+            return _send_saved(request, form, earlier)
+        return _already_saved(request, earlier)
     service = services_visible_to(request.user).filter(pk=data["service"]).first()
     if service is None:
         form.add_error("service", _("Cerca e scegli un servizio."))
@@ -200,12 +193,31 @@ def _save(request: HttpRequest, form: ReferralForm, opened: HouseholdAccess, con
             if send:
                 services.referral_send(referral=referral, by=user_of(request))
     except ApplicationError as error:
-        earlier = None if draft is not None else services.submitted_referral(
-            submission=data["submission"], by=user_of(request), household=opened.household)
-        if error.code == "repeated" and earlier is not None:  # submitted twice at once: the other one made it
-            messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
-            return earlier
+        earlier = _earlier(request, data, opened, draft) if error.code == "repeated" else None
+        if earlier is not None:  # submitted twice at once: the other submission made it
+            return _already_saved(request, earlier)
         apply_error(form, error)
         return None
     messages.success(request, _("Segnalazione inviata.") if send else _("Bozza salvata."))
     return referral
+
+
+def _earlier(request: HttpRequest, data: dict[str, Any], opened: HouseholdAccess,
+             draft: Referral | None) -> Referral | None:
+    """The referral an earlier submission of this page made (a new referral's page only)."""
+    if draft is not None:
+        return None
+    return services.submitted_referral(submission=data["submission"], by=user_of(request),
+                                       household=opened.household)
+
+
+def _already_saved(request: HttpRequest, earlier: Referral) -> Referral:
+    messages.info(request, _("Questa segnalazione era già stata salvata: eccola."))
+    return earlier
+
+
+def _send_saved(request: HttpRequest, form: ReferralForm, saved: Referral) -> Referral | None:
+    sent = run_service(form, lambda: services.referral_send(referral=saved, by=user_of(request)))
+    if sent is not None:
+        messages.success(request, _("Segnalazione inviata."))
+    return sent

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from trama.core.pages import paginate
 from trama.records.consent import notifications_for
-from trama.referrals.access import operator_home, outbox, received
+from trama.referrals.access import before_deadline, operator_home, outbox, received
 from trama.referrals.models import FINAL_STATUSES, ReferralStatus
 
 
@@ -67,10 +66,10 @@ def _listing(request: HttpRequest, direction: str) -> HttpResponse:
         status = ""
     if status:
         referrals = referrals.filter(status__in=STATUS_GROUPS[status])
-    if status == "waiting":  # as on the home: not those whose time to answer is over, which can't be answered
-        referrals = referrals.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    page, query = paginate(request, referrals.only(*_LIST_FIELDS))
     now = timezone.now()
+    if status == "waiting":  # as on the home: not those whose time to answer is over, which can't be answered
+        referrals = referrals.filter(before_deadline(now))
+    page, query = paginate(request, referrals.only(*_LIST_FIELDS))
     page.object_list = [(r, _days(r.waiting_for(now))) for r in page.object_list]
     return render(request, "referrals/list.html", {
         "direction": direction, "page": page, "query": query, "status": status, "status_choices": choices, "now": now,
