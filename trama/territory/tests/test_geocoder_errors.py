@@ -28,7 +28,12 @@ def error_of(text: str) -> GeocodeError:
     return raised.value
 
 
-def timed_error(text: str, limit: float = 0.5) -> GeocodeError:
+# A guard against a hang (catastrophic backtracking takes minutes), not a speed figure: the geocoder's speed is
+# measured by bench/bench_geocoder.py. 0.5 s here failed a CI run on a loaded machine.
+HANG = 10.0
+
+
+def timed_error(text: str, limit: float = HANG) -> GeocodeError:
     start = time.perf_counter()
     error = error_of(text)
     assert time.perf_counter() - start < limit, text[:80]
@@ -139,7 +144,7 @@ def test_it_raises_only_geocode_errors_and_answers_fast_whatever_the_text() -> N
             geocode(text, suggest=i % 10 < 1)
         except GeocodeError as error:
             assert error.message and error.code
-        assert time.perf_counter() - start < 0.5, text[:80]
+        assert time.perf_counter() - start < HANG, text[:80]
 
 
 def test_it_reports_the_new_errors_from_the_command() -> None:
