@@ -18,6 +18,15 @@ def _fast_password_hashing() -> None:
     get_hashers_by_algorithm.cache_clear()  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_household_lists() -> None:
+    # The household lists a process keeps between requests: each test's database is rolled back, and SQLite
+    # gives the same ids again, so an entry could outlive its test.
+    from trama.records import listing
+
+    listing.clear()
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()

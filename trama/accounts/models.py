@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trama.accounts.roles import Role
+from trama.core.choices import ChoiceLabels
 
 
 class UserManager(BaseUserManager["User"]):
@@ -35,7 +36,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=(username or "").strip())
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ChoiceLabels, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("nome e cognome"), max_length=200)
     language = models.CharField(
@@ -77,7 +78,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         )
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     user = models.ForeignKey(User, verbose_name=_("utente"), on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         "network.Organisation", verbose_name=_("organizzazione"), on_delete=models.PROTECT,

@@ -42,6 +42,7 @@ from django.utils import timezone
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
+from trama.records import listing
 from trama.records.categories import SPECIAL_CATEGORIES, DataCategory
 from trama.records.models import Household, Note, NoteVisibility, Person, Statement
 from trama.records.protection import Entitlement
@@ -307,6 +308,25 @@ def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None
     if among is not None:
         return Household.objects.filter(_visible_condition(scope, real, at), pk__in=list(among))
     return Household.objects.filter(pk__in=_visible_ids(scope, real, at))
+
+
+def household_ids_listed(user: AnyUser | None, *, at: dt.datetime | None = None) -> Sequence[int]:
+    """The ids of every household the user may open (`households_visible_to`), newest opening first: the household
+    list's order. Kept by the process until who may list what changes (`trama.records.listing`), except for a user
+    who may open households by break-glass, whose openings end by the clock."""
+    real = _user_or_none(user)
+    scope = scope_of(real)
+    if real is None or scope.empty:
+        return []
+    at = at or timezone.now()
+
+    def compute() -> list[int]:
+        rows = Household.objects.filter(pk__in=_visible_ids(scope, real, at)).order_by("-opened_on", "-id")
+        return list(rows.values_list("pk", flat=True))
+
+    if scope.break_glass:
+        return compute()
+    return listing.cached_ids(("households", real.pk, scope, timezone.localdate(at)), compute)
 
 
 def households_listed(user: AnyUser | None, ids: Sequence[int], *, at: dt.datetime | None = None) -> list[Household]:

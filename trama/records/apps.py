@@ -13,7 +13,10 @@ class RecordsConfig(AppConfig):
         from trama.accounts.access import has_perm
         from trama.accounts.roles import Perm
         from trama.core.nav import NavEntry, register
+        from trama.records import listing
         from trama.records.access import can_break_glass
+
+        listing.connect()
 
         # Shown to whoever may reach households (a role with records.view, or break-glass), decided from the
         # request's memoised grants: no query of its own on every page.

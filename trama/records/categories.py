@@ -44,6 +44,7 @@ STRUCTURAL = None
 
 FIELD_CATEGORIES: Mapping[str, Mapping[str, DataCategory | None]] = {
     "records.referencecounter": {"year": STRUCTURAL, "last": STRUCTURAL},
+    "records.accesschange": {"id": STRUCTURAL, "at": STRUCTURAL},  # no data: the instant of a change of access
     "records.household": {
         "id": STRUCTURAL, "organisation": STRUCTURAL, "reference_code": STRUCTURAL, "created_by": STRUCTURAL,
         "created_at": STRUCTURAL, "updated_at": STRUCTURAL,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 
 class AreaKind(models.TextChoices):
     CITY = "city", _("Città")
@@ -15,7 +17,7 @@ class AreaKind(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", _("Quartiere")
 
 
-class Area(models.Model):
+class Area(ChoiceLabels, models.Model):
     kind = models.CharField(_("tipo"), max_length=20, choices=AreaKind.choices)
     # Namespaced and unique across territories, e.g. "MI", "MI-M8", "MI-NIL-79".
     code = models.CharField(_("codice"), max_length=40, unique=True)
@@ -77,7 +79,7 @@ class PlaceKind(models.TextChoices):
     SPORTS_FACILITY = "sports_facility", _("Impianto sportivo")
 
 
-class Place(models.Model):
+class Place(ChoiceLabels, models.Model):
     """A public place from open data (Municipio seats, social-service offices, libraries …), located in an area."""
 
     name = models.CharField(_("nome"), max_length=300)

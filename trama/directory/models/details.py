@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 iso_639 = RegexValidator(r"^[a-z]{2,3}$", _("Usa un codice ISO 639-1 (due lettere) o 639-3 (tre lettere)."))
 
 
@@ -58,7 +60,7 @@ class PhoneType(models.TextChoices):
     PAGER = "pager", _("Cercapersone")
 
 
-class Phone(models.Model):
+class Phone(ChoiceLabels, models.Model):
     hsds_id = _hsds_id()
     service = _owner("directory.Service", _("servizio"), "phones")
     location = _owner("directory.Location", _("sede"), "phones")
@@ -187,7 +189,7 @@ def requirements(service: Any) -> dict[str, bool]:
     }
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(ChoiceLabels, models.Model):
     hsds_id = _hsds_id()
     service = models.ForeignKey("directory.Service", verbose_name=_("servizio"), on_delete=models.CASCADE,
                                 related_name="required_documents")

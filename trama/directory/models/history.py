@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 
 class RevisionAction(models.TextChoices):
     CREATE = "create", _("Creazione")
@@ -14,7 +16,7 @@ class RevisionAction(models.TextChoices):
     VERIFY = "verify", _("Verifica")
 
 
-class ServiceRevision(models.Model):
+class ServiceRevision(ChoiceLabels, models.Model):
     """Who changed what, when: `changes` is {field: [before, after]} (JSON-friendly values).
 
     Tied to the service and/or the location the change concerns, so that both pages show their history; a

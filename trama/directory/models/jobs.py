@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 
 class ImportKind(models.TextChoices):
     TEMPLATE = "template", _("Modello italiano (CSV/XLSX)")
@@ -22,7 +24,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Non riuscita")
 
 
-class ImportJob(models.Model):
+class ImportJob(ChoiceLabels, models.Model):
     """One upload being imported. The file's bytes stay in the row until the import ends (then they are
     cleared), so any process of the application can read them and no local file is shared."""
 

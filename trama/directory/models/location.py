@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 
 class LocationType(models.TextChoices):
     PHYSICAL = "physical", _("Sede fisica")
@@ -15,7 +17,7 @@ class LocationType(models.TextChoices):
     POSTAL = "postal", _("Recapito postale")
 
 
-class Location(models.Model):
+class Location(ChoiceLabels, models.Model):
     hsds_id = models.UUIDField(_("identificativo HSDS"), default=uuid.uuid4, unique=True, editable=False)
     # The organisation that keeps this record up to date (also its HSDS organization_id).
     maintainer = models.ForeignKey("network.Organisation", verbose_name=_("ente che aggiorna la scheda"),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.lib import schedules as lib
 
 TIMEZONE = "Europe/Rome"
@@ -28,7 +29,7 @@ class Weekday(models.TextChoices):
     SU = "SU", _("domenica")
 
 
-class Schedule(models.Model):
+class Schedule(ChoiceLabels, models.Model):
     """One opening window that recurs. Several windows a day are several rows.
 
     Attached, as HSDS allows, to a service at a location (the usual case: when this service is offered there),

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 # A record not verified for this long is "stale": it appears in the maintainers' queue and is flagged publicly.
 STALE_AFTER_DAYS = 180
 
@@ -70,7 +72,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
 
-class Service(models.Model):
+class Service(ChoiceLabels, models.Model):
     hsds_id = models.UUIDField(_("identificativo HSDS"), default=uuid.uuid4, unique=True, editable=False)
     # The provider (HSDS organization_id).
     organisation = models.ForeignKey("network.Organisation", verbose_name=_("ente erogatore"),

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.network.models.networks import Network
 from trama.network.models.organisations import Organisation, Person
 
@@ -38,7 +39,7 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class GovernanceBody(models.Model):
+class GovernanceBody(ChoiceLabels, models.Model):
     network = models.ForeignKey(
         Network, verbose_name=_("rete"), on_delete=models.PROTECT, related_name="bodies"
     )
@@ -68,7 +69,7 @@ class GovernanceBody(models.Model):
         return self.name
 
 
-class BodyMember(models.Model):
+class BodyMember(ChoiceLabels, models.Model):
     """A person (staff contact) or a whole organisation sitting in a body, with a role."""
 
     body = models.ForeignKey(
@@ -124,7 +125,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annullata")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     body = models.ForeignKey(
         GovernanceBody, verbose_name=_("organo"), on_delete=models.CASCADE, related_name="meetings"
     )
@@ -178,7 +179,7 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Assente giustificato")
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("riunione"), on_delete=models.CASCADE, related_name="attendance"
     )
@@ -261,7 +262,7 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-class ActionItem(models.Model):
+class ActionItem(ChoiceLabels, models.Model):
     body = models.ForeignKey(
         GovernanceBody, verbose_name=_("organo"), on_delete=models.CASCADE, related_name="action_items"
     )

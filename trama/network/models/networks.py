@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.network.models.organisations import Organisation
 
 
@@ -50,7 +51,7 @@ AREA_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-class Network(models.Model):
+class Network(ChoiceLabels, models.Model):
     name = models.CharField(_("nome"), max_length=200)
     slug = models.SlugField(_("identificativo"), max_length=120, unique=True)
     level = models.CharField(_("livello"), max_length=20, choices=NetworkLevel.choices)
@@ -103,7 +104,7 @@ class NetworkRole(models.TextChoices):
     MEMBER = "member", _("Aderente")
 
 
-class NetworkMembership(models.Model):
+class NetworkMembership(ChoiceLabels, models.Model):
     network = models.ForeignKey(
         Network, verbose_name=_("rete"), on_delete=models.CASCADE, related_name="memberships"
     )

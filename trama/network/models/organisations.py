@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.network.validators import validate_fiscal_code
 
 
@@ -36,7 +37,7 @@ class LegalForm(models.TextChoices):
     NONE = "", _("—")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     name = models.CharField(_("denominazione"), max_length=250)
     short_name = models.CharField(_("nome breve"), max_length=80, blank=True)
     slug = models.SlugField(_("identificativo"), max_length=120, unique=True)
@@ -181,7 +182,7 @@ class ATSRole(models.TextChoices):
     PRINCIPAL = "mandante", _("Mandante")
 
 
-class ATSMember(models.Model):
+class ATSMember(ChoiceLabels, models.Model):
     """An organisation taking part in an ATS (associazione temporanea di scopo), as lead or as principal."""
 
     ats = models.ForeignKey(

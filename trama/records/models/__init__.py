@@ -43,13 +43,14 @@ from trama.records.models.consent import (
     SharingBasis,
     SpecialCondition,
 )
-from trama.records.models.household import Household, HouseholdEvent, ReferenceCounter
+from trama.records.models.household import AccessChange, Household, HouseholdEvent, ReferenceCounter
 from trama.records.models.needs import NEEDS_TAXONOMY_CODE, Assessment, AssessmentScore, Statement
 from trama.records.models.notes import Note
 from trama.records.models.person import Person, age_on, name_key
 from trama.records.models.plan import Plan, PlanAction, PlanGoal, PlanReview, PlanVersion, ReviewOutcome
 
 __all__ = [
+    "AccessChange",
     "BREAK_GLASS_DEFAULT", "BREAK_GLASS_MAX", "BREAK_GLASS_MIN_REASON", "FOR_MINORS", "NEEDS_EVIDENCE",
     "SHARING_PURPOSES", "BreakGlassAccess", "Consent", "ConsentEvent", "ConsentEventKind", "ConsentPurpose",
     "ConsentRecipient", "GivenByKind", "LegalBasis", "LegalBasisRecord", "NoticeLanguage", "NotificationKind",

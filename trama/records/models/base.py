@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
+
 _M = TypeVar("_M", bound=models.Model)
 
 
@@ -19,7 +21,7 @@ class ImmutableQuerySet(models.QuerySet[_M]):
         raise PermissionError("History rows are immutable.")
 
 
-class ImmutableModel(models.Model):
+class ImmutableModel(ChoiceLabels, models.Model):
     """Written once (history, versions): no update or delete through the ORM. Concrete models declare
     `objects` from a subclass of ImmutableQuerySet."""
 
@@ -36,7 +38,7 @@ class ImmutableModel(models.Model):
         raise PermissionError("History rows are immutable.")
 
 
-class SealedRow(models.Model):
+class SealedRow(ChoiceLabels, models.Model):
     """A row with encrypted fields: `uuid` is known before the insert and binds each ciphertext to its row
     (the associated data is table, column and uuid), so a ciphertext copied to another row does not decrypt."""
 

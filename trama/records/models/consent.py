@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.records.fields import EncryptedTextField
 from trama.records.models.base import ImmutableModel, ImmutableQuerySet, SealedRow
 
@@ -542,7 +543,7 @@ class BreakGlassAccess(ImmutableModel, SealedRow):
 # --- Notifications --------------------------------------------------------------------------------------
 
 
-class OrganisationNotification(models.Model):
+class OrganisationNotification(ChoiceLabels, models.Model):
     """An organisation's inbox row (no notification system exists yet). The text names reference codes and
     people of the platform, never a family's data: it is read by every member of the organisation."""
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.records.models.base import ImmutableModel, ImmutableQuerySet
 from trama.records.models.choices import ClosureReason, HouseholdEventKind, HouseholdStatus
 
@@ -25,7 +26,7 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Household(models.Model):
+class Household(ChoiceLabels, models.Model):
     organisation = models.ForeignKey(
         "network.Organisation", verbose_name=_("organizzazione titolare"), on_delete=models.PROTECT,
         related_name="households",
@@ -113,3 +114,20 @@ class HouseholdEvent(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.on}"
+
+
+class AccessChange(models.Model):
+    """One row per committed change to who may list which household (a household created or moved, a consent
+    given or withdrawn, a legal basis recorded or revoked, a referral accepted or closed, a case transferred).
+    Only the newest rows are read, to tell a process that its cached household lists are out of date
+    (`trama.records.listing`); older rows are pruned as new ones come."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("momento"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modifica degli accessi")
+        verbose_name_plural = _("modifiche degli accessi")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.at:%Y-%m-%d %H:%M:%S}"

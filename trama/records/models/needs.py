@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.records.fields import EncryptedTextField
 from trama.records.models.base import SealedRow
 from trama.records.models.choices import Dimension, StatementKind
@@ -17,7 +18,7 @@ NEEDS_TAXONOMY_CODE = "bisogni"
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
-class Statement(models.Model):
+class Statement(ChoiceLabels, models.Model):
     household = models.ForeignKey("records.Household", verbose_name=_("nucleo"), on_delete=models.PROTECT,
                                   related_name="statements")
     person = models.ForeignKey("records.Person", verbose_name=_("persona"), null=True, blank=True,

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.core.choices import ChoiceLabels
 from trama.records.fields import EncryptedJSONField, EncryptedTextField
 from trama.records.models.base import ImmutableModel, ImmutableQuerySet, SealedRow
 from trama.records.models.choices import ActionStatus, Dimension, GoalStatus, OutcomeResult, ReviewKind
@@ -129,7 +130,7 @@ class PlanVersion(SealedRow, ImmutableModel):
         return f"{self.plan_id} v{self.number}"
 
 
-class PlanReview(models.Model):
+class PlanReview(ChoiceLabels, models.Model):
     """A periodic review or the closure review: per dimension, improved / unchanged / worsened with evidence."""
 
     household = models.ForeignKey("records.Household", verbose_name=_("nucleo"), on_delete=models.PROTECT,

@@ -3,6 +3,7 @@ break-glass."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
@@ -33,6 +34,7 @@ from trama.records.access import (
     can_create_households,
     can_record_legal_basis,
     household_for_break_glass,
+    household_ids_listed,
     households_listed,
     households_visible_to,
     notes_of,
@@ -94,11 +96,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
     # "Own" is the funnel's own source, not any organisation the user reads for: a network-scoped member sees
     # label and Municipio of its organisation's households outside that network only if they are its own.
-    own = own_households_condition(request.user)
     at = timezone.now()  # one instant for the ids and for the page's rows
-    households = households_visible_to(request.user, at=at)
-    if form.is_valid():
-        data = form.cleaned_data
+    data = form.cleaned_data if form.is_valid() else {}
+    if any(data.get(name) for name in ("q", "status", "source")):
+        own = own_households_condition(request.user)
+        households = households_visible_to(request.user, at=at)
         if data["q"]:
             # The label is identity data: it is searched only among the user's own households, or a search would
             # tell which shared household is called so, without the identity category.
@@ -110,9 +112,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
             households = households.filter(own)
         elif data["source"] == "shared":
             households = households.exclude(own)
-    # The ordered ids of every matching household in one query give the page count and the page, so the funnel's
-    # sources are collected once per request instead of twice (for a COUNT and again for the page).
-    page, query = paginate(request, list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)))
+        # The ordered ids of every matching household in one query give the page count and the page, so the
+        # funnel's sources are collected once per request instead of twice (for a COUNT and again for the page).
+        ids: Sequence[int] = list(households.order_by("-opened_on", "-id").values_list("pk", flat=True))
+    else:  # the whole list, as the process keeps it between requests
+        ids = household_ids_listed(request.user, at=at)
+    page, query = paginate(request, ids)
     page.object_list = households_listed(request.user, list(page.object_list), at=at)
     count_members(page.object_list)
     return render(request, "records/household_list.html", {

@@ -15,6 +15,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.records import listing
 from trama.records.categories import DataCategory
 from trama.records.consent import notify_organisation
 from trama.records.models import Household
@@ -121,6 +122,7 @@ def _transition(referral: Referral, *, expected: Iterable[str], message: str, co
     updated = Referral.objects.filter(pk=referral.pk, status__in=expected).update(**changes)
     if updated != 1:
         raise ApplicationError(message, code=code)
+    listing.referral_moved(str(current), str(changes.get("status", current)))
     referral.refresh_from_db()
     return str(current)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.errors import ApplicationError
+from trama.records import listing
 from trama.records.access import could_edit_as_owner
 from trama.records.models import Household, HouseholdStatus, NotificationKind
 from trama.referrals.access import reach_of
@@ -115,6 +116,7 @@ def case_transfer_accept(*, transfer: CaseTransfer, by: User | None, note: str =
     if moved != 1:
         raise ApplicationError(_("Il nucleo non è più in carico all'organizzazione che ha chiesto il passaggio."),
                                code="owner_changed")
+    listing.changed()  # the household moved by an UPDATE, which sends no signal
     _transfer_audit("referrals.transfer.accept", by=by, transfer=transfer)
     audit.record(action="records.household.transfer", actor=by, obj=transfer.household, details={
         "household": transfer.household_id, "from_organisation": transfer.from_organisation_id,
