@@ -30,6 +30,7 @@ from django.utils import timezone
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
+from trama.core.sql import in_codes
 from trama.lib import crypto
 from trama.records.fields import EncryptedField, Sealed
 from trama.referrals.models import (
@@ -468,7 +469,7 @@ def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | N
                   .only("reference_code", "label").order_by("-updated_at", "-pk")[:limit])
     outgoing = (outbox(user).filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED,
                                                 ReferralStatus.IN_PROGRESS]).only(*_HOME_REFERRAL_FIELDS)[:limit])
-    answered = (outbox(user).filter(status__in=_FINAL_ANSWERS,
+    answered = (outbox(user).filter(in_codes("status", _FINAL_ANSWERS),  # the partial index on those statuses
                                     updated_at__gte=now - dt.timedelta(days=ANSWERED_DAYS))
                 .only(*_HOME_REFERRAL_FIELDS, "outcome", "decline_reason", "updated_at")
                 .order_by("-updated_at", "-pk")[:limit])
