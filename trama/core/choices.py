@@ -9,7 +9,8 @@ from django.db.models import Field
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
-# Each field's choices as {value: label}, the labels still lazy. Fields are created once, at import.
+# Each field's choices as {value: label}, the labels still lazy. Fields are created once, at import, and our
+# models' choices are fixed there (no callable choices, none reassigned at run time): read once per field.
 _LABELS: dict[Field[Any, Any], dict[Any, Any]] = {}
 
 

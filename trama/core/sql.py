@@ -16,7 +16,7 @@ def in_codes(field: str, codes: Iterable[str]) -> Func:
     literally (a single bound `field = ?` it does match): with bound parameters the operator home's answered
     referrals were read through another index, 7 ms instead of 0.3. Only choice codes (lowercase letters, digits
     and underscores) are accepted, so nothing needs quoting."""
-    values = sorted(set(codes))
+    values = list(dict.fromkeys(codes))  # in the order given: SQLite matches an index's list as it is written
     if not values or not all(_CODE.fullmatch(code) for code in values):
         raise ValueError(f"not choice codes: {values!r}")
     # One code as `=`, as Django writes a partial index's `Q(status="draft")`: SQLite matches the terms as written.

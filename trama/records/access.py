@@ -326,7 +326,7 @@ def household_ids_listed(user: AnyUser | None, *, at: dt.datetime | None = None)
 
     if scope.break_glass:
         return compute()
-    return listing.cached_ids(("households", real.pk, scope, timezone.localdate(at)), compute)
+    return listing.cached_ids(("households", real.pk, scope, timezone.localdate(at)), at, compute)
 
 
 def households_listed(user: AnyUser | None, ids: Sequence[int], *, at: dt.datetime | None = None) -> list[Household]:

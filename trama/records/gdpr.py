@@ -60,7 +60,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from trama.core import audit
 from trama.core.errors import ApplicationError
 from trama.core.models import AuditEvent
-from trama.records import protection
+from trama.records import listing, protection
 from trama.records.categories import DataCategory
 from trama.records.fields import EncryptedField, Sealed
 from trama.records.models import (
@@ -554,6 +554,8 @@ def _bypass_update(obj: models.Model, changes: Mapping[str, Any]) -> None:
     only ever writes ERASED, an empty value or a re-sealed copy without personal text (see RULES)."""
     if changes:
         models.QuerySet(type(obj)).filter(pk=obj.pk).update(**changes)
+        if isinstance(obj, Household) and listing.HOUSEHOLD_FIELDS.intersection(changes):
+            listing.changed()  # the NIL blanked: a network-scoped member may no longer list it (no signal here)
 
 
 def _sealed_marker(obj: models.Model, field: EncryptedField) -> Sealed:

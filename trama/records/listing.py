@@ -5,8 +5,8 @@ funnel's sources as one union of index scans, then each household's opening day 
 SQLite for an operator who reaches 8,000 households, on every page of the list. This module keeps the result per
 process under a key (user, their scope, the day) with a stamp of the newest `AccessChange` rows. Every change of
 who may list what inserts one such row in its own transaction (the signals below, and `changed()` after the few
-`QuerySet.update()` calls that move a household or a referral), so the next request in any process sees a new
-stamp and collects again.
+`QuerySet.update()` calls that move a household, blank its NIL (anonymisation) or move a referral), so the next
+request in any process sees a new stamp and collects again.
 
 Staleness cannot leak a household: the page's rows are tested through the funnel again (`households_listed`), so
 a stale list could only miss a household or show a short page. It is bounded anyway: an entry lives at most
@@ -16,6 +16,7 @@ hour); withdrawals and revocations take effect at the instant they are recorded,
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from array import array
@@ -24,15 +25,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Max, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 256  # users per process; a list of 8,000 ids takes 64 kB
 # The stamp counts the rows among the newest WINDOW ids: PostgreSQL gives ids at insert, not at commit, so a
-# change committed after a newer one changes the count, where the newest id alone would stay the same.
-WINDOW = 64
+# change committed after newer ones changes the count, where the newest id alone would stay the same. Missed only
+# if WINDOW newer changes commit while one transaction stays open; the TTL bounds even that.
+WINDOW = 1000
 PRUNE_EVERY = 1000  # the change whose id is a multiple of this deletes those more than KEEP ids older
-KEEP = 1000
+KEEP = 5 * WINDOW
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], float, array[int]]] = OrderedDict()
@@ -58,19 +62,17 @@ def stamp() -> tuple[Any, ...]:
     to it are committed."""
     from trama.records.models import AccessChange
 
-    table = connection.ops.quote_name(AccessChange._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MAX(id), MAX(at), COUNT(*) FROM {table} "  # noqa: S608 - the table name is the model's
-            f"WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {table}) - %s", [WINDOW])
-        row = cursor.fetchone()
-    return tuple(row) if row is not None else ()
+    newest = AccessChange.objects.order_by("-id").values("id")[:1]
+    row = AccessChange.objects.filter(id__gt=Coalesce(Subquery(newest), 0) - WINDOW).aggregate(
+        newest=Max("id"), at=Max("at"), count=Count("id"))
+    return (row["newest"], row["at"], row["count"])
 
 
-def cached_ids(key: tuple[Any, ...], compute: Callable[[], Sequence[int]]) -> Sequence[int]:
-    """The ids `compute` gives, from this process's cache while no change was recorded since and the entry is
-    younger than TTL_SECONDS. The stamp is read before computing: a change committed meanwhile makes the next
-    request compute again."""
+def cached_ids(key: tuple[Any, ...], at: dt.datetime, compute: Callable[[], Sequence[int]]) -> Sequence[int]:
+    """The ids `compute` gives (as of `at`), from this process's cache while no change was recorded since and the
+    entry is younger than TTL_SECONDS. The stamp is read before computing: a change committed meanwhile makes the
+    next request compute again. A list computed as of an instant before the newest change (a change recorded
+    after the request began, committed before its stamp was read) is not kept: it may not show that change."""
     key = (connection.alias, *key)
     current = stamp()
     now = time.monotonic()
@@ -78,10 +80,12 @@ def cached_ids(key: tuple[Any, ...], compute: Callable[[], Sequence[int]]) -> Se
         entry = _entries.get(key)
         if entry is not None and entry[0] == current and entry[1] > now:
             _entries.move_to_end(key)
-            return entry[2]
+            return array("q", entry[2])  # a copy: the caller may change it
     ids = array("q", compute())
+    if current[1] is not None and current[1] > at:
+        return ids
     with _lock:
-        _entries[key] = (current, now + TTL_SECONDS, ids)
+        _entries[key] = (current, now + TTL_SECONDS, array("q", ids))
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)

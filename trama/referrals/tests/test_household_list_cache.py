@@ -4,6 +4,7 @@ what, the next list is the one the funnel gives — for every persona, change af
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableSequence
 
 import pytest
 from django.urls import reverse
@@ -12,13 +13,14 @@ from django.utils import timezone
 from trama.accounts.models import Membership, User
 from trama.accounts.roles import Role
 from trama.core.testing import Personas
-from trama.records import access, listing
+from trama.records import access, gdpr, listing
 from trama.records import consent as consent_services
 from trama.records import services as records_services
 from trama.records.models import AccessChange, Household
 from trama.records.tests.helpers import make_household
 from trama.referrals import services
 from trama.referrals.tests.helpers import C, give_consent, make_family, sent
+from trama.territory.models import Area, AreaKind
 
 SCOPED = "scoped-a@test.trama.invalid"  # Alfa's proximity worker within Municipio 8's network only
 READERS = ("proximity", "proximity_b", "referent_b", "social_worker", "coordinator", "referent_other", "evaluator",
@@ -180,3 +182,41 @@ def test_break_glass_users_are_not_cached(personas: Personas) -> None:
     consent_services.break_glass_open(user=p.admin, household=household, reason="Verifica urgente richiesta dal "
                                       "tribunale per i minorenni")
     assert household.pk in access.household_ids_listed(p.admin)
+
+
+def test_anonymisation_blanking_the_nil_is_a_change(personas: Personas) -> None:
+    """Anonymisation writes through QuerySet.update (no signal): blanking the NIL takes the household away from a
+    network-scoped member who reached it through its NIL only."""
+    p = personas
+    nil = Area.objects.create(kind=AreaKind.NIL, code="T-NIL-8X", name="NIL 8X", parent=p.municipio8)
+    scoped = User.objects.create_user(email=SCOPED, password="x-Trama-1-test", full_name="Zoe Zona")
+    Membership.objects.create(user=scoped, organisation=p.ets_a, role=Role.PROXIMITY_WORKER, network=p.network8,
+                              valid_from=dt.date(2024, 5, 8))
+    household = make_household(p, label="Famiglia N.", nil=nil)
+    records_services.household_close(household=household, by=p.proximity, reason="other", note="si trasferisce")
+    assert household.pk in access.household_ids_listed(scoped)
+    gdpr.household_anonymise(household=household, by=p.proximity, reason=gdpr.AnonymisationReason.ERASURE_REQUEST)
+    user = User.objects.get(pk=scoped.pk)  # the next request
+    assert list(access.household_ids_listed(user)) == _fresh(user) == []
+
+
+def test_a_list_as_of_an_instant_before_the_newest_change_is_not_kept(personas: Personas) -> None:
+    """A request takes its instant, then a withdrawal commits before the request reads the stamp: the list it
+    computes (as of its instant, with the consent) must not be kept under the stamp that includes the withdrawal."""
+    p = personas
+    family = make_family(p)
+    consent = give_consent(p, family)  # names Beta
+    before = timezone.now()
+    consent_services.consent_withdraw(consent=consent, by=p.proximity, reason="")
+    assert family.household.pk in access.household_ids_listed(p.proximity_b, at=before)  # true as of then
+    user = User.objects.get(pk=p.proximity_b.pk)
+    assert family.household.pk not in access.household_ids_listed(user)
+
+
+def test_a_caller_cannot_change_the_kept_list(personas: Personas) -> None:
+    p = personas
+    household = make_household(p, label="Famiglia K.")
+    ids = access.household_ids_listed(p.proximity)
+    assert isinstance(ids, MutableSequence)
+    ids[0] = 0
+    assert list(access.household_ids_listed(p.proximity)) == [household.pk]
