@@ -9,6 +9,9 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from trama.core.errors import ApplicationError
 
@@ -48,3 +51,24 @@ def user_of(request: HttpRequest) -> User:
     """The logged-in user of a view behind login_required."""
     assert request.user.is_authenticated
     return cast("User", request.user)
+
+
+def url_for_each(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for the many rows of a list: reversed once, with a marker in place of the key,
+    for a route whose only argument is an integer key. A `{% url %}` per row cost 30 µs; this, a string join."""
+    marker = 987654321987
+    url = reverse(name, args=[marker])
+    before, found, after = url.partition(str(marker))
+    if not found:
+        raise ValueError(f"{name} does not take one integer key")
+
+    def url_of(pk: int) -> str:
+        return f"{before}{int(pk)}{after}"
+
+    return url_of
+
+
+def line(message: str, **values: Any) -> SafeString:
+    """A translated line with values, as `{% blocktranslate with … %}` writes it: the values escaped, the
+    translation as it is. `message` is translated by the caller (gettext/ngettext), once for all the rows."""
+    return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308

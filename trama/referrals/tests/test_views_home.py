@@ -23,7 +23,7 @@ def test_the_receiver_sees_waiting_referrals_urgent_first(personas: Personas, cl
     urgent = sent(p, family, urgency="urgent")
     response = client_as(p.proximity_b).get(reverse("referrals:home"))
     assert response.status_code == 200
-    assert [r.pk for r, _days in response.context["incoming"]] == [urgent.pk, routine.pk]
+    assert [row.referral.pk for row in response.context["incoming"]] == [urgent.pk, routine.pk]
     body = response.content.decode()
     assert body.index(reverse("referrals:detail", args=[urgent.pk])) < body.index(
         reverse("referrals:detail", args=[routine.pk]))

@@ -31,7 +31,7 @@ def test_the_sender_finds_what_happened_to_each_referral(personas: Personas, cli
     assert AuditEvent.objects.filter(action="records.household.referrals", actor=p.proximity).exists()
     # The home keeps the answers of the last weeks with their outcome; open ones stay under "sent".
     home = client.get(reverse("referrals:home"))
-    assert [r.pk for r in home.context["answered"]] == [declined.pk, completed.pk]
+    assert [row.referral.pk for row in home.context["answered"]] == [declined.pk, completed.pk]
     assert "Esiti delle segnalazioni inviate" in home.content.decode()
     # The household page links to the list.
     detail = client.get(reverse("records:household_detail", args=[family.household.pk])).content.decode()

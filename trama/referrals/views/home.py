@@ -3,34 +3,79 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from trama.core.pages import paginate
+from trama.core.pages import line, paginate, url_for_each
 from trama.records.consent import notifications_for
 from trama.referrals.access import before_deadline, operator_home, outbox, received
-from trama.referrals.models import FINAL_STATUSES, ReferralStatus
+from trama.referrals.models import FINAL_STATUSES, Referral, ReferralStatus
 
 
 def _days(waited: dt.timedelta | None) -> int | None:
     return waited.days if waited is not None else None
 
 
+@dataclass(frozen=True)
+class HomeRow:
+    """A referral as the home lists it, its link and lines written once here: a `{% url %}` and two or three
+    `{% blocktranslate %}` per row took a sixth of the page's time."""
+
+    referral: Referral
+    days: int | None
+    url: str
+    title: SafeString  # "n. 12 — Doposcuola Beta"
+    party: SafeString  # "da …" (received) or "a …" (sent), or the household's code (drafts)
+    waiting: SafeString  # "in attesa da 3 giorni" (received), "da 3 giorni" (sent); empty when not waiting
+
+
+def _rows(referrals: Iterable[Referral], *, now: dt.datetime, kind: str) -> list[HomeRow]:
+    detail = url_for_each("referrals:detail")
+    title = _("n. %(number)s — %(service)s")
+    party = {"in": _("da %(org)s"), "out": _("a %(org)s"), "draft": _("Nucleo %(code)s")}[kind]
+    rows = []
+    for referral in referrals:
+        days = _days(referral.waiting_for(now)) if kind != "draft" else None
+        if kind == "in":
+            count = days or 0
+            waiting = line(ngettext("in attesa da %(counter)s giorno", "in attesa da %(counter)s giorni", count),
+                           counter=count)
+        elif days is not None:
+            waiting = line(ngettext("da %(counter)s giorno", "da %(counter)s giorni", days), counter=days)
+        else:
+            waiting = SafeString("")
+        org = referral.from_organisation.name if kind == "in" else referral.to_organisation.name
+        rows.append(HomeRow(
+            referral=referral, days=days, url=detail(referral.pk),
+            title=line(title, number=referral.pk, service=referral.service.name),
+            party=line(party, code=referral.household.reference_code) if kind == "draft" else line(party, org=org),
+            waiting=waiting))
+    return rows
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     data = operator_home(request.user)
-    incoming = [(r, _days(data.waiting(r))) for r in data.incoming]
-    outgoing = [(r, _days(data.waiting(r))) for r in data.outgoing]
+    household_url = url_for_each("records:household_detail")
+    households = [(household, household_url(household.pk)) for household in data.households]
+    actions_due = [(action, household_url(action.goal.plan.household_id)) for action in data.actions_due]
     return render(request, "referrals/home.html", {
-        "home": data, "households": list(data.households), "incoming": incoming, "outgoing": outgoing,
-        "answered": list(data.answered),
+        "home": data, "households": households,
+        "incoming": _rows(data.incoming, now=data.now, kind="in"),
+        "outgoing": _rows(data.outgoing, now=data.now, kind="out"),
+        "answered": _rows(data.answered, now=data.now, kind="out"),
         "unread_notifications": notifications_for(request.user).filter(read_at__isnull=True).count(),
-        "actions_due": list(data.actions_due), "transfers_in": list(data.transfers_in),
-        "drafts": list(data.drafts), "transfers_out": list(data.transfers_out), "today": timezone.localdate(data.now),
+        "actions_due": actions_due, "transfers_in": list(data.transfers_in),
+        "drafts": _rows(data.drafts, now=data.now, kind="draft"), "transfers_out": list(data.transfers_out),
+        "today": timezone.localdate(data.now),
     })
 
 
