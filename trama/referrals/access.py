@@ -476,10 +476,15 @@ def operator_home(user: AnyUser | None, *, limit: int = 20, now: dt.datetime | N
     # Urgent first, then the longest waiting — in the query, so that the limit never leaves an urgent one out.
     rank = Case(*(When(urgency=code, then=Value(position)) for code, position in URGENCY_RANK.items()),
                 default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+    # The first ones chosen on the referral's own columns, then joined to their household, service and
+    # organisations: both databases joined every waiting referral (hundreds) before keeping the first 20.
+    first = inbox(user).annotate(rank=rank).order_by("rank", "sent_at", "pk").values("pk")[:limit]
+    incoming = (Referral.objects.filter(pk__in=first)
+                .select_related("household", "service", "from_organisation", "to_organisation")
+                .only(*_HOME_REFERRAL_FIELDS).annotate(rank=rank).order_by("rank", "sent_at", "pk"))
     return OperatorHome(
         households=households,
-        incoming=list(inbox(user).only(*_HOME_REFERRAL_FIELDS).annotate(rank=rank)
-                      .order_by("rank", "sent_at", "pk")[:limit]),
+        incoming=list(incoming),
         outgoing=outgoing,
         answered=answered,
         actions_due=plan_actions_due(user, on=timezone.localtime(now).date())
