@@ -23,6 +23,7 @@ from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.core import audit
 from trama.core.models import AuditEvent
+from trama.core.pages import url_for_each
 from trama.network.access import require_perm
 from trama.records import consent as consent_services
 from trama.records import services
@@ -120,6 +121,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page, query = paginate(request, ids)
     page.object_list = households_listed(request.user, list(page.object_list), at=at)
     count_members(page.object_list)
+    detail_url = url_for_each("records:household_detail")  # a {% url %} per row cost more than the row
+    for household in page.object_list:
+        household.detail_url = detail_url(household.pk)  # type: ignore[attr-defined]
     return render(request, "records/household_list.html", {
         "form": form, "page": page, "query": query, "can_create": can_create_households(request.user),
         "can_break_glass": can_break_glass(request.user),
