@@ -58,7 +58,7 @@ def url_for_each(name: str) -> Callable[[int], str]:
     for a route whose only argument is an integer key. A `{% url %}` per row cost 30 µs; this, a string join."""
     marker = 987654321987
     url = reverse(name, args=[marker])
-    before, found, after = url.partition(str(marker))
+    before, found, after = url.rpartition(str(marker))  # the key comes after any prefix
     if not found:
         raise ValueError(f"{name} does not take one integer key")
 

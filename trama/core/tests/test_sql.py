@@ -43,3 +43,13 @@ def test_sqlite_reads_the_partial_indexes_of_the_operator_home() -> None:
     # One bound value SQLite does match with the partial index's `status = 'draft'`.
     drafts = Referral.objects.filter(status="draft", from_organisation_id=1).order_by("-created_at", "-id")[:20]
     assert "referrals_outbox_drafts" in _plan(drafts)
+
+
+def test_the_home_names_the_final_statuses_as_the_partial_index_does() -> None:
+    """SQLite matches the list as written: the home's list and the index's condition must stay in one order."""
+    from trama.referrals.access import _FINAL_ANSWERS
+
+    index = next(i for i in Referral._meta.indexes if i.name == "referrals_outbox_answered")
+    assert index.condition is not None
+    (lookup, values), = index.condition.children
+    assert lookup == "status__in" and list(values) == [str(code) for code in _FINAL_ANSWERS]
