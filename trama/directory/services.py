@@ -135,7 +135,12 @@ def touch(*, service: Service | None, location: Location | None, changed: object
         if changed is not location:
             Location.objects.filter(pk=location.pk).update(updated_at=now)
         if service is None:
-            Service.objects.filter(service_at_locations__location=location).update(updated_at=now)
+            # The services' keys first, then an UPDATE by key: filtering through the relation made Django join
+            # directory_service to itself inside the UPDATE, and with statistics taken while the demo was still
+            # loading, PostgreSQL planned it as a scan of every service for each one (10 s an UPDATE, in CI).
+            offered = list(ServiceAtLocation.objects.filter(location=location).values_list("service_id", flat=True))
+            if offered:
+                Service.objects.filter(pk__in=offered).update(updated_at=now)
 
 
 def _apply(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
