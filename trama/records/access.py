@@ -310,6 +310,12 @@ def households_visible_to(user: AnyUser | None, *, at: dt.datetime | None = None
     return Household.objects.filter(pk__in=_visible_ids(scope, real, at))
 
 
+def ordered_ids(households: QuerySet[Household]) -> list[int]:
+    """The ids of these households in the lists' order, newest opening first: one query gives a list's count and
+    its page, so the funnel's sources are collected once (for the page's rows, `households_listed`)."""
+    return list(households.order_by("-opened_on", "-id").values_list("pk", flat=True))
+
+
 def household_ids_listed(user: AnyUser | None, *, at: dt.datetime | None = None) -> Sequence[int]:
     """The ids of every household the user may open (`households_visible_to`), newest opening first: the household
     list's order. Kept by the process until who may list what changes (`trama.records.listing`), except for a user
@@ -321,8 +327,7 @@ def household_ids_listed(user: AnyUser | None, *, at: dt.datetime | None = None)
     at = at or timezone.now()
 
     def compute() -> list[int]:
-        rows = Household.objects.filter(pk__in=_visible_ids(scope, real, at)).order_by("-opened_on", "-id")
-        return list(rows.values_list("pk", flat=True))
+        return ordered_ids(Household.objects.filter(pk__in=_visible_ids(scope, real, at)))
 
     if scope.break_glass:
         return compute()

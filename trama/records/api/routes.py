@@ -33,6 +33,7 @@ from trama.records.access import (
     households_visible_to,
     notes_of,
     open_household,
+    ordered_ids,
     own_households_condition,
     people_of,
     statements_of,
@@ -142,8 +143,8 @@ def household_list(request: HttpRequest, q: str = Query("", max_length=100),
         households = households.filter(Q(reference_code__icontains=q.strip()) | (own & Q(label__icontains=q.strip())))
     if status:  # the status is plan data: it filters the caller's own households only
         households = households.filter(own, status=status)
-    # As on the page: the ordered ids in one query give the count and the page (the funnel's sources once).
-    meta, ids = paginate(list(households.order_by("-opened_on", "-id").values_list("pk", flat=True)), page, per_page)
+    # As on the page: the ordered ids give the count and the page.
+    meta, ids = paginate(ordered_ids(households), page, per_page)
     items: list[Any] = households_listed(request.user, ids, at=at)
     count_members(items)
     results = []

@@ -39,6 +39,7 @@ from trama.records.access import (
     households_listed,
     households_visible_to,
     notes_of,
+    ordered_ids,
     own_households_condition,
     people_of,
     statements_of,
@@ -113,9 +114,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             households = households.filter(own)
         elif data["source"] == "shared":
             households = households.exclude(own)
-        # The ordered ids of every matching household in one query give the page count and the page, so the
-        # funnel's sources are collected once per request instead of twice (for a COUNT and again for the page).
-        ids: Sequence[int] = list(households.order_by("-opened_on", "-id").values_list("pk", flat=True))
+        ids: Sequence[int] = ordered_ids(households)
     else:  # the whole list, as the process keeps it between requests
         ids = household_ids_listed(request.user, at=at)
     page, query = paginate(request, ids)
