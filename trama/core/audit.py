@@ -56,6 +56,7 @@ def record(
         if acting_for is None:
             # request.acting_for is a lazy object; it is falsy when it wraps None.
             acting_for = getattr(request, "acting_for", None) or None
+    details = details or {}
     return AuditEvent.objects.create(
         action=action,
         actor=actor,
@@ -64,5 +65,27 @@ def record(
         object_type=object_type,
         object_id=str(object_id),
         ip=client_ip(request),
-        details=details or {},
+        details=details,
+        household_id=household_key(object_type, object_id, details),
     )
+
+
+HOUSEHOLD_TYPE = "records.household"
+_MAX_KEY = 2**63 - 1
+
+
+def household_key(object_type: str, object_id: str | int, details: dict[str, Any]) -> int | None:
+    """The household an event concerns: the one its details name, else the object itself if it is one. An id
+    that is not a whole number within a 64-bit key (a refused request for `/records/abc/`) concerns none."""
+    named = details.get("household")
+    if isinstance(named, int) and not isinstance(named, bool):
+        candidate: object = named
+    elif object_type == HOUSEHOLD_TYPE:
+        candidate = object_id
+    else:
+        return None
+    text = str(candidate)
+    if not text.isascii() or not text.isdigit():
+        return None
+    key = int(text)
+    return key if 0 < key <= _MAX_KEY else None

@@ -39,6 +39,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("id oggetto"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
     details = models.JSONField(_("dettagli"), default=dict, blank=True)
+    # The household (social record) the event concerns, when it concerns one: the event is on the household or
+    # names it in its details. Set by `audit.record`; it selects a household's access log and a person's GDPR
+    # export by index. A plain key, not a foreign key: the trail outlives the rows it speaks of.
+    household_id = models.BigIntegerField(_("nucleo"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -55,6 +59,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             # audit page filtered by actor
             models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+            # a household's access log, newest first
+            models.Index(fields=["household_id", "-at"], name="audit_household_at"),
         ]
 
     def __str__(self) -> str:

@@ -177,9 +177,7 @@ def _snapshot_for(snapshot: Mapping[str, Any], person: Person) -> dict[str, Any]
 
 
 def _access_log(household: Household, person: Person) -> list[dict[str, Any]]:
-    events = (AuditEvent.objects
-              .filter(Q(object_type="records.household", object_id=str(household.pk))
-                      | Q(details__household=household.pk))
+    events = (AuditEvent.objects.filter(household_id=household.pk)  # on it or naming it: audit.household_key
               .select_related("actor", "acting_for").order_by("at", "id"))
     log = []
     for event in events:
