@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from trama.network.models import Organisation
 
 DUPLICATE_LIMIT = 10
+# The fields a possible-duplicate warning compares (find_possible_duplicates): a change to one of them asks again.
+IDENTIFYING_FIELDS = frozenset({"first_name_or_alias", "surname", "fiscal_code", "birth_date", "birth_year"})
 
 
 @dataclass

@@ -270,6 +270,38 @@ def test_it_closes_and_reopens(personas: Personas, household: Household, client_
     assert household.status == HouseholdStatus.OPEN
 
 
+def test_a_closed_household_offers_no_change_forms_and_loses_no_text_sent(personas: Personas,
+                                                                          household: Household, client_as) -> None:
+    person = make_person(personas, household)
+    goal = _goal(personas, household)
+    action = services.plan_action_add(goal=goal, by=personas.proximity, description="Chiamare l'ALER",
+                                      by_member=person)
+    services.household_close(household=household, by=personas.proximity, reason="goals_achieved",
+                             outcomes={"housing": services.DimensionOutcome(result="improved", evidence="")})
+    client = client_as(personas.proximity)
+    page = reverse("records:household_detail", args=[household.pk])
+    forms = [reverse(name, args=[household.pk]) for name in (
+        "records:person_add", "records:statement_add", "records:assessment_add", "records:goal_add",
+        "records:review_add", "records:note_add")] + [
+        reverse("records:person_edit", args=[household.pk, person.pk]),
+        reverse("records:goal_edit", args=[household.pk, goal.pk]),
+        reverse("records:action_add", args=[household.pk, goal.pk]),
+        reverse("records:action_edit", args=[household.pk, action.pk])]
+    for url in forms:
+        response = client.get(url, follow=True)
+        assert response.redirect_chain == [(page, 302)], url
+        assert "Il nucleo è chiuso: riaprilo prima di modificarlo." in response.content.decode(), url
+    # A note written while someone else closed the household comes back with the reason, its text kept.
+    sent = client.post(reverse("records:note_add", args=[household.pk]),
+                       {"text": "Colloquio lungo, da non perdere", "visibility": "organisation"})
+    assert sent.status_code == 200
+    assert "riaprilo prima di modificarlo" in sent.content.decode()
+    assert "Colloquio lungo, da non perdere" in sent.content.decode()
+    # The read-only and the outsiders are refused as before, not redirected.
+    assert client_as(personas.referent).get(forms[0]).status_code == 403
+    assert client_as(personas.proximity_b).get(forms[0]).status_code == 404
+
+
 def test_a_text_written_for_a_dimension_without_its_value_is_not_dropped(personas: Personas,  # type: ignore[no-untyped-def]
                                                                           household: Household, client_as) -> None:
     client = client_as(personas.proximity)

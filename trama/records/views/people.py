@@ -16,11 +16,15 @@ from trama.records.access import deny_within, duplicate_candidates, people_of
 from trama.records.forms import ENCRYPTED_PERSON_FIELDS, PersonForm
 from trama.records.models import Person
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import find_possible_duplicates
-from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
-
-# The fields a possible-duplicate warning compares (selectors.find_possible_duplicates).
-IDENTIFYING_FIELDS = frozenset({"first_name_or_alias", "surname", "fiscal_code", "birth_date", "birth_year"})
+from trama.records.selectors import IDENTIFYING_FIELDS, find_possible_duplicates
+from trama.records.views._helpers import (
+    closed_refusal,
+    household_url,
+    open_for,
+    page_context,
+    run_service,
+    user_of,
+)
 
 
 def _duplicates(request: HttpRequest, data: dict[str, Any], exclude: Person | None = None) -> list[dict[str, Any]]:
@@ -39,6 +43,8 @@ def _duplicates(request: HttpRequest, data: dict[str, Any], exclude: Person | No
 @login_required
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="person_add")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     household = opened.household
     form = PersonForm(request.POST or None, categories=opened.categories, with_duplicate_check=True)
     duplicates: list[dict[str, Any]] = []
@@ -69,6 +75,8 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="person_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     household = opened.household
     person = people_of(opened).filter(pk=person_pk).first()
     if person is None:

@@ -18,6 +18,7 @@ from trama.records.models import PlanGoal
 from trama.records.protection import reveal_if_entitled
 from trama.records.selectors import action_assignees, plan_actions, plan_goals
 from trama.records.views._helpers import (
+    closed_refusal,
     dimensions_for,
     household_url,
     open_for,
@@ -53,6 +54,8 @@ def _done(request: HttpRequest, opened: HouseholdAccess, message: str, section: 
 @login_required
 def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="statement_add")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     form = StatementForm(request.POST or None, people=people_of(opened).order_by("id"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,6 +69,8 @@ def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="assessment_add")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     form = AssessmentForm(request.POST or None, dimensions=dimensions_for(opened))
     if request.method == "POST" and form.is_valid():
         scores = {d: services.DimensionScore(score=s, notes=n) for d, (s, n) in form.scores().items()}
@@ -93,6 +98,8 @@ def _goal_of(request: HttpRequest, opened: HouseholdAccess, goal_pk: int) -> Pla
 @login_required
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     form = GoalForm(request.POST or None, dimensions=dimensions_for(opened))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +114,8 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     goal = _goal_of(request, opened, goal_pk)
     initial = {"dimension": goal.dimension, "target_date": goal.target_date, "status": goal.status,
                "description": reveal_if_entitled(goal, "description", entitlement=opened.entitlement) or "",
@@ -130,6 +139,8 @@ def _action_form(request: HttpRequest, opened: HouseholdAccess, **kwargs: Any) -
 @login_required
 def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     goal = _goal_of(request, opened, goal_pk)
     form = _action_form(request, opened)
     del form.fields["status"]
@@ -147,6 +158,8 @@ def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     action = (plan_actions(opened.household, opened.categories).filter(pk=action_pk)
               .select_related("goal", "goal__plan").first())
     if action is None:
@@ -173,6 +186,8 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 @login_required
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="plan_review")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     form = ReviewForm(request.POST or None, dimensions=dimensions_for(opened))
     if request.method == "POST" and form.is_valid():
         outcomes = {d: services.DimensionOutcome(result=r, evidence=e) for d, (r, e) in form.outcomes().items()}
@@ -191,6 +206,8 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk, write=True, purpose="note_add")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
     household = opened.household
     form = NoteForm(request.POST or None, people=people_of(opened).order_by("id"),
                     sensitive=opened.entitlement.sensitive_notes)
