@@ -68,6 +68,7 @@ from trama.records.models import (
 )
 from trama.records.protection import reveal_if_entitled
 from trama.records.selectors import (
+    IDENTIFYING_FIELDS,
     action_assignees,
     assessment_scores,
     count_members,
@@ -352,14 +353,14 @@ def person_detail(request: HttpRequest, household_id: int, person_id: int) -> di
     return _person_out(opened, person)
 
 
-def _duplicates(request: HttpRequest, values: dict[str, Any]) -> list[dict[str, Any]]:
+def _duplicates(request: HttpRequest, values: dict[str, Any], *, exclude: Person | None = None) -> list[dict[str, Any]]:
     # Only among the members of the caller's own organisation's households, and only reference codes: never another
     # organisation's records, never members or identities a consent or referral did not share.
     candidates = duplicate_candidates(request.user)
     matches = find_possible_duplicates(
         candidates=candidates, first_name_or_alias=values.get("first_name_or_alias") or "",
         surname=values.get("surname") or "", fiscal_code=values.get("fiscal_code") or "",
-        birth_date=values.get("birth_date"), birth_year=values.get("birth_year"))
+        birth_date=values.get("birth_date"), birth_year=values.get("birth_year"), exclude=exclude)
     return [{"household": m.person.household.reference_code, "reasons": list(m.reasons)} for m in matches]
 
 
@@ -371,6 +372,16 @@ def _refuse_hidden_categories(opened: HouseholdAccess, names: list[str]) -> None
         raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
 
 
+def _refuse_duplicates(request: HttpRequest, values: dict[str, Any], *, confirmed: bool,
+                       exclude: Person | None = None) -> None:
+    """409 listing the possible duplicates among the people the caller may see, until the caller confirms."""
+    duplicates = _duplicates(request, values, exclude=exclude)
+    if duplicates and not confirmed:
+        message = _("Potrebbe essere una persona già registrata. Se è una persona diversa, conferma e invia di "
+                    "nuovo.")
+        raise ApiError(409, message, {"confirm_duplicate": [message]}, duplicates=duplicates)
+
+
 @router.post("/households/{int:household_id}/people",
              response={201: s.PersonOut, **error_responses(400, 403, 404, 409)}, summary="Add a member")
 def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> tuple[int, dict[str, Any]]:
@@ -379,11 +390,7 @@ def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> 
     opened = _open(request, household_id, write=True, purpose="person_add")
     values = payload.dict(exclude={"confirm_duplicate"})
     _refuse_hidden_categories(opened, [name for name, value in values.items() if value not in (None, "", [])])
-    duplicates = _duplicates(request, values)
-    if duplicates and not payload.confirm_duplicate:
-        message = _("Potrebbe essere una persona già registrata. Se è una persona diversa, conferma e invia di "
-                    "nuovo.")
-        raise ApiError(409, message, {"confirm_duplicate": [message]}, duplicates=duplicates)
+    _refuse_duplicates(request, values, confirmed=payload.confirm_duplicate)
     role = values.pop("role_in_household")
     name = values.pop("first_name_or_alias")
     person = call_service(lambda: services.person_add(
@@ -396,18 +403,24 @@ def person_add(request: HttpRequest, household_id: int, payload: s.PersonIn) -> 
               response={200: s.PersonOut, **error_responses(400, 403, 404, 409)}, summary="Change a member")
 def person_update(request: HttpRequest, household_id: int, person_id: int, payload: s.PersonPatch) -> dict[str, Any]:
     """Like the page: only the fields sent change, null clears an optional one. Sending a field of a category the
-    caller may not read is refused, even to clear it."""
+    caller may not read is refused, even to clear it. A change to a name, the birth or the fiscal code that makes
+    the person look like someone else the caller may see gives 409 with `duplicates` until `confirm_duplicate`
+    is true."""
     opened = _open(request, household_id, write=True, purpose="person_edit")
     person = people_of(opened).filter(pk=person_id).first()
     if person is None:
         raise _missing(request, opened, "records.person", person_id)
     changes = _changes(request, payload, ("role_in_household", "first_name_or_alias"))
+    confirmed = bool(changes.pop("confirm_duplicate", False))
     _refuse_hidden_categories(opened, list(changes))
     for name, value in changes.items():
         if value is None:  # cleared: the column's empty value
             column = Person._meta.get_field(name)
             assert isinstance(column, models.Field)
             changes[name] = None if column.null else column.get_default()
+    if IDENTIFYING_FIELDS & changes.keys():  # the person as they would be, against the others
+        after = {name: getattr(person, name) for name in IDENTIFYING_FIELDS} | changes
+        _refuse_duplicates(request, after, confirmed=confirmed, exclude=person)
     if changes:
         call_service(lambda: services.person_update(person=person, by=user_of(request), **changes))
     return _person_out(opened, people_of(opened).get(pk=person.pk))

@@ -230,6 +230,8 @@ class PersonPatch(Input):
     residency_status: str | None = None
     disability: str | None = None
     health_notes: str | None = Field(None, max_length=20_000)
+    confirm_duplicate: bool | None = Field(None, description="Set after a 409 listing possible duplicates, to "
+                                                              "save the change anyway.")
 
 
 # --- Consents -------------------------------------------------------------------------------------------

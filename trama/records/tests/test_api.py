@@ -336,6 +336,33 @@ def test_add_a_member_with_the_duplicate_warning(personas: Personas, family: Hou
     assert wrong.status_code == 400 and "fiscal_code" in _body(wrong)["errors"]
 
 
+def test_a_member_changed_into_someone_already_recorded_is_warned_of(  # type: ignore[no-untyped-def]
+        personas: Personas, family: Household, client_as) -> None:
+    p = personas
+    amina = family.members.get(first_name_or_alias="Amina")
+    services.person_update(person=amina, by=p.proximity, surname="R.", birth_year=1990)
+    other = make_household(p, label="Altra famiglia")
+    nadia = make_person(p, other, first_name_or_alias="Nadia")
+    client = client_as(p.proximity)
+    url = f"/api/households/{other.pk}/people/{nadia.pk}"
+    # Only the name sent, but with the birth year already recorded the person now looks like Amina.
+    services.person_update(person=nadia, by=p.proximity, birth_year=1990)
+    response = _patch(client, url, {"first_name_or_alias": "Amina", "surname": "R."})
+    assert response.status_code == 409, response.content
+    body = _body(response)
+    assert "confirm_duplicate" in body["errors"] and [d["household"] for d in body["duplicates"]] == [
+        family.reference_code]
+    nadia.refresh_from_db()
+    assert nadia.first_name_or_alias == "Nadia"  # nothing changed
+    # A change that does not touch who the person is does not ask; neither does the person compared to themself.
+    assert _patch(client, url, {"phones": ["3331234567"]}).status_code == 200
+    assert _patch(client, f"/api/households/{family.pk}/people/{amina.pk}", {"surname": "R."}).status_code == 200
+    confirmed = _patch(client, url, {"first_name_or_alias": "Amina", "surname": "R.", "confirm_duplicate": True})
+    assert confirmed.status_code == 200, confirmed.content
+    nadia.refresh_from_db()
+    assert (nadia.first_name_or_alias, nadia.surname) == ("Amina", "R.")
+
+
 def test_a_closed_household_refuses_new_members_with_409(personas: Personas, family: Household,  # type: ignore[no-untyped-def]
                                                          client_as) -> None:
     p = personas
