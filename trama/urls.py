@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from trama.accounts.views import set_language
 from trama.api import api as staff_api
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch (django.conf.urls.i18n), which also keeps a signed-in person's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("account/", include("trama.accounts.urls")),
     path("territory/", include("trama.territory.urls")),

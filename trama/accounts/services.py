@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -73,6 +74,18 @@ def user_create(*, email: str, full_name: str, password: str | None = None, by: 
         user.save(update_fields=["password"])
     audit.record(action="user.create", actor=by, obj=user, details={"email": email})
     return user
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Keep the language a person chose for the staff pages (Italian or English), so that their next login, on any
+    device, starts in it. True if it changed. Not audited: a display preference, not an access."""
+    if language not in settings.STAFF_LANGUAGES:
+        raise ApplicationError(_("Lingua non disponibile per le pagine di lavoro."), field="language")
+    if user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True
 
 
 @transaction.atomic

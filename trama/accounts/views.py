@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,7 +36,12 @@ class TramaLoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(action="auth.login", actor=form.get_user(), request=self.request)
+        user = form.get_user()
+        audit.record(action="auth.login", actor=user, request=self.request)
+        # A browser where no language was chosen yet starts in the person's own; one where a language was chosen
+        # (on this login page, say) keeps it.
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and user.language in settings.STAFF_LANGUAGES:
+            _set_language_cookie(response, user.language)
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
@@ -48,6 +55,26 @@ class TramaLogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit.record(action="auth.logout", request=request)
         return super().post(request, *args, **kwargs)
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The cookie Django's language switch sets, with the same settings."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch (Django's), which also keeps a signed-in person's choice of a staff-page
+    language for their next logins. A portal-only language (Arabic, say) is not kept: staff pages do not speak it."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if (request.user.is_authenticated and language in settings.STAFF_LANGUAGES
+            and settings.LANGUAGE_COOKIE_NAME in response.cookies):
+        services.user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
+    return response
 
 
 @login_required
