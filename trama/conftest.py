@@ -27,6 +27,14 @@ def _fresh_household_lists() -> None:
     listing.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_flyers() -> None:
+    # Flyers a process keeps by content: a test that replaces the printer must see it called.
+    from trama.portal import flyer
+
+    flyer.forget_printed()
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()

@@ -7,8 +7,12 @@ fit on one page; more points continue on further pages. Arabic flyers are mirror
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +57,44 @@ def flyer_note(text: str) -> str:
         return text
     cut = text[:FLYER_NOTE_CHARS].rsplit(" ", 1)[0] or text[:FLYER_NOTE_CHARS]
     return cut.rstrip(" ,;:.") + "…"
+
+
+# --- Printed flyers kept by content --------------------------------------------------------------------------
+# Printing a flyer takes 0.5–2 s of CPU (fonts, text shaping); a public address must not cost that on every request.
+# A process keeps the last PRINTED_KEPT flyers by a digest of everything printed on them, so an entry can never be
+# stale: a change of any access point gives another digest, and the old entry ages out.
+
+PRINTED_KEPT = 32
+_printed: OrderedDict[str, bytes] = OrderedDict()
+_printed_lock = threading.Lock()
+
+
+def flyer_digest(*, municipio_name: str, points: Sequence[FlyerPoint], language: str) -> str:
+    """A digest of what a flyer prints (its fixed texts follow the language)."""
+    content = json.dumps([municipio_name, language, [asdict(point) for point in points]], ensure_ascii=False,
+                         sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def printed_flyer(digest: str, render: Callable[[], bytes]) -> bytes:
+    """The flyer with this digest: kept, or rendered now and kept."""
+    with _printed_lock:
+        pdf = _printed.get(digest)
+        if pdf is not None:
+            _printed.move_to_end(digest)
+            return pdf
+    pdf = render()  # outside the lock: another flyer may be printed meanwhile
+    with _printed_lock:
+        _printed[digest] = pdf
+        _printed.move_to_end(digest)
+        while len(_printed) > PRINTED_KEPT:
+            _printed.popitem(last=False)
+    return pdf
+
+
+def forget_printed() -> None:
+    with _printed_lock:
+        _printed.clear()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -24,7 +24,7 @@ from trama.directory.models import TRANSLATABLE_FIELDS
 from trama.directory.search import SearchResult
 from trama.directory.search.maplayer import BBox
 from trama.portal import display, queries
-from trama.portal.flyer import FlyerPoint, flyer_note, render_flyer
+from trama.portal.flyer import FlyerPoint, flyer_digest, flyer_note, printed_flyer, render_flyer
 from trama.portal.forms import PortalSearchForm
 
 PAGE_SIZE = 10
@@ -155,7 +155,16 @@ def flyer(request: HttpRequest, number: int) -> HttpResponse:
                                  phones=[display.phone_text(phone) for phone in point.phones],
                                  note=flyer_note(str(point.note))))
     # The Municipio's own name ("Municipio 8"), as on its signs and letters, in every language.
-    pdf = render_flyer(municipio_name=area.name, points=points, language=lang)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="punti-di-accesso-municipio-{number}.pdf"'
+    digest = flyer_digest(municipio_name=area.name, points=points, language=lang)
+    etag = f'"{digest[:32]}"'
+    unchanged = get_conditional_response(request, etag=etag)  # the browser's copy is this flyer: 304
+    if unchanged is None:
+        pdf = printed_flyer(digest, lambda: render_flyer(municipio_name=area.name, points=points, language=lang))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="punti-di-accesso-municipio-{number}.pdf"'
+    else:
+        response = unchanged
+    response["ETag"] = etag
+    # The language comes from the cookie or Accept-Language.
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response

@@ -142,6 +142,44 @@ def test_it_prints_the_flyer_in_arabic_too(client: Client, portal_data: PortalDa
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
 
 
+def test_a_flyer_is_printed_once_until_what_it_shows_changes(client: Client, portal_data: PortalData,
+                                                              personas: Personas,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from trama.directory import services
+    from trama.portal import flyer, views
+
+    calls: list[tuple[str, list[FlyerPoint]]] = []
+
+    def counting_render(*, municipio_name: str, points: Sequence[FlyerPoint], language: str) -> bytes:
+        calls.append((language, list(points)))
+        return flyer.render_flyer(municipio_name=municipio_name, points=points, language=language)
+
+    monkeypatch.setattr(views, "render_flyer", counting_render)
+    url = reverse("portal:flyer", args=[8])
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200 and len(calls) == 1
+    assert first.content == second.content and first.content.startswith(b"%PDF-")
+    assert first["ETag"] == second["ETag"] and "Accept-Language" in first["Vary"]
+
+    # The browser's copy is current: 304, nothing printed.
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"] and len(calls) == 1
+
+    # Another language is another flyer.
+    client.cookies["django_language"] = "en"
+    english = client.get(url)
+    assert english["ETag"] != first["ETag"] and len(calls) == 2
+    del client.cookies["django_language"]
+
+    # A change to what a card shows prints it again, at once, with the change.
+    link = portal_data.qubi.service_at_locations.get(location__name="Punto QuBì zona Gallaratese")
+    services.phone_add(by=personas.referent, service_at_location=link, number="02 9999 0000")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"] and len(calls) == 3
+    assert any("02 9999 0000" in point.phones for point in calls[-1][1])
+
+
 def test_a_city_wide_access_point_is_listed_at_its_places_in_the_municipio(client: Client, portal_data: PortalData,
                                                                           personas: Personas) -> None:
     from trama.directory import services
