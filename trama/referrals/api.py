@@ -14,8 +14,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from trama.directory.access import services_visible_to
-from trama.records.access import deny_within, households_visible_to, open_household, people_of
+from trama.directory.models import Service
+from trama.records.access import (
+    HouseholdAccess,
+    deny_within,
+    households_visible_to,
+    open_household,
+    people_of,
+)
 from trama.records.api.common import (
+    ApiError,
     ObjectId,
     PageMeta,
     call_service,
@@ -26,7 +34,7 @@ from trama.records.api.common import (
 )
 from trama.records.api.schemas import MAX_CHOICES, MAX_IDS, Input, Ref
 from trama.records.categories import DataCategory
-from trama.records.models import Consent, LegalBasisRecord
+from trama.records.models import Consent, LegalBasisRecord, Person
 from trama.referrals import services
 from trama.referrals.access import (
     OpenedReferral,
@@ -113,6 +121,18 @@ class ReferralIn(Input):
     consent: ObjectId | None = Field(None, description="The consent that covers it (id); if neither this nor "
                                                   "legal_basis is given, sending looks for one in force.")
     legal_basis: ObjectId | None = Field(None, description="Another legal-basis record (id), instead of a consent.")
+
+
+class ReferralPatch(Input):
+    """Only the fields sent change; the others keep the draft's values."""
+
+    people: list[ObjectId] | None = Field(None, max_length=MAX_IDS, description="Members (ids) to refer.")
+    service: ObjectId | None = Field(None, description="Directory service id.")
+    reason: str | None = Field(None, max_length=4000)
+    urgency: Urgency | None = None
+    categories: list[str] | None = Field(None, max_length=MAX_CHOICES, description="Data categories to share.")
+    consent: ObjectId | None = Field(None, description="The consent that covers it (id); null: none named.")
+    legal_basis: ObjectId | None = Field(None, description="Another legal-basis record (id); null: none named.")
 
 
 class DeclineIn(Input):
@@ -227,30 +247,80 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dic
     POST /api/referrals/{id}/send: sending is refused (400, with the explanation) unless a consent or another
     legal basis in force covers the receiving organisation, the categories and the people."""
     opened = open_household(request.user, payload.household, write=True, request=request)
-    service = services_visible_to(request.user).filter(pk=payload.service).first()
-    if service is None:
-        raise field_error("service", _("Cerca e scegli un servizio."))
-    wanted = set(payload.people)
-    people = list(people_of(opened).filter(pk__in=wanted))
-    if not wanted or len(people) != len(wanted):
-        for stranger in sorted(wanted - {person.pk for person in people}):  # a probe, audited as on the pages
-            deny_within(opened, "records.person", stranger, request=request)
-        raise field_error("people", _("Scegli le persone da segnalare tra i componenti del nucleo."))
-    consent = None
-    if payload.consent is not None:
-        consent = Consent.objects.filter(household=opened.household, pk=payload.consent).first()
-        if consent is None:
-            raise field_error("consent", _("Questo nucleo non ha un consenso con questo numero."))
-    legal_basis = None
-    if payload.legal_basis is not None:
-        legal_basis = LegalBasisRecord.objects.filter(household=opened.household, pk=payload.legal_basis).first()
-        if legal_basis is None:
-            raise field_error("legal_basis", _("Questo nucleo non ha una base giuridica con questo numero."))
+    service = _service(request, payload.service)
+    people = _people(request, opened, payload.people)
+    consent, legal_basis = _basis(opened, payload.consent, payload.legal_basis)
     referral = call_service(lambda: services.referral_create(
         household=opened.household, by=user_of(request), people=people, service=service,
         reason=payload.reason, categories=payload.categories, urgency=payload.urgency, consent=consent,
         legal_basis=legal_basis))
     return 201, _detail(request, get_referral_for(request.user, referral.pk, request=request))
+
+
+def _service(request: HttpRequest, service_id: int) -> Service:
+    service = services_visible_to(request.user).filter(pk=service_id).first()
+    if service is None:
+        raise field_error("service", _("Cerca e scegli un servizio."))
+    return service
+
+
+def _people(request: HttpRequest, opened: HouseholdAccess, ids: list[int]) -> list[Person]:
+    wanted = set(ids)
+    people = list(people_of(opened).filter(pk__in=wanted))
+    if not wanted or len(people) != len(wanted):
+        for stranger in sorted(wanted - {person.pk for person in people}):  # a probe, audited as on the pages
+            deny_within(opened, "records.person", stranger, request=request)
+        raise field_error("people", _("Scegli le persone da segnalare tra i componenti del nucleo."))
+    return people
+
+
+def _basis(opened: HouseholdAccess, consent_id: int | None,
+           legal_basis_id: int | None) -> tuple[Consent | None, LegalBasisRecord | None]:
+    consent = None
+    if consent_id is not None:
+        consent = Consent.objects.filter(household=opened.household, pk=consent_id).first()
+        if consent is None:
+            raise field_error("consent", _("Questo nucleo non ha un consenso con questo numero."))
+    legal_basis = None
+    if legal_basis_id is not None:
+        legal_basis = LegalBasisRecord.objects.filter(household=opened.household, pk=legal_basis_id).first()
+        if legal_basis is None:
+            raise field_error("legal_basis", _("Questo nucleo non ha una base giuridica con questo numero."))
+    return consent, legal_basis
+
+
+@router.patch("/referrals/{int:referral_id}", response={200: ReferralOut, **error_responses(400, 403, 404, 409)},
+              summary="Change a draft (sender)")
+def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPatch) -> dict[str, Any]:
+    """Like the page: who, to which service, why, what is shared and on which basis, before sending. Only a
+    draft, by its sender (409 otherwise: once sent it is the receiver's to answer), and only by those who may
+    change the household's record (403: a referent may send or cancel the draft, not rewrite it). Naming a
+    consent clears a legal basis named before, and the other way round."""
+    opened_referral = get_referral_for(request.user, referral_id, write=True, request=request)
+    draft = opened_referral.referral
+    if not request.body.lstrip().startswith(b"{"):
+        raise ApiError(400, _("Richiesta non valida: il corpo deve essere un oggetto JSON."))
+    if draft.status != ReferralStatus.DRAFT or not opened_referral.can_act_as_sender:
+        raise ApiError(409, _("Si può modificare solo una bozza, da chi la invia."))
+    # Read-only on the household (a referent): 403, audited by the funnel.
+    opened = open_household(request.user, draft.household_id, write=True, request=request)
+    sent = payload.dict(exclude_unset=True)
+    for name in ("people", "service", "reason", "urgency", "categories"):
+        if name in sent and sent[name] is None:
+            raise field_error(name, _("Campo obbligatorio."))
+    people = (_people(request, opened, sent["people"]) if "people" in sent
+              else list(people_of(opened).filter(pk__in=draft.people.values("pk"))))
+    service = _service(request, sent["service"]) if "service" in sent else draft.service
+    if "consent" in sent or "legal_basis" in sent:
+        consent, legal_basis = _basis(opened, sent.get("consent"), sent.get("legal_basis"))
+    else:
+        consent, legal_basis = draft.consent, draft.legal_basis
+    reason = sent["reason"] if "reason" in sent else (reveal_text(opened_referral, draft, "reason") or "")
+    call_service(lambda: services.referral_draft_update(
+        referral=draft, by=user_of(request), people=people, service=service, reason=reason,
+        categories=sent.get("categories", draft.categories), urgency=sent.get("urgency", draft.urgency),
+        consent=consent, legal_basis=legal_basis))
+    return _detail(request, get_referral_for(request.user, draft.pk, request=request))
 
 
 @router.get("/referrals/{int:referral_id}", response={200: ReferralOut, **error_responses(404)},

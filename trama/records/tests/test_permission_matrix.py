@@ -165,7 +165,11 @@ API_UNBOUND_RULES: dict[str, Rule | str] = {
 }
 
 # API endpoints naming an object whose needs differ from "GET reads, the rest writes": by URL name.
-API_BOUND_RULES: dict[str, Rule] = {}
+API_BOUND_RULES: dict[str, Rule] = {
+    # Changing a draft also needs the right to change the household's record (else 403); on anything but a draft,
+    # or by the receiver, it is a state conflict (409), like the page's redirect.
+    "referral_update": Rule(get=None, post=True, need="draft_edit"),
+}
 
 # The URL parameters each namespace may use, and what they name.
 KNOWN_KWARGS = {
@@ -415,8 +419,10 @@ def expected(persona: str | None, rule: Rule | str, binding: Binding, method: st
     if level == Level.NONE:
         return Expected(404)
     need = rule.need
-    if rule is API_BOUND:
-        need = "read" if method in READ_METHODS else "write"
+    if api and method in READ_METHODS:
+        need = "read"  # an API object's GET reads it, whatever its other methods need
+    elif rule is API_BOUND:
+        need = "write"
     h = binding.household
     allowed = {
         "read": True,
@@ -425,6 +431,8 @@ def expected(persona: str | None, rule: Rule | str, binding: Binding, method: st
         "export": h is not None and may_export(persona, h.facts),
         "anonymise": h is not None and may_anonymise(persona, h.facts),
         "transfer": h is not None and may_request_transfer(persona, h.facts),
+        "draft_edit": level >= Level.WRITE and not (
+            binding.parties is not None and binding.parties.facts.draft and EDIT not in who.perms),
     }[need]
     return Expected(OK if allowed else 403)
 

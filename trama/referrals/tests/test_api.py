@@ -191,3 +191,52 @@ def test_the_sender_cancels_a_draft(personas: Personas, client_as) -> None:  # t
     response = _post(client_as(p.proximity), f"/api/referrals/{referral.pk}/cancel")
     assert response.status_code == 200, response.content
     assert _body(response)["status"] == "cancelled" and _body(response)["actions"] == []
+
+
+def _patch(client: Client, url: str, data: Any) -> Any:
+    return client.patch(url, data=json.dumps(data), content_type="application/json")
+
+
+def test_the_sender_changes_a_draft_before_sending_it(personas: Personas, client_as) -> None:  # type: ignore[no-untyped-def]
+    p = personas
+    family = make_family(p)
+    referral = draft(p, family)
+    url = f"/api/referrals/{referral.pk}"
+    client = client_as(p.proximity)
+    changed = _patch(client, url, {"people": [family.parent.pk, family.child.pk], "urgency": "urgent",
+                                   "reason": "Anche la mamma"})
+    assert changed.status_code == 200, changed.content
+    body = _body(changed)
+    assert sorted(body["people"]) == ["Amina", "Yusuf"] and body["urgency"] == "urgent"
+    assert body["reason"] == "Anche la mamma" and body["status"] == "draft"
+    # Only what is sent changes.
+    narrower = _body(_patch(client, url, {"categories": [C.IDENTITY]}))
+    assert narrower["categories"] == [C.IDENTITY] and narrower["reason"] == "Anche la mamma"
+    assert sorted(narrower["people"]) == ["Amina", "Yusuf"] and narrower["urgency"] == "urgent"
+    assert AuditEvent.objects.filter(action="referrals.referral.update", object_id=str(referral.pk),
+                                     actor=p.proximity).count() == 2
+
+    # Bad input is explained and changes nothing.
+    for bad, field in (({"reason": None}, "reason"), ({"reason": "  "}, "reason"), ({"people": []}, "people"),
+                       ({"service": 999999}, "service"), ({"consent": 999999}, "consent"),
+                       ({"urgency": "subito"}, "urgency")):
+        response = _patch(client, url, bad)
+        assert response.status_code == 400 and field in _body(response)["errors"], (bad, response.content)
+    assert _patch(client, url, {"colour": "red"}).status_code == 400
+    assert client.patch(url, data="[]", content_type="application/json").status_code == 400
+    stranger = make_family(p)
+    assert _patch(client, url, {"people": [stranger.child.pk]}).status_code == 400
+    assert Referral.objects.get(pk=referral.pk).people.count() == 2
+
+    # Who manages referrals without changing records, the receiver (a draft is hidden) and outsiders may not.
+    assert _patch(client_as(p.referent), url, {"urgency": "soon"}).status_code == 403
+    assert _patch(client_as(p.proximity_b), url, {"urgency": "soon"}).status_code == 404
+    assert _patch(client_as(p.referent_other), url, {"urgency": "soon"}).status_code == 404
+    assert Referral.objects.get(pk=referral.pk).urgency == "urgent"
+
+    # Once sent, it is the receiver's to answer: 409.
+    give_consent(p, family)
+    client = client_as(p.proximity)
+    assert _post(client, f"{url}/send").status_code == 200
+    late = _patch(client, url, {"urgency": "soon"})
+    assert late.status_code == 409 and "solo una bozza" in _body(late)["detail"]
