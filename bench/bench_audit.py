@@ -36,7 +36,7 @@ if str(BENCH_DIR) not in sys.path:  # run as a script (the PostgreSQL leg)
     sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
 
 from _common import Measure  # noqa: E402
-from directory_load import postgres_child, postgres_leg, write_json  # noqa: E402
+from directory_load import postgres_child, postgres_leg  # noqa: E402
 
 FULL = {"events": 1_000_000, "households": 20_000, "busy": 5_000, "repeat": 30, "former_repeat": 3}
 QUICK = {"events": 100_000, "households": 2_000, "busy": 500, "repeat": 10, "former_repeat": 2}
@@ -45,6 +45,7 @@ QUICK = {"events": 100_000, "households": 2_000, "busy": 500, "repeat": 10, "for
 BASE = 10**12
 BUSY = BASE + 1  # the busy household's key; the others are BASE + 2 .. BASE + households
 PAGE = 50
+Row = tuple[str, str, str, str, str, str, int]  # as COLUMNS
 COLUMNS = ("at", "actor_email", "action", "object_type", "object_id", "details", "household_id")
 # What the trail is made of: household reads dominate, then the records' changes, then denials.
 KINDS = [("records.household.view", "records.household", 70), ("records.note.add", "records.note", 8),
@@ -52,7 +53,7 @@ KINDS = [("records.household.view", "records.household", 70), ("records.note.add
          ("records.consent.record", "records.consent", 3), ("access.denied", "records.household", 3)]
 
 
-def _rows(events: int, households: int, busy: int, *, aware: bool) -> Iterator[tuple[object, ...]]:
+def _rows(events: int, households: int, busy: int, *, aware: bool) -> Iterator[Row]:
     rng = random.Random(20261123)  # noqa: S311 - generated test data, not security
     start = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
     weights = [w for *_, w in KINDS]
@@ -85,7 +86,7 @@ def generate(events: int, households: int, busy: int) -> float:
         else:
             sql = (f"INSERT INTO core_auditevent ({', '.join(COLUMNS)}) "
                    f"VALUES ({', '.join(['%s'] * len(COLUMNS))})")
-            batch: list[tuple[object, ...]] = []
+            batch: list[Row] = []
             for row in rows:
                 batch.append(row)
                 if len(batch) == 10_000:
