@@ -72,7 +72,8 @@ FIELD_CATEGORIES: Mapping[str, Mapping[str, DataCategory | None]] = {
     },
     "records.statement": {
         "id": STRUCTURAL, "household": STRUCTURAL, "person": STRUCTURAL, "recorded_by": STRUCTURAL,
-        "recorded_at": STRUCTURAL, "kind": C.NEEDS_AND_PLAN, "term": C.NEEDS_AND_PLAN, "text": C.NEEDS_AND_PLAN,
+        "recorded_at": STRUCTURAL, "updated_at": STRUCTURAL, "kind": C.NEEDS_AND_PLAN, "term": C.NEEDS_AND_PLAN,
+        "text": C.NEEDS_AND_PLAN,
     },
     "records.assessment": {
         "id": STRUCTURAL, "household": STRUCTURAL, "assessed_by": STRUCTURAL, "created_at": STRUCTURAL,

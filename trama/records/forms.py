@@ -283,6 +283,7 @@ class StatementForm(forms.Form):
         from trama.directory.models import TaxonomyTerm
 
         super().__init__(*args, **kwargs)
+        self.fields["seen"] = SeenField()  # read on editing only
         limit_choices(self.fields["person"], people)
         self.fields["person"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
         limit_choices(self.fields["term"], TaxonomyTerm.objects.filter(taxonomy__code=NEEDS_TAXONOMY_CODE)

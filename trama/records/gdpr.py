@@ -297,7 +297,8 @@ def _build_export(*, person: Person, entitlement: Entitlement) -> dict[str, Any]
     mine = Q(person__isnull=True) | Q(person=person)
     statements = [{"kind": s.kind, "need": s.term.name if s.term is not None else None, "text": s.text,
                    "about": _member_label(s.person_id, person) or "household",
-                   "recorded_at": s.recorded_at.isoformat()}
+                   "recorded_at": s.recorded_at.isoformat(),
+                   "updated_at": s.updated_at.isoformat() if s.updated_at is not None else None}
                   for s in Statement.objects.filter(mine, household=household).select_related("term")
                   .order_by("recorded_at", "id")]
     assessments = [{"assessed_on": a.assessed_on.isoformat(),

@@ -470,6 +470,66 @@ def statement_add(*, household: Household, by: User | None, kind: str, text: str
     return statement
 
 
+STATEMENT_FIELDS = ("kind", "text", "person", "term")
+
+
+@transaction.atomic
+def statement_update(*, statement: Statement, by: User | None, seen: dt.datetime | None = None,
+                     **changes: Any) -> Statement:
+    """Correct a need, a wish or a resource: its kind, words, who it is about, its need term. `seen`: when the
+    editor's form was filled (the statement's `changed_at` then); one changed since is not overwritten (code
+    "conflict"). Only what changes is written and audited; the stored statement is returned."""
+    _check_allowed(changes, STATEMENT_FIELDS)
+    stored = Statement.objects.select_for_update().select_related("household").get(pk=statement.pk)
+    household = stored.household
+    _require_open(household)
+    if seen is not None and stored.changed_at != seen:
+        raise ApplicationError(_("Nel frattempo qualcuno ha modificato questa voce. Ricarica la pagina per vedere "
+                                 "com'è ora, oppure salva di nuovo per sostituirla con i tuoi valori."),
+                               code="conflict")
+    changed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("person", "term"):
+            current, new = getattr(stored, f"{name}_id"), (value.pk if value is not None else None)
+        elif name == "text":
+            current, new = stored.text, (value or "").strip()
+        else:
+            current, new = getattr(stored, name), value
+        if current != new:
+            changed[name] = value
+    if not changed:
+        return stored
+    if "kind" in changed and changed["kind"] not in StatementKind.values:
+        raise ApplicationError(_("Scegli se è un bisogno, un desiderio o una risorsa."), field="kind")
+    term = changed.get("term")
+    if term is not None and term.taxonomy.code != NEEDS_TAXONOMY_CODE:
+        raise ApplicationError(_("Il termine scelto non appartiene alla tassonomia dei bisogni."), field="term")
+    if "text" in changed:
+        changed["text"] = _require_text(changed["text"], field="text",
+                                        message=_("Scrivi il bisogno, il desiderio o la risorsa."))
+    _apply(stored, changed, STATEMENT_FIELDS)
+    stored.updated_at = timezone.now()
+    _full_clean(stored)
+    stored.save(update_fields=sorted({*changed, "updated_at"}))
+    _record("records.statement.update", by=by, obj=stored, household=household, fields=changed, kind=stored.kind)
+    return stored
+
+
+@transaction.atomic
+def statement_remove(*, statement: Statement, by: User | None) -> Statement:
+    """Remove a need, a wish or a resource recorded by mistake (rectification, GDPR art. 16): the audit log keeps
+    that it existed, who removed it and when, not its words."""
+    stored = Statement.objects.select_for_update().select_related("household").get(pk=statement.pk)
+    household = stored.household
+    _require_open(household)
+    kind, person = stored.kind, stored.person_id
+    pk = stored.pk
+    stored.delete()
+    stored.pk = pk  # for the audit event's object id
+    _record("records.statement.remove", by=by, obj=stored, household=household, kind=kind, person=person)
+    return stored
+
+
 # --- Assessments ----------------------------------------------------------------------------------------
 
 

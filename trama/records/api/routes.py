@@ -221,7 +221,7 @@ def _statement_out(statement: Statement) -> dict[str, Any]:
     term = statement.term
     return {"id": statement.pk, "kind": statement.kind, "text": statement.text, "person_id": statement.person_id,
             "term": None if term is None else {"id": term.pk, "code": term.code, "name": term.label()},
-            "recorded_at": statement.recorded_at}
+            "recorded_at": statement.recorded_at, "updated_at": statement.updated_at}
 
 
 @router.get("/households/{int:household_id}/statements",
@@ -267,15 +267,56 @@ def statement_add(request: HttpRequest, household_id: int, payload: s.StatementI
     opened = _open(request, household_id, write=True, purpose="statement_add")
     _require_plan_category(opened)
     person = _member(request, opened, payload.person)
-    term = None
-    if payload.term is not None:
-        term = TaxonomyTerm.objects.filter(pk=payload.term, taxonomy__code=NEEDS_TAXONOMY_CODE).first()
-        if term is None:
-            raise field_error("term", _("Il termine scelto non appartiene alla tassonomia dei bisogni."))
     statement = call_service(lambda: services.statement_add(
         household=opened.household, by=user_of(request), kind=payload.kind, text=payload.text, person=person,
-        term=term))
+        term=_need_term(payload.term)))
     return 201, _statement_out(statement)
+
+
+def _need_term(term_id: int | None) -> TaxonomyTerm | None:
+    if term_id is None:
+        return None
+    term = TaxonomyTerm.objects.filter(pk=term_id, taxonomy__code=NEEDS_TAXONOMY_CODE).first()
+    if term is None:
+        raise field_error("term", _("Il termine scelto non appartiene alla tassonomia dei bisogni."))
+    return term
+
+
+def _statement_of(request: HttpRequest, opened: HouseholdAccess, statement_id: int) -> Statement:
+    statement = statements_of(opened).filter(pk=statement_id).select_related("term").first()
+    if statement is None:
+        raise _missing(request, opened, "records.statement", statement_id)
+    return statement
+
+
+@router.patch("/households/{int:household_id}/statements/{int:statement_id}",
+              response={200: s.StatementOut, **error_responses(400, 403, 404, 409)},
+              summary="Correct a need, a wish or a resource")
+def statement_update(request: HttpRequest, household_id: int, statement_id: int,
+                     payload: s.StatementPatch) -> dict[str, Any]:
+    """Like the page: only the fields sent change; a closed household's are final (409)."""
+    opened = _open(request, household_id, write=True, purpose="statement_edit")
+    _require_plan_category(opened)
+    statement = _statement_of(request, opened, statement_id)
+    changes = _changes(request, payload, ("kind", "text"))
+    if "person" in changes:
+        changes["person"] = _member(request, opened, changes["person"])
+    if "term" in changes:
+        changes["term"] = _need_term(changes["term"])
+    updated = call_service(lambda: services.statement_update(statement=statement, by=user_of(request), **changes))
+    return _statement_out(updated)
+
+
+@router.delete("/households/{int:household_id}/statements/{int:statement_id}",
+               response={204: None, **error_responses(403, 404, 409)},
+               summary="Remove a need, a wish or a resource recorded by mistake")
+def statement_remove(request: HttpRequest, household_id: int, statement_id: int) -> tuple[int, None]:
+    """The audit log keeps that it existed, who removed it and when, not its words."""
+    opened = _open(request, household_id, write=True, purpose="statement_edit")
+    _require_plan_category(opened)
+    statement = _statement_of(request, opened, statement_id)
+    call_service(lambda: services.statement_remove(statement=statement, by=user_of(request)))
+    return 204, None
 
 
 def _assessment_out(opened: HouseholdAccess, assessment: Assessment) -> dict[str, Any]:

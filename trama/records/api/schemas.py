@@ -122,6 +122,7 @@ class StatementOut(Schema):
     person_id: int | None = Field(description="Null: about the whole household.")
     term: TermOut | None = Field(description="A term of the directory's needs taxonomy.")
     recorded_at: dt.datetime
+    updated_at: dt.datetime | None = Field(description="When it was last corrected; null: never.")
 
 
 class StatementPage(PageMeta):
@@ -135,6 +136,15 @@ class StatementIn(Input):
     text: str = Field(max_length=MAX_TEXT)
     person: int | None = Field(None, description="A member (id) the statement is about; null: the whole household.")
     term: int | None = Field(None, description="A term (id) of the needs taxonomy (GET /api/hsds/taxonomy_terms).")
+
+
+class StatementPatch(Input):
+    """Only the fields sent change; null clears `person` (the whole household) or `term`."""
+
+    kind: str | None = Field(None, description="need | wish | resource. Not null.")
+    text: str | None = Field(None, max_length=MAX_TEXT, description="Not null.")
+    person: int | None = Field(None, description="A member (id) the statement is about; null: the whole household.")
+    term: int | None = Field(None, description="A term (id) of the needs taxonomy; null: none.")
 
 
 # --- People ---------------------------------------------------------------------------------------------

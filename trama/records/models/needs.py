@@ -3,6 +3,8 @@ multidimensional scale."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,6 +32,8 @@ class Statement(ChoiceLabels, models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registrato da"), null=True,
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+    # Set by `services.statement_update` (who changed what is in the audit log).
+    updated_at = models.DateTimeField(_("modificato il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bisogno, desiderio o risorsa")
@@ -42,6 +46,11 @@ class Statement(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.kind})"  # not the text: str() ends up in logs and admin titles
+
+    @property
+    def changed_at(self) -> dt.datetime:
+        """When it was last written: recorded, or changed since (an edit form's "seen")."""
+        return self.updated_at or self.recorded_at
 
     def clean(self) -> None:
         if self.term is not None and self.term.taxonomy.code != NEEDS_TAXONOMY_CODE:

@@ -28,7 +28,7 @@ from trama.core.testing import Personas, build_personas
 from trama.directory import services as directory_services
 from trama.records import consent as consent_services
 from trama.records import services as records_services
-from trama.records.models import Consent, Household, HouseholdRole, Person, PlanAction, PlanGoal
+from trama.records.models import Consent, Household, HouseholdRole, Person, PlanAction, PlanGoal, Statement
 from trama.referrals import services as referral_services
 from trama.referrals.models import CaseTransfer, Referral
 
@@ -109,6 +109,7 @@ class WorldHousehold:
     consent: Consent
     goal: PlanGoal
     action: PlanAction
+    statement: Statement
 
 
 @dataclass
@@ -193,6 +194,7 @@ def _household(p: Personas, name: str, facts: HouseholdFacts, *, by_key: str, la
     action = records_services.plan_action_add(goal=goal, by=by, description=f"Azione {name}",
                                              by_organisation=organisation)
     records_services.note_add(household=household, by=by, organisation=organisation, text=f"Nota {name}")
+    statement = records_services.statement_add(household=household, by=by, kind="need", text=f"Bisogno {name}")
     consent = consent_services.consent_record(
         household=household, by=by, purposes=["share_named_organisations"],
         categories=["identity", "needs_and_plan", "notes"], given_on=timezone.localdate(),
@@ -207,7 +209,7 @@ def _household(p: Personas, name: str, facts: HouseholdFacts, *, by_key: str, la
         consent_services.break_glass_open(user=p.users[persona], household=household,
                                           reason="Richiesta urgente del pronto soccorso per un minore")
     return WorldHousehold(name=name, household=household, facts=facts, person=person, consent=consent, goal=goal,
-                          action=action)
+                          action=action, statement=statement)
 
 
 def build_world() -> World:

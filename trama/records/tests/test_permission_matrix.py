@@ -117,6 +117,8 @@ HTML_RULES: dict[str, Rule] = {
     "records:assessment_add": FORM,
     "records:goal_add": FORM,
     "records:goal_edit": FORM,
+    "records:statement_edit": FORM,
+    "records:statement_remove": FORM,
     "records:action_add": FORM,
     "records:action_edit": FORM,
     "records:review_add": FORM,
@@ -174,10 +176,10 @@ API_BOUND_RULES: dict[str, Rule] = {
 # The URL parameters each namespace may use, and what they name.
 KNOWN_KWARGS = {
     "records": {"pk": "household", "person_pk": "person", "consent_pk": "consent", "goal_pk": "goal",
-                "action_pk": "action"},
+                "action_pk": "action", "statement_pk": "statement"},
     "referrals": {"pk": "referral", "household_pk": "household", "transfer_pk": "transfer"},
     "api": {"household_id": "household", "person_id": "person", "consent_id": "consent",
-            "referral_id": "referral", "goal_id": "goal", "action_id": "action"},
+            "referral_id": "referral", "goal_id": "goal", "action_id": "action", "statement_id": "statement"},
 }
 
 
@@ -313,7 +315,7 @@ def _build(route: str, values: dict[str, int]) -> str:
 
 def _household_values(h: WorldHousehold) -> dict[str, int]:
     return {"household": h.household.pk, "person": h.person.pk, "consent": h.consent.pk, "goal": h.goal.pk,
-            "action": h.action.pk}
+            "action": h.action.pk, "statement": h.statement.pk}
 
 
 def _bindings(endpoint: Endpoint, world: World) -> list[Binding]:

@@ -276,6 +276,7 @@ def test_a_closed_household_offers_no_change_forms_and_loses_no_text_sent(person
     goal = _goal(personas, household)
     action = services.plan_action_add(goal=goal, by=personas.proximity, description="Chiamare l'ALER",
                                       by_member=person)
+    statement = services.statement_add(household=household, by=personas.proximity, kind="need", text="Casa")
     services.household_close(household=household, by=personas.proximity, reason="goals_achieved",
                              outcomes={"housing": services.DimensionOutcome(result="improved", evidence="")})
     client = client_as(personas.proximity)
@@ -286,7 +287,9 @@ def test_a_closed_household_offers_no_change_forms_and_loses_no_text_sent(person
         reverse("records:person_edit", args=[household.pk, person.pk]),
         reverse("records:goal_edit", args=[household.pk, goal.pk]),
         reverse("records:action_add", args=[household.pk, goal.pk]),
-        reverse("records:action_edit", args=[household.pk, action.pk])]
+        reverse("records:action_edit", args=[household.pk, action.pk]),
+        reverse("records:statement_edit", args=[household.pk, statement.pk]),
+        reverse("records:statement_remove", args=[household.pk, statement.pk])]
     for url in forms:
         response = client.get(url, follow=True)
         assert response.redirect_chain == [(page, 302)], url

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from trama.records import services
-from trama.records.access import HouseholdAccess, deny_within, people_of
+from trama.records.access import HouseholdAccess, deny_within, people_of, statements_of
 from trama.records.forms import ActionForm, AssessmentForm, GoalForm, NoteForm, ReviewForm, StatementForm
-from trama.records.models import PlanGoal
+from trama.records.models import PlanGoal, Statement
 from trama.records.protection import reveal_if_entitled
 from trama.records.selectors import action_assignees, plan_actions, plan_goals
 from trama.records.views._helpers import (
@@ -40,7 +42,8 @@ def _seen_now(form: Any, item: Any) -> None:
     purpose. Refused for another reason, the form keeps the moment it was first filled."""
     if not form.has_error(NON_FIELD_ERRORS, code="conflict"):
         return
-    stored = type(item).objects.filter(pk=item.pk).values_list("updated_at", flat=True).first()
+    row = type(item).objects.filter(pk=item.pk).first()
+    stored = None if row is None else getattr(row, "changed_at", row.updated_at)  # a statement: its changed_at
     if stored is not None:
         form.data = form.data.copy()
         form.data[form.add_prefix("seen")] = stored.isoformat()
@@ -64,6 +67,53 @@ def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
                 person=data["person"], term=data["term"])) is not None:
             return _done(request, opened, _("Registrato."), "needs")
     return _form_page(request, opened, form, _("Bisogno, desiderio o risorsa"), "needs")
+
+
+def _statement_of(request: HttpRequest, opened: HouseholdAccess, statement_pk: int) -> Statement:
+    statement = statements_of(opened).filter(pk=statement_pk).first()
+    if statement is None:
+        deny_within(opened, "records.statement", statement_pk, request=request)
+        raise Http404
+    return statement
+
+
+@login_required
+def statement_edit(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    """Correct a need, a wish or a resource (its words, kind, who it is about, its need term)."""
+    opened = open_for(request, pk, write=True, purpose="statement_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
+    statement = _statement_of(request, opened, statement_pk)
+    initial = {"kind": statement.kind, "text": statement.text, "person": statement.person_id,
+               "term": statement.term_id, "seen": statement.changed_at}
+    form = StatementForm(request.POST or None, initial=initial, people=people_of(opened).order_by("id"))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        if not changes or run_service(form, lambda: services.statement_update(
+                statement=statement, by=user_of(request), seen=form.cleaned_data["seen"], **changes)) is not None:
+            return _done(request, opened, _("Aggiornato."), "needs")
+        _seen_now(form, statement)
+    remove = reverse("records:statement_remove", args=[opened.household.pk, statement.pk])
+    return _form_page(request, opened, form, _("Modifica bisogno, desiderio o risorsa"), "needs",
+                      secondary_href=remove, secondary_label=_("Elimina"))
+
+
+@login_required
+def statement_remove(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    """Remove one recorded by mistake, after a confirmation that shows it."""
+    opened = open_for(request, pk, write=True, purpose="statement_edit")
+    if (refusal := closed_refusal(request, opened)) is not None:
+        return refusal
+    statement = _statement_of(request, opened, statement_pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)  # a confirmation: no fields
+    if (request.method == "POST" and form.is_valid() and run_service(
+            form, lambda: services.statement_remove(statement=statement, by=user_of(request))) is not None):
+        return _done(request, opened, _("Eliminato."), "needs")
+    intro = _("Eliminare «%(text)s» (%(kind)s)? Usalo per ciò che è stato registrato per errore: se la situazione è "
+              "cambiata, modificalo o registra una nuova voce.") % {"text": statement.text,
+                                                                 "kind": statement.get_kind_display()}
+    return _form_page(request, opened, form, _("Elimina bisogno, desiderio o risorsa"), "needs", intro=intro,
+                      danger=True, submit_label=_("Elimina"))
 
 
 @login_required
