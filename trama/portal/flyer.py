@@ -12,7 +12,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ BRAND = (0, 102, 204)  # Bootstrap Italia primary blue, as on the portal
 BRAND_DARK = (0, 68, 136)
 CARD_BORDER = (196, 210, 224)
 WHITE = (255, 255, 255)
+CLOSED = (160, 60, 0)  # a closure on a card: dark orange, readable printed in grey too
 
 COLUMNS = 2
 # Type scales tried, largest first, to keep a flyer of up to ONE_PAGE_POINTS points on a single page.
@@ -43,6 +44,7 @@ class FlyerPoint:
     when: list[str]
     phones: list[str]
     note: str = ""
+    closures: list[str] = field(default_factory=list)  # "Chiuso dal … al … (ferie)", printed in the card
 
 
 # How much of a service's "how to apply" a flyer card prints: a card must fit on a page (the service page has
@@ -171,6 +173,8 @@ def _card_lines(point: FlyerPoint, *, scale: float) -> list[_Line]:
     if point.when:
         lines.append(_Line(_("Quando"), 8 * scale, bold=True, color=MUTED, space_before=2 * scale))
         lines.extend(_Line(when, 11 * scale) for when in point.when)
+    for closure in point.closures:
+        lines.append(_Line(closure, 9.5 * scale, bold=True, color=CLOSED, space_before=1 * scale))
     if point.phones:
         lines.append(_Line(_("Telefono"), 8 * scale, bold=True, color=MUTED, space_before=2 * scale))
         lines.extend(_Line(phone, 17 * scale, bold=True) for phone in point.phones)

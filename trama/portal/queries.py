@@ -242,6 +242,22 @@ def _closures_ahead(service: Service, links: list[ServiceAtLocation], today: dt.
             for closure in rows]
 
 
+def _closures_by_owner(links: list[ServiceAtLocation], today: dt.date) -> dict[tuple[str, int], list[Closure]]:
+    """The closures under way or starting within CLOSURES_AHEAD_DAYS of these links' services and places, by
+    ("service", id) or ("location", id), in one query."""
+    if not links:
+        return {}
+    horizon = today + dt.timedelta(days=CLOSURES_AHEAD_DAYS)
+    rows = Closure.objects.filter(Q(service_id__in={link.service_id for link in links})
+                                  | Q(location_id__in={link.location_id for link in links}),
+                                  end_date__gte=today, start_date__lte=horizon)
+    found: dict[tuple[str, int], list[Closure]] = {}
+    for closure in rows:
+        key = ("service", closure.service_id) if closure.service_id else ("location", closure.location_id)
+        found.setdefault(key, []).append(closure)  # type: ignore[arg-type]
+    return found
+
+
 # --- Municipi and their access points ---------------------------------------------------------------
 
 
@@ -273,9 +289,10 @@ class AccessPoint:
     when: list[str]
     phones: list[Phone]
     note: display.Text
+    closures: list[display.ClosureRow] = field(default_factory=list)
 
 
-def access_points(area: Area, lang: str) -> list[AccessPoint]:
+def access_points(area: Area, lang: str, today: dt.date | None = None) -> list[AccessPoint]:
     """The public places where families of this Municipio can ask for orientation: the services classified under
     ACCESS_POINTS_TERM (or below it), at a place in the Municipio or serving an area that covers it."""
     terms = term_with_descendants(ACCESS_POINTS_TERM)
@@ -302,8 +319,10 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
                           Prefetch("service__service_at_locations", queryset=ServiceAtLocation.objects.only(
                               "pk", "service_id", "location_id")))
     )
+    listed = list(links)
+    closures = _closures_by_owner(listed, today or timezone.localdate())
     points = []
-    for link in links:
+    for link in listed:
         service = link.service
         schedules = list(link.schedules.all())
         if not schedules:  # the service's own hours: those of this place, or all of them at its only place
@@ -327,6 +346,12 @@ def access_points(area: Area, lang: str) -> list[AccessPoint]:
             when=week.lines(),
             phones=phones,
             note=note,
+            # The service's closures and this place's, as on the service page; a confidential place's without the
+            # reason staff wrote for it.
+            closures=[display.closure_row(c, with_reason=not (c.location_id and link.location.confidential_address))
+                      for c in sorted([*closures.get(("service", service.pk), []),
+                                       *closures.get(("location", link.location_id), [])],
+                                      key=lambda c: (c.start_date, c.pk))],
         ))
     points.sort(key=lambda p: (str(p.name).casefold(), p.week.first_day, str(p.place["name"]).casefold()))
     return points

@@ -153,7 +153,8 @@ def flyer(request: HttpRequest, number: int) -> HttpResponse:
             place = f"{place} ({_('indirizzo riservato: lo ricevi quando telefoni')})"
         points.append(FlyerPoint(name=str(point.name), organisation=point.organisation, place=place, when=point.when,
                                  phones=[display.phone_text(phone) for phone in point.phones],
-                                 note=flyer_note(str(point.note))))
+                                 note=flyer_note(str(point.note)),
+                                 closures=[f"{c.text} ({c.reason})" if c.reason else c.text for c in point.closures]))
     # The Municipio's own name ("Municipio 8"), as on its signs and letters, in every language.
     digest = flyer_digest(municipio_name=area.name, points=points, language=lang)
     etag = f'"{digest[:32]}"'

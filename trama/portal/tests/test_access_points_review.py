@@ -132,3 +132,49 @@ def test_the_service_page_announces_closures_ahead(portal_data: Any, personas: P
     english = Client()
     english.cookies["django_language"] = "en"
     assert "Closures" in english.get(reverse("portal:service", args=[service.pk])).content.decode()
+
+
+def test_the_access_points_and_their_flyer_announce_closures_ahead(portal_data: Any, personas: Personas,
+                                                                  monkeypatch: Any) -> None:
+    """A flyer on a noticeboard, like the list, must not send a family to a desk closed for the holidays."""
+    from trama.directory.models import Location
+    from trama.portal import views
+
+    service, place, _link = _access_point(personas, "Sportello Natale")
+    today = timezone.localdate()
+    services.closure_add(by=personas.referent, service=service, start_date=today + dt.timedelta(days=10),
+                         end_date=today + dt.timedelta(days=20), reason="Festività")
+    services.closure_add(by=personas.referent, location=place, start_date=today + dt.timedelta(days=5))
+    services.closure_add(by=personas.referent, service=service, start_date=today + dt.timedelta(days=200))
+    services.closure_add(by=personas.referent, service=service, start_date=today - dt.timedelta(days=30),
+                         end_date=today - dt.timedelta(days=20), reason="Passata")
+    shelter_place = Location.objects.get(name="Casa Aurora")  # a confidential address: days only, no reason
+    services.closure_add(by=personas.referent, location=shelter_place, start_date=today + dt.timedelta(days=3),
+                         reason="Lavori in Via Pascarella")
+
+    def day(days: int) -> str:
+        return (today + dt.timedelta(days=days)).strftime("%d/%m/%Y")
+
+    points = {str(point.name): point for point in queries.access_points(portal_data.m8, "it")}
+    assert [c.text for c in points["Sportello Natale"].closures] == [
+        f"Chiuso il {day(5)}", f"Chiuso dal {day(10)} al {day(20)}"]
+    assert [(c.text, c.reason) for c in points["Casa rifugio Aurora"].closures] == [(f"Chiuso il {day(3)}", "")]
+    assert all(not point.closures for name, point in points.items()
+               if name not in ("Sportello Natale", "Casa rifugio Aurora"))
+
+    html = Client().get(reverse("portal:access_points", args=[8])).content.decode()
+    assert f"Chiuso dal {day(10)} al {day(20)}" in html and "Festività" in html
+    assert day(200) not in html and "Passata" not in html and "Pascarella" not in html
+
+    printed: dict[str, Any] = {}
+
+    def fake_render(*, municipio_name: str, points: Any, language: str) -> bytes:
+        printed["points"] = list(points)
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr(views, "render_flyer", fake_render)
+    Client().get(reverse("portal:flyer", args=[8]))
+    cards = {point.name: point for point in printed["points"]}
+    assert cards["Sportello Natale"].closures == [f"Chiuso il {day(5)}",
+                                                  f"Chiuso dal {day(10)} al {day(20)} (Festività)"]
+    assert cards["Casa rifugio Aurora"].closures == [f"Chiuso il {day(3)}"]

@@ -68,6 +68,17 @@ def test_it_prints_the_municipio_8_access_points_on_one_page(printed: list[str])
     assert b"/Lang (it)" in pdf
 
 
+def test_it_prints_a_cards_closures_between_its_hours_and_its_phone(printed: list[str]) -> None:
+    closed = FlyerPoint(name="Spazio QuBì", organisation="Comunità Progetto", place="Zona Quarto Oggiaro",
+                        when=["Martedì 10:00–13:00"], phones=["351 681 8198"],
+                        closures=["Chiuso dal 24/12/2026 al 06/01/2027 (Festività)"])
+    pdf = render_flyer(municipio_name="Municipio 8", points=[closed, *QUBI_8[1:]], language="it")
+
+    assert page_count(pdf) == 1
+    where = printed.index("Chiuso dal 24/12/2026 al 06/01/2027 (Festività)")
+    assert printed.index("Martedì 10:00–13:00") < where < printed.index("351 681 8198")
+
+
 def test_it_keeps_eight_points_on_one_page() -> None:
     pdf = render_flyer(municipio_name="Municipio 3", points=[point(n) for n in range(8)], language="it")
 
