@@ -39,8 +39,10 @@ class UserManager(BaseUserManager["User"]):
 class User(ChoiceLabels, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("nome e cognome"), max_length=200)
+    # The language the person chose for the staff pages with the header's switch; blank until they choose (the
+    # browser's then decides).
     language = models.CharField(
-        _("lingua"), max_length=8, default="it", choices=[("it", "Italiano"), ("en", "English")]
+        _("lingua"), max_length=8, default="", blank=True, choices=[("it", "Italiano"), ("en", "English")]
     )
     is_active = models.BooleanField(_("attivo"), default=True)
     # Access to the Django admin only; what a person may do in Trama comes from memberships.

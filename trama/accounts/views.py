@@ -38,8 +38,8 @@ class TramaLoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         audit.record(action="auth.login", actor=user, request=self.request)
-        # A browser where no language was chosen yet starts in the person's own; one where a language was chosen
-        # (on this login page, say) keeps it.
+        # A browser where no language was chosen yet starts in the one the person chose (if they ever did); one
+        # where a language was chosen (on this login page, say) keeps it.
         if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and user.language in settings.STAFF_LANGUAGES:
             _set_language_cookie(response, user.language)
         return response
@@ -67,11 +67,13 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
-    """The header's language switch (Django's), which also keeps a signed-in person's choice of a staff-page
-    language for their next logins. A portal-only language (Arabic, say) is not kept: staff pages do not speak it."""
+    """The language switch (Django's). The staff pages' switch (it sends `remember`) also keeps a signed-in
+    person's choice for their next logins; the public portal's does not: an operator showing the portal to a family
+    in English keeps their own language."""
     response = i18n.set_language(request)
     language = request.POST.get("language", "") if request.method == "POST" else ""
-    if (request.user.is_authenticated and language in settings.STAFF_LANGUAGES
+    if (request.user.is_authenticated and request.POST.get("remember") == "1"
+            and language in settings.STAFF_LANGUAGES
             and settings.LANGUAGE_COOKIE_NAME in response.cookies):
         services.user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
     return response
