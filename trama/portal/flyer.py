@@ -7,6 +7,7 @@ fit on one page; more points continue on further pages. Arabic flyers are mirror
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -14,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.core.pdf import INK, MUTED, TramaPDF
@@ -71,10 +72,18 @@ _printed: OrderedDict[str, bytes] = OrderedDict()
 _printed_lock = threading.Lock()
 
 
-def flyer_digest(*, municipio_name: str, points: Sequence[FlyerPoint], language: str) -> str:
-    """A digest of what a flyer prints (its fixed texts follow the language)."""
-    content = json.dumps([municipio_name, language, [asdict(point) for point in points]], ensure_ascii=False,
-                         sort_keys=True)
+# Raised when the flyer's layout or fixed texts change, so that a browser's copy printed by the former code is not
+# confirmed current (304) after an update.
+LAYOUT_VERSION = 2
+
+
+def flyer_digest(*, municipio_name: str, points: Sequence[FlyerPoint], language: str,
+                 today: dt.date | None = None) -> str:
+    """A digest of what a flyer prints: the points, the language (its fixed texts follow it), the day (printed in
+    its footer) and the layout's version."""
+    day = (today or timezone.localdate()).isoformat()
+    content = json.dumps([LAYOUT_VERSION, day, municipio_name, language, [asdict(point) for point in points]],
+                         ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()
 
 

@@ -119,3 +119,18 @@ def test_it_prints_names_outside_latin_1_without_the_chinese_font() -> None:
 
     assert doc.to_bytes().startswith(b"%PDF-")
     assert not doc.has_font(CJK_FAMILY)
+
+
+def test_a_flyers_digest_follows_the_day_it_prints_and_its_content() -> None:
+    import datetime as dt
+
+    from trama.portal.flyer import flyer_digest
+
+    def digest(day: dt.date, points: list[FlyerPoint] = QUBI_8, language: str = "it") -> str:
+        return flyer_digest(municipio_name="Municipio 8", points=points, language=language, today=day)
+
+    monday, tuesday = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
+    assert digest(monday) == digest(monday)
+    assert digest(monday) != digest(tuesday)  # the footer prints the day
+    assert digest(monday) != digest(monday, language="en")
+    assert digest(monday) != digest(monday, points=QUBI_8[:2])
