@@ -473,6 +473,14 @@ def statement_add(*, household: Household, by: User | None, kind: str, text: str
 STATEMENT_FIELDS = ("kind", "text", "person", "term")
 
 
+def _stored_statement(statement: Statement) -> Statement:
+    """The statement as stored, locked; removed by someone else meanwhile: refused (code "gone")."""
+    stored = Statement.objects.select_for_update().select_related("household").filter(pk=statement.pk).first()
+    if stored is None:
+        raise ApplicationError(_("Questa voce non c'è più: qualcuno l'ha eliminata nel frattempo."), code="gone")
+    return stored
+
+
 @transaction.atomic
 def statement_update(*, statement: Statement, by: User | None, seen: dt.datetime | None = None,
                      **changes: Any) -> Statement:
@@ -480,7 +488,7 @@ def statement_update(*, statement: Statement, by: User | None, seen: dt.datetime
     editor's form was filled (the statement's `changed_at` then); one changed since is not overwritten (code
     "conflict"). Only what changes is written and audited; the stored statement is returned."""
     _check_allowed(changes, STATEMENT_FIELDS)
-    stored = Statement.objects.select_for_update().select_related("household").get(pk=statement.pk)
+    stored = _stored_statement(statement)
     household = stored.household
     _require_open(household)
     if seen is not None and stored.changed_at != seen:
@@ -519,7 +527,7 @@ def statement_update(*, statement: Statement, by: User | None, seen: dt.datetime
 def statement_remove(*, statement: Statement, by: User | None) -> Statement:
     """Remove a need, a wish or a resource recorded by mistake (rectification, GDPR art. 16): the audit log keeps
     that it existed, who removed it and when, not its words."""
-    stored = Statement.objects.select_for_update().select_related("household").get(pk=statement.pk)
+    stored = _stored_statement(statement)
     household = stored.household
     _require_open(household)
     kind, person = stored.kind, stored.person_id

@@ -42,7 +42,7 @@ MAX_PER_PAGE = 100
 # the pages show as a form error too. 403 is the funnel's answer only (may see, may not change).
 CONFLICT_CODES = frozenset({
     "already_answered", "already_revoked", "already_sent", "already_withdrawn", "anonymised", "basis_lapsed",
-    "closed", "draft", "expired", "final", "not_accepted", "not_active", "open", "owner_changed", "pending",
+    "closed", "draft", "expired", "final", "gone", "not_accepted", "not_active", "open", "owner_changed", "pending",
 })
 
 

@@ -19,6 +19,7 @@ from ninja import Query, Router
 from trama.accounts import access as accounts_access
 from trama.accounts.roles import Perm
 from trama.directory.models import TaxonomyTerm
+from trama.lib.codice_fiscale import normalise
 from trama.network.access import require_perm
 from trama.network.models import Network, Organisation
 from trama.records import consent as consent_services
@@ -413,6 +414,16 @@ def _refuse_hidden_categories(opened: HouseholdAccess, names: list[str]) -> None
         raise ApiError(400, _("Alcuni dati non sono validi: correggili e riprova."), refused)
 
 
+def _differs(name: str, sent: Any, stored: Any) -> bool:
+    """Whether a sent identifying value changes the stored one (a fiscal code as the service stores it, names
+    without surrounding spaces)."""
+    if name == "fiscal_code":
+        return normalise(sent or "") != (stored or "")
+    if isinstance(sent, str):
+        return sent.strip() != (stored or "")
+    return bool(sent != stored)
+
+
 def _refuse_duplicates(request: HttpRequest, values: dict[str, Any], *, confirmed: bool,
                        exclude: Person | None = None) -> None:
     """409 listing the possible duplicates among the people the caller may see, until the caller confirms."""
@@ -459,8 +470,11 @@ def person_update(request: HttpRequest, household_id: int, person_id: int, paylo
             column = Person._meta.get_field(name)
             assert isinstance(column, models.Field)
             changes[name] = None if column.null else column.get_default()
-    if IDENTIFYING_FIELDS & changes.keys():  # the person as they would be, against the others
-        after = {name: getattr(person, name) for name in IDENTIFYING_FIELDS} | changes
+    stored = {name: getattr(person, name) for name in IDENTIFYING_FIELDS}
+    if any(_differs(name, changes[name], stored[name]) for name in IDENTIFYING_FIELDS & changes.keys()):
+        # Like the page (its form's changed data): only a changed identity asks; then the person as they would
+        # be, against the others.
+        after = stored | changes
         _refuse_duplicates(request, after, confirmed=confirmed, exclude=person)
     if changes:
         call_service(lambda: services.person_update(person=person, by=user_of(request), **changes))

@@ -361,6 +361,10 @@ def test_a_member_changed_into_someone_already_recorded_is_warned_of(  # type: i
     assert confirmed.status_code == 200, confirmed.content
     nadia.refresh_from_db()
     assert (nadia.first_name_or_alias, nadia.surname) == ("Amina", "R.")
+    # Once confirmed, a client sending the whole person again (identity unchanged) is not asked every time.
+    again = _patch(client, url, {"first_name_or_alias": "Amina", "surname": " R. ", "birth_year": 1990,
+                                 "phones": ["3339998888"]})
+    assert again.status_code == 200, again.content
 
 
 def test_a_closed_household_refuses_new_members_with_409(personas: Personas, family: Household,  # type: ignore[no-untyped-def]

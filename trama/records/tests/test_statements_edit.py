@@ -62,6 +62,17 @@ def test_removing_keeps_the_fact_in_the_log_not_the_words(personas: Personas, ho
     assert "Parole da non conservare" not in json.dumps(event.details)
 
 
+def test_a_statement_removed_meanwhile_is_refused_not_a_crash(personas: Personas, household: Household) -> None:
+    statement = _statement(personas, household)
+    copy = Statement.objects.get(pk=statement.pk)  # another request's copy
+    services.statement_remove(statement=statement, by=personas.proximity)
+    for call in (lambda: services.statement_update(statement=copy, by=personas.proximity, text="Altro"),
+                 lambda: services.statement_remove(statement=copy, by=personas.proximity)):
+        with pytest.raises(ApplicationError) as refused:
+            call()
+        assert refused.value.code == "gone"
+
+
 def test_a_closed_household_keeps_its_statements(personas: Personas, household: Household) -> None:
     statement = _statement(personas, household)
     services.household_close(household=household, by=personas.proximity, reason="goals_achieved",
