@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -308,18 +309,29 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPat
     for name in ("people", "service", "reason", "urgency", "categories"):
         if name in sent and sent[name] is None:
             raise field_error(name, _("Campo obbligatorio."))
-    people = (_people(request, opened, sent["people"]) if "people" in sent
-              else list(people_of(opened).filter(pk__in=draft.people.values("pk"))))
-    service = _service(request, sent["service"]) if "service" in sent else draft.service
-    if "consent" in sent or "legal_basis" in sent:
-        consent, legal_basis = _basis(opened, sent.get("consent"), sent.get("legal_basis"))
-    else:
-        consent, legal_basis = draft.consent, draft.legal_basis
-    reason = sent["reason"] if "reason" in sent else (reveal_text(opened_referral, draft, "reason") or "")
-    call_service(lambda: services.referral_draft_update(
-        referral=draft, by=user_of(request), people=people, service=service, reason=reason,
-        categories=sent.get("categories", draft.categories), urgency=sent.get("urgency", draft.urgency),
-        consent=consent, legal_basis=legal_basis))
+    # What was sent is checked first (a stranger named is an audited probe, kept whatever follows) ...
+    people = _people(request, opened, sent["people"]) if "people" in sent else None
+    service = _service(request, sent["service"]) if "service" in sent else None
+    named_consent, named_basis = _basis(opened, sent.get("consent"), sent.get("legal_basis"))
+    with transaction.atomic():
+        # ... and what was not is taken from the draft as stored, locked: two changes at once both land.
+        current = Referral.objects.select_for_update().get(pk=draft.pk)
+        if current.status != ReferralStatus.DRAFT:
+            raise ApiError(409, _("Si può modificare solo una bozza, da chi la invia."))
+        consent = named_consent if "consent" in sent else current.consent
+        legal_basis = named_basis if "legal_basis" in sent else current.legal_basis
+        if named_consent is not None and "legal_basis" not in sent:
+            legal_basis = None  # naming a consent replaces a legal basis named before
+        if named_basis is not None and "consent" not in sent:
+            consent = None  # and the other way round
+        call_service(lambda: services.referral_draft_update(
+            referral=current, by=user_of(request),
+            people=people if people is not None else list(people_of(opened).filter(
+                pk__in=current.people.values("pk"))),
+            service=service if service is not None else current.service,
+            reason=sent["reason"] if "reason" in sent else (reveal_text(opened_referral, current, "reason") or ""),
+            categories=sent.get("categories", current.categories), urgency=sent.get("urgency", current.urgency),
+            consent=consent, legal_basis=legal_basis))
     return _detail(request, get_referral_for(request.user, draft.pk, request=request))
 
 

@@ -234,9 +234,14 @@ def test_the_sender_changes_a_draft_before_sending_it(personas: Personas, client
     assert _patch(client_as(p.referent_other), url, {"urgency": "soon"}).status_code == 404
     assert Referral.objects.get(pk=referral.pk).urgency == "urgent"
 
-    # Once sent, it is the receiver's to answer: 409.
-    give_consent(p, family)
+    # A basis named stays until changed; null names none.
+    consent = give_consent(p, family)
     client = client_as(p.proximity)
+    assert _body(_patch(client, url, {"consent": consent.pk}))["consent_id"] == consent.pk
+    assert _body(_patch(client, url, {"urgency": "soon"}))["consent_id"] == consent.pk
+    assert _body(_patch(client, url, {"consent": None}))["consent_id"] is None
+
+    # Once sent, it is the receiver's to answer: 409.
     assert _post(client, f"{url}/send").status_code == 200
     late = _patch(client, url, {"urgency": "soon"})
     assert late.status_code == 409 and "solo una bozza" in _body(late)["detail"]
