@@ -4,7 +4,11 @@ a person's GDPR export select their events by index instead of reading every eve
 The events already written get their key here, by the rule of `trama.core.audit.household_key`: the household
 their details name, else the household they are about. Audit events are append-only, enforced by triggers
 (migration 0003); this one data change steps around them inside the migration's transaction, and nothing else
-can."""
+can.
+
+Run it with the application stopped (docs/operations.md): it locks the audit table while it rewrites it, and an
+event written meanwhile by a process still running the former code would get no key, so it would be missing from
+its household's access log."""
 
 from __future__ import annotations
 
@@ -65,9 +69,10 @@ class Migration(migrations.Migration):
             name="household_id",
             field=models.BigIntegerField(blank=True, null=True, verbose_name="nucleo"),
         ),
+        # Filled before the index is built: the UPDATE does not maintain it row by row.
+        migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="auditevent",
             index=models.Index(fields=["household_id", "-at"], name="audit_household_at"),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
     ]
