@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +35,7 @@ if str(BENCH_DIR) not in sys.path:  # run as a script (the PostgreSQL leg)
     sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
 
 from _common import Measure  # noqa: E402
-from directory_load import postgres_child, postgres_leg  # noqa: E402
+from directory_load import _timed, postgres_child, postgres_leg  # noqa: E402
 
 FULL = {"events": 1_000_000, "households": 20_000, "busy": 5_000, "repeat": 30, "former_repeat": 3}
 QUICK = {"events": 100_000, "households": 2_000, "busy": 500, "repeat": 10, "former_repeat": 2}
@@ -99,16 +98,6 @@ def generate(events: int, households: int, busy: int) -> float:
     return time.perf_counter() - begin
 
 
-def _median_ms(action: Callable[[], object], repeat: int) -> float:
-    action()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def run_leg(label: str, *, quick: bool) -> list[Measure]:
     from django.db.models import Q
 
@@ -137,15 +126,15 @@ def run_leg(label: str, *, quick: bool) -> list[Measure]:
                         note=f"{size['events']:,} events, {size['households']:,} households")]
     for name, key in (("typical household", typical), ("busy household", BUSY)):
         measures.append(Measure(f"{label}: access log page, {name}",
-                                _median_ms(first_page(indexed(key)), size["repeat"]), "ms",
+                                _timed(first_page(indexed(key)), size["repeat"]), "ms",
                                 note=f"{counts[key]:,} events; count and first {PAGE} with their organisation"))
     measures.append(Measure(
         f"{label}: GDPR export's events, busy household",
-        _median_ms(lambda: list(AuditEvent.objects.filter(household_id=BUSY).select_related("actor", "acting_for")
+        _timed(lambda: list(AuditEvent.objects.filter(household_id=BUSY).select_related("actor", "acting_for")
                                 .order_by("at", "id")), size["repeat"]), "ms",
         note=f"all {counts[BUSY]:,} events, oldest first"))
     measures.append(Measure(f"{label}: access log page by the former condition, typical household",
-                            _median_ms(first_page(former(typical)), size["former_repeat"]), "ms",
+                            _timed(first_page(former(typical)), size["former_repeat"]), "ms",
                             note="on the household or naming it in details->household: no index serves it"))
     return measures
 

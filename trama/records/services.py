@@ -25,6 +25,7 @@ from trama.core.errors import full_clean as _full_clean
 from trama.lib.codice_fiscale import normalise
 from trama.records import protection
 from trama.records.categories import DataCategory, field_category
+from trama.records.fields import EncryptedField
 from trama.records.gdpr import is_anonymised
 from trama.records.models import (
     NEEDS_TAXONOMY_CODE,
@@ -120,19 +121,22 @@ def _stored_changes(model: type[PlanItem], pk: int, seen: dt.datetime | None, ch
         pk=pk)
     if seen is not None and stored.updated_at != seen:
         raise ApplicationError(message, code="conflict")
-    changed = _plan_changes(stored, changes, allowed)
+    changed = _real_changes(stored, changes, allowed)
     _apply(stored, changed, allowed)
     return stored, changed
 
 
-def _plan_changes(obj: PlanGoal | PlanAction, changes: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
-    """The changes to a goal or an action that change something: a request repeating a value (an API PATCH
-    sending the current status) writes no plan version and no audit event."""
+def _real_changes(obj: models.Model, changes: Mapping[str, Any], allowed: Iterable[str], *,
+                  text: str = "description") -> dict[str, Any]:
+    """The changes to a goal, an action or a statement that change something: a request repeating a value (an API
+    PATCH sending the current status) writes no plan version and no audit event. `text`: its free text, compared
+    without surrounding spaces (decrypted when encrypted)."""
     _check_allowed(changes, allowed)
     changed = {}
     for name, value in changes.items():
-        if name == "description":
-            current: Any = protection.unseal_for_copy(obj, name)
+        if name == text:
+            encrypted = isinstance(obj._meta.get_field(name), EncryptedField)
+            current: Any = protection.unseal_for_copy(obj, name) if encrypted else getattr(obj, name)
             new: Any = (value or "").strip() if isinstance(value, str) else value
         elif isinstance(obj._meta.get_field(name), models.ForeignKey):
             current, new = getattr(obj, f"{name}_id"), (value.pk if isinstance(value, models.Model) else value)
@@ -495,16 +499,7 @@ def statement_update(*, statement: Statement, by: User | None, seen: dt.datetime
         raise ApplicationError(_("Nel frattempo qualcuno ha modificato questa voce. Ricarica la pagina per vedere "
                                  "com'è ora, oppure salva di nuovo per sostituirla con i tuoi valori."),
                                code="conflict")
-    changed: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in ("person", "term"):
-            current, new = getattr(stored, f"{name}_id"), (value.pk if value is not None else None)
-        elif name == "text":
-            current, new = stored.text, (value or "").strip()
-        else:
-            current, new = getattr(stored, name), value
-        if current != new:
-            changed[name] = value
+    changed = _real_changes(stored, changes, STATEMENT_FIELDS, text="text")
     if not changed:
         return stored
     if "kind" in changed and changed["kind"] not in StatementKind.values:

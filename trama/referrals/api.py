@@ -315,9 +315,7 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralPat
     named_consent, named_basis = _basis(opened, sent.get("consent"), sent.get("legal_basis"))
     with transaction.atomic():
         # ... and what was not is taken from the draft as stored, locked: two changes at once both land.
-        current = Referral.objects.select_for_update().get(pk=draft.pk)
-        if current.status != ReferralStatus.DRAFT:
-            raise ApiError(409, _("Si può modificare solo una bozza, da chi la invia."))
+        current = Referral.objects.select_for_update().get(pk=draft.pk)  # sent meanwhile: the service's 409
         consent = named_consent if "consent" in sent else current.consent
         legal_basis = named_basis if "legal_basis" in sent else current.legal_basis
         if named_consent is not None and "legal_basis" not in sent:
