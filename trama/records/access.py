@@ -541,10 +541,11 @@ def _categories_shared(scope: Scope, household_ids: Sequence[int], at: dt.dateti
                 continue
             into.add(category)
 
+    # By the recipient's copy of the household, as the lists' test of the source does (`_shared_sources`): the
+    # household is opened exactly when one of these rows is found.
     recipients = (ConsentRecipient.objects
-                  .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"),
-                          consent__household_id__in=ids)
-                  .values_list("consent__household_id", "consent__categories", "organisation_id", "network_id",
+                  .filter(_recipient_condition(scope, ""), consent_in_force(at, "consent__"), household_id__in=ids)
+                  .values_list("household_id", "consent__categories", "organisation_id", "network_id",
                                "consent__person_id"))
     for household_id, values, organisation_id, network_id, person_id in recipients:
         shared = found[household_id]
@@ -671,7 +672,9 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
     if real is None or not ids:
         return {}
     at = at or timezone.now()
-    rows = households_visible_to(real, at=at, among=ids).annotate(opened_as_own=_flag(own_households_condition(real)))
+    if scope_of(real).empty:
+        return {}
+    rows = Household.objects.filter(pk__in=ids).annotate(opened_as_own=_flag(own_households_condition(real)))
     # A household reached as one's own, with the special permission there, reads every category whatever else
     # shares it: known without reading the shared sources (the common case: an operator's own households).
     categories: dict[int, frozenset[DataCategory]] = {}
@@ -682,8 +685,8 @@ def plan_categories(user: AnyUser | None, household_ids: Iterable[int], *,
             categories[household.pk] = frozenset(ALL_CATEGORIES)
         else:
             rest.append((household, own))
-    if rest:
-        categories.update({pk: grant.categories for pk, grant in _grants(real, rest, at).items()})
+    if rest:  # the others only where a source reaches them (`_grants` tells: no source, no "via")
+        categories.update({pk: grant.categories for pk, grant in _grants(real, rest, at).items() if grant.via})
     return categories
 
 
@@ -700,11 +703,17 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     if key is None or not _MIN_KEY <= key <= _MAX_KEY:  # beyond a 64-bit key: no household, not a database error
         _deny(user, pk, write=write, status=404, request=request)
         raise Http404()
-    # Whether the user reaches it as its own and may change it come with the row (one query, not three).
-    household = (households_visible_to(real, at=at, among=[key]).select_related("organisation")
-                 .annotate(opened_as_own=_flag(own_households_condition(real)),
-                           opened_editable=_flag(_editable_condition(real))).first())
-    if household is None or real is None:
+    # The row by key, with whether the user reaches it as its own and may change it; then the shared sources of
+    # this household only. Visible exactly when a source gives it (`_grants`: the sources of
+    # `households_visible_to`), so the sources are read once, not tested for visibility and then read again.
+    household = None
+    if real is not None and not scope_of(real).empty:
+        household = (Household.objects.filter(pk=key).select_related("organisation")
+                     .annotate(opened_as_own=_flag(own_households_condition(real)),
+                               opened_editable=_flag(_editable_condition(real))).first())
+    grant = (_grant(real, household, own=bool(household.opened_as_own), at=at)  # type: ignore[attr-defined]
+             if household is not None and real is not None else None)
+    if household is None or real is None or grant is None or not grant.via:
         _deny(user, key, write=write, status=404, request=request)
         raise Http404()
     can_edit = bool(household.opened_editable)  # type: ignore[attr-defined]
@@ -712,7 +721,6 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
         _deny(user, key, write=True, status=403, request=request)
         raise PermissionDenied()
 
-    grant = _grant(real, household, own=bool(household.opened_as_own), at=at)  # type: ignore[attr-defined]
     via, person_ids, sensitive_notes = list(grant.via), grant.person_ids, grant.sensitive_notes
     base, extra, granted = grant.base, grant.extra, grant.categories
     member_base = base if extra else None

@@ -519,7 +519,6 @@ def break_glass_open(*, user: User, household: Household, reason: str,
 # --- Notifications --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def notifications_for(user: AnyUser | None) -> QuerySet[OrganisationNotification]:
     """The notices of the organisations where the user reads records or handles referrals (not every member: a
     volunteer does not read which household was referred where), unread first, newest first."""

@@ -679,3 +679,33 @@ def test_api_urls(matrix: Matrix) -> None:
     if not any(e.namespace == "api" for e in endpoints):
         pytest.skip("no API mounted under the `api` namespace")
     _run(matrix, "api")
+
+
+def test_opening_and_listing_reach_the_same_households(world: World, db: None) -> None:
+    """`open_household` decides from the sources' rows of one household (`_grants`), the lists from the same
+    sources as SQL conditions (`households_visible_to`): for every persona and household of the world, they
+    must agree, or a household could be listed and not open, or open and never listed."""
+    from django.http import Http404
+
+    from trama.records.access import household_ids_listed, households_visible_to, open_household, plan_categories
+
+    disagreements = []
+    reached = 0
+    for persona in [*PERSONAS, None]:
+        user = world.personas.users[persona] if persona is not None else None
+        listed = set(household_ids_listed(user))
+        ids = [h.household.pk for h in world.households]
+        readable = plan_categories(user, ids)
+        for pk in ids:
+            try:
+                open_household(user, pk)
+                opened = True
+            except Http404:
+                opened = False
+            visible = households_visible_to(user, among=[pk]).exists()
+            reached += opened
+            if not opened == visible == (pk in listed) == (pk in readable):
+                disagreements.append(f"{persona} × household {pk}: opened {opened}, visible {visible}, "
+                                     f"listed {pk in listed}, plan categories {pk in readable}")
+    assert reached, "degenerate world: nobody opens anything"
+    assert not disagreements, "\n".join(disagreements)
