@@ -239,3 +239,22 @@ def test_a_referral_past_its_deadline_is_no_longer_waiting_on_the_home(personas:
     assert f'href="{reverse("referrals:detail", args=[late.pk])}"' not in waiting
     every = client_as(p.proximity_b).get(reverse("referrals:received")).content.decode()
     assert "tempo per rispondere scaduto" in every
+
+
+def test_a_referral_without_a_deadline_keeps_waiting(personas: Personas) -> None:
+    """The inbox's deadline test treats a missing deadline (a referral sent before deadlines existed) as never
+    reached, and one exactly at its deadline as over, on both databases."""
+    from django.utils import timezone
+
+    from trama.referrals.access import before_deadline, inbox
+
+    p = personas
+    family = make_family(p)
+    give_consent(p, family)
+    endless, due_now, fresh = sent(p, family), sent(p, family), sent(p, family)
+    now = timezone.now()
+    Referral.objects.filter(pk=endless.pk).update(expires_at=None)
+    Referral.objects.filter(pk=due_now.pk).update(expires_at=now)
+    waiting = set(Referral.objects.filter(before_deadline(now)).values_list("pk", flat=True))
+    assert {endless.pk, fresh.pk} <= waiting and due_now.pk not in waiting
+    assert {endless.pk, fresh.pk} <= set(inbox(p.proximity_b).values_list("pk", flat=True))
