@@ -519,17 +519,21 @@ def _kept_by_obligation(household: Household) -> bool:
             or Consent.objects.filter(household=household, legal_basis__in=KEEPING_BASES).exists())
 
 
-def erasure_blockers(household: Household, *, today: dt.date | None = None) -> list[str]:
+def erasure_blockers(household: Household, *, today: dt.date | None = None,
+                     legal_basis_active: bool | None = None) -> list[str]:
     """Why the retention rule forbids anonymising this household now (Italian messages); empty if allowed. Data
     kept by law are kept for the configured retention period (TRAMA_RECORDS_RETENTION_YEARS) whatever period
-    the retention command is run with."""
+    the retention command is run with. `legal_basis_active`: whether a legal-basis record of the household is in
+    force, when the caller has read them already (the household page)."""
     today = today or timezone.localdate()
     years = retention_years()
     blockers = []
     if household.status == HouseholdStatus.OPEN:
         blockers.append(_("Il nucleo è aperto: i dati servono all'accompagnamento in corso. Chiudi il nucleo "
                           "prima di anonimizzarlo."))
-    if LegalBasisRecord.objects.active().filter(household=household).exists():
+    if legal_basis_active is None:
+        legal_basis_active = LegalBasisRecord.objects.active().filter(household=household).exists()
+    if legal_basis_active:
         blockers.append(_("Una base giuridica di condivisione è ancora in vigore: chi l'ha registrata (o un altro "
                           "ruolo che può registrarne) la revochi dalla scheda Consensi, oppure attendi che scada "
                           "prima di anonimizzare."))
@@ -687,15 +691,21 @@ def person_anonymise(*, person: Person, by: User | None, reason: str) -> Anonymi
     return result
 
 
-def anonymised_person_ids(household: Household) -> set[int]:
+def anonymised_person_ids(household: Household, *, person_ids: Iterable[int] | None = None,
+                          history: Iterable[HouseholdEvent] | None = None) -> set[int]:
     """The members anonymised since the household was last reopened (a family that comes back is recorded again,
-    and may ask again to be forgotten)."""
-    # No ordering: a set (and no join to the households to sort the members by).
-    ids = [str(pk) for pk in Person.objects.filter(household=household).order_by().values_list("pk", flat=True)]
+    and may ask again to be forgotten). `person_ids` (every member's) and `history` (every event of the
+    household), when the caller has read them already (the household page)."""
+    if person_ids is None:  # no ordering: a set (and no join to the households to sort the members by)
+        person_ids = Person.objects.filter(household=household).order_by().values_list("pk", flat=True)
+    ids = [str(pk) for pk in person_ids]
     events = AuditEvent.objects.filter(action="records.person.anonymise", object_type="records.person",
                                        object_id__in=ids)
-    reopened = (HouseholdEvent.objects.filter(household=household, kind=HouseholdEventKind.REOPENED)
-                .order_by("-at").values_list("at", flat=True).first())
+    if history is None:
+        reopened = (HouseholdEvent.objects.filter(household=household, kind=HouseholdEventKind.REOPENED)
+                    .order_by("-at").values_list("at", flat=True).first())
+    else:
+        reopened = max((e.at for e in history if e.kind == HouseholdEventKind.REOPENED), default=None)
     if reopened is not None:
         events = events.filter(at__gt=reopened)
     return {int(pk) for pk in events.order_by().values_list("object_id", flat=True)}

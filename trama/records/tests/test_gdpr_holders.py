@@ -232,3 +232,40 @@ def test_objects_of_another_household_are_audited_denials(personas: Personas, cl
         denial = AuditEvent.objects.filter(action="access.denied", object_type=object_type).latest("id")
         assert denial.object_id == str(key) and denial.details == {"household": mine.pk, "status": 404}, url
         assert denial.actor == p.proximity
+
+
+def test_the_household_page_gdpr_box_agrees_with_the_services(personas: Personas, client_as: Any) -> None:
+    """The page hands the GDPR box the members, events and legal bases it has read: the anonymised members
+    (since the last reopening) and the blockers must be those the services find by themselves."""
+    from django.urls import reverse
+
+    from trama.records import consent as consent_services
+    from trama.records.categories import DataCategory
+    from trama.records.models import SharingBasis
+
+    p = personas
+    household = make_household(p, opened_on=_days_ago(100))
+    amina = make_person(p, household, first_name_or_alias="Amina")
+    make_person(p, household, first_name_or_alias="Omar")
+    services.household_close(household=household, by=p.proximity, reason=ClosureReason.MOVED_AWAY,
+                             closed_on=_days_ago(50))
+    gdpr.person_anonymise(person=amina, by=p.proximity, reason=Reason.ERASURE_REQUEST)
+    url = reverse("records:household_detail", args=[household.pk])
+
+    def box() -> dict[str, Any]:
+        response = client_as(p.proximity).get(url)
+        assert response.status_code == 200
+        return response.context["gdpr"]  # type: ignore[no-any-return]
+
+    assert box()["anonymised_people"] == gdpr.anonymised_person_ids(household) == {amina.pk}
+    assert box()["blockers"] == gdpr.erasure_blockers(household) == []
+    services.household_reopen(household=household, by=p.proximity, note="La famiglia è tornata")
+    household.refresh_from_db()
+    assert box()["anonymised_people"] == gdpr.anonymised_person_ids(household) == set()
+    services.household_close(household=household, by=p.proximity, reason=ClosureReason.MOVED_AWAY)
+    household.refresh_from_db()
+    consent_services.legal_basis_record(
+        household=household, by=p.unit_lead, basis=SharingBasis.VITAL_INTERESTS, reference="art. 6.1.d",
+        reason="Rischio per un minore", categories=[DataCategory.IDENTITY], network=p.network8)
+    blockers = box()["blockers"]
+    assert blockers == gdpr.erasure_blockers(household) and any("base giuridica" in b for b in blockers)

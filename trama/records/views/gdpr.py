@@ -35,7 +35,7 @@ from trama.network.access import require_perm
 from trama.records import gdpr
 from trama.records.access import ALL_CATEGORIES, OBJECT_TYPE, HouseholdAccess, Via, deny_within, people_of
 from trama.records.forms import AnonymiseForm, ExportLanguageForm
-from trama.records.models import Household, HouseholdStatus, Person
+from trama.records.models import Household, HouseholdEvent, HouseholdStatus, Person
 from trama.records.protection import NotEntitled
 from trama.records.views._helpers import household_url, open_for, page_context, run_service, user_of
 
@@ -96,8 +96,12 @@ def _reason_label(event: AuditEvent | None) -> str:
     return str(dict(gdpr.AnonymisationReason.choices).get(reason, reason))
 
 
-def household_gdpr(request: HttpRequest, opened: HouseholdAccess) -> dict[str, Any]:
-    """The GDPR box of the household page (only for the owning organisation: others get an empty dict)."""
+def household_gdpr(request: HttpRequest, opened: HouseholdAccess, *, person_ids: list[int] | None = None,
+                   history: list[HouseholdEvent] | None = None,
+                   legal_basis_active: bool | None = None) -> dict[str, Any]:
+    """The GDPR box of the household page (only for the owning organisation: others get an empty dict). The page
+    passes what it has read already: every member's id, the household's events, whether a legal basis is in
+    force."""
     household = opened.household
     event = anonymisation_of(household)
     context: dict[str, Any] = {
@@ -110,8 +114,9 @@ def household_gdpr(request: HttpRequest, opened: HouseholdAccess) -> dict[str, A
     anonymise = may_anonymise(request.user, opened) and event is None
     context.update(
         show=export or anonymise, may_export=export, may_anonymise=anonymise,
-        anonymised_people=gdpr.anonymised_person_ids(household) if (export or anonymise) else set(),
-        blockers=gdpr.erasure_blockers(household) if anonymise else [],
+        anonymised_people=(gdpr.anonymised_person_ids(household, person_ids=person_ids, history=history)
+                           if (export or anonymise) else set()),
+        blockers=gdpr.erasure_blockers(household, legal_basis_active=legal_basis_active) if anonymise else [],
     )
     return context
 

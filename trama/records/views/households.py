@@ -74,7 +74,7 @@ from trama.records.models import (
     StatementKind,
 )
 from trama.records.protection import reveal_if_entitled
-from trama.records.selectors import assessment_scores, assessment_trend, count_members
+from trama.records.selectors import Trend, assessment_scores, assessment_trend, count_members
 from trama.records.views._helpers import (
     dimensions_for,
     household_url,
@@ -181,10 +181,17 @@ def _assessments(opened: HouseholdAccess) -> dict[str, Any]:
         if shown:  # an assessment of the health dimension only says nothing to a reader without health
             history.append({"assessment": assessment, "scores": shown})
     return {
-        "trends": [{"label": labels[code], "trend": trend, "series": trend.series[-6:]}
-                   for code, trend in trends.items()],
+        "trends": [_trend_row(labels[code], trend) for code, trend in trends.items()],
         "history": history,
     }
+
+
+def _trend_row(label: object, trend: Trend) -> dict[str, Any]:
+    """A dimension's last six scores, each with its day written out once here: the template wrote each day twice
+    (the bar's title and the screen reader's text) through the date filter, a sixth of the page's rendering."""
+    titles = [f"{day:%d/%m/%Y}: {score}" for day, score in trend.series[-6:]]
+    points = [{"score": score, "title": title} for (_day, score), title in zip(trend.series[-6:], titles, strict=True)]
+    return {"label": label, "trend": trend, "series": points, "spoken": "; ".join(titles)}
 
 
 def _plan(opened: HouseholdAccess) -> dict[str, Any]:
@@ -305,18 +312,23 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opened = open_for(request, pk)
     categories = opened.categories
     household = opened.household
+    members = member_rows(opened, people_of(opened).order_by("id"))
+    events = list(household.events.select_related("by").order_by("at", "id"))
+    consents = _consents(opened)
+    every_member = [row["person"].pk for row in members] if opened.person_ids is None else None
     context = page_context(
         opened,
-        members=member_rows(opened, people_of(opened).order_by("id")),
-        events=household.events.select_related("by").order_by("at", "id"),
+        members=members,
+        events=events,
         can_record_legal_basis=can_record_legal_basis(request.user),
         categories=[label for code, label in DataCategory.choices if code in categories],
         via_labels=[_via_label(v) for v in opened.via],
         area_label=_area_label(opened),
-        consents=_consents(opened),
+        consents=consents,
         notes=_notes(request, opened),
         notice_languages=NoticeLanguage.choices,
-        gdpr=household_gdpr(request, opened),
+        gdpr=household_gdpr(request, opened, person_ids=every_member, history=events,
+                            legal_basis_active=consents["any_legal_basis_active"]),
         transfer=_transfer_box(request, opened),
     )
     if DataCategory.NEEDS_AND_PLAN in categories:
