@@ -615,8 +615,9 @@ class _Grant:
 
 
 def _grants(real: User, households: Sequence[tuple[Household, bool]], at: dt.datetime) -> dict[int, _Grant]:
-    """The grants of households the funnel lets `real` see, each with whether it is seen through the "own"
-    source; no audit. A few queries whatever their number."""
+    """The grants of these households for `real`, each given with whether it is seen through the "own" source;
+    no audit. A few queries whatever their number. A grant with no `via` means no source reaches the household:
+    the user may not open it (`open_household`, `plan_categories`)."""
     scope = scope_of(real)
     special_orgs = set(accounts_access.organisation_ids_for(real, perm=Perm.RECORDS_SPECIAL))
     special_networks = recipient_network_ids(real, perm=Perm.RECORDS_SPECIAL)

@@ -245,8 +245,8 @@ def test_the_household_page_gdpr_box_agrees_with_the_services(personas: Personas
 
     p = personas
     household = make_household(p, opened_on=_days_ago(100))
-    amina = make_person(p, household, first_name_or_alias="Amina")
     make_person(p, household, first_name_or_alias="Omar")
+    amina = make_person(p, household, first_name_or_alias="Amina")  # not the first member
     services.household_close(household=household, by=p.proximity, reason=ClosureReason.MOVED_AWAY,
                              closed_on=_days_ago(50))
     gdpr.person_anonymise(person=amina, by=p.proximity, reason=Reason.ERASURE_REQUEST)
@@ -264,6 +264,11 @@ def test_the_household_page_gdpr_box_agrees_with_the_services(personas: Personas
     assert box()["anonymised_people"] == gdpr.anonymised_person_ids(household) == set()
     services.household_close(household=household, by=p.proximity, reason=ClosureReason.MOVED_AWAY)
     household.refresh_from_db()
+    revoked = consent_services.legal_basis_record(
+        household=household, by=p.unit_lead, basis=SharingBasis.VITAL_INTERESTS, reference="art. 6.1.d",
+        reason="Rischio per un minore", categories=[DataCategory.IDENTITY], network=p.network8)
+    consent_services.legal_basis_revoke(record=revoked, by=p.unit_lead)
+    assert box()["blockers"] == gdpr.erasure_blockers(household) == []  # a revoked basis no longer blocks
     consent_services.legal_basis_record(
         household=household, by=p.unit_lead, basis=SharingBasis.VITAL_INTERESTS, reference="art. 6.1.d",
         reason="Rischio per un minore", categories=[DataCategory.IDENTITY], network=p.network8)

@@ -687,14 +687,29 @@ def test_opening_and_listing_reach_the_same_households(world: World, db: None) -
     must agree, or a household could be listed and not open, or open and never listed."""
     from django.http import Http404
 
+    from trama.records import consent as consent_services
     from trama.records.access import household_ids_listed, households_visible_to, open_household, plan_categories
+    from trama.referrals import services as referral_services
+    from trama.referrals.tests.helpers import give_consent, make_family, sent
+
+    # The sources the world lacks: an accepted referral of one member, a consent for one member naming a
+    # network, a withdrawn consent (in this test's transaction only).
+    p = world.personas
+    referred = make_family(p)
+    give_consent(p, referred)
+    referral_services.referral_accept(referral=sent(p, referred), by=p.proximity_b)
+    one_member = make_family(p)
+    give_consent(p, one_member, networks=[p.network8], person=one_member.child)
+    withdrawn = make_family(p)
+    consent_services.consent_withdraw(consent=give_consent(p, withdrawn), by=p.proximity)
+    extra = [referred.household.pk, one_member.household.pk, withdrawn.household.pk]
 
     disagreements = []
     reached = 0
     for persona in [*PERSONAS, None]:
         user = world.personas.users[persona] if persona is not None else None
         listed = set(household_ids_listed(user))
-        ids = [h.household.pk for h in world.households]
+        ids = [h.household.pk for h in world.households] + extra
         readable = plan_categories(user, ids)
         for pk in ids:
             try:
