@@ -707,14 +707,14 @@ def open_household(user: AnyUser | None, pk: object, *, write: bool = False, pur
     # The row by key, with whether the user reaches it as its own and may change it; then the shared sources of
     # this household only. Visible exactly when a source gives it (`_grants`: the sources of
     # `households_visible_to`), so the sources are read once, not tested for visibility and then read again.
-    household = None
+    household, grant = None, None
     if real is not None and not scope_of(real).empty:
         household = (Household.objects.filter(pk=key).select_related("organisation")
                      .annotate(opened_as_own=_flag(own_households_condition(real)),
                                opened_editable=_flag(_editable_condition(real))).first())
-    grant = (_grant(real, household, own=bool(household.opened_as_own), at=at)  # type: ignore[attr-defined]
-             if household is not None and real is not None else None)
-    if household is None or real is None or grant is None or not grant.via:
+        if household is not None:
+            grant = _grant(real, household, own=bool(household.opened_as_own), at=at)  # type: ignore[attr-defined]
+    if household is None or grant is None or not grant.via:
         _deny(user, key, write=write, status=404, request=request)
         raise Http404()
     can_edit = bool(household.opened_editable)  # type: ignore[attr-defined]

@@ -313,7 +313,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     categories = opened.categories
     household = opened.household
     members = member_rows(opened, people_of(opened).order_by("id"))
-    events = list(household.events.select_related("by").order_by("at", "id"))
+    # The history is shown with the plan, and read by the owner's GDPR box: not read for anyone else.
+    events = (list(household.events.select_related("by").order_by("at", "id"))
+              if DataCategory.NEEDS_AND_PLAN in categories or Via.OWN in opened.via else [])
     consents = _consents(opened)
     every_member = [row["person"].pk for row in members] if opened.person_ids is None else None
     context = page_context(

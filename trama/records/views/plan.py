@@ -36,6 +36,11 @@ def _form_page(request: HttpRequest, opened: HouseholdAccess, form: Any, title: 
         opened, form=form, title=title, cancel_href=household_url(opened.household.pk, section), **extra))
 
 
+def _typed_changes(form: Any) -> dict[str, Any]:
+    """The fields an edit form changed, without its hidden "seen" stamp (the services' conflict check)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+
+
 def _seen_now(form: Any, item: Any) -> None:
     """After a save refused for a change made meanwhile, the edit form shows what was typed (nothing is lost)
     with, hidden, when the goal or action was last changed: saving again, after the message, replaces it on
@@ -88,7 +93,7 @@ def statement_edit(request: HttpRequest, pk: int, statement_pk: int) -> HttpResp
                "term": statement.term_id, "seen": statement.changed_at}
     form = StatementForm(request.POST or None, initial=initial, people=people_of(opened).order_by("id"))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        changes = _typed_changes(form)
         if not changes or run_service(form, lambda: services.statement_update(
                 statement=statement, by=user_of(request), seen=form.cleaned_data["seen"], **changes)) is not None:
             return _done(request, opened, _("Aggiornato."), "needs")
@@ -172,7 +177,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
                "seen": goal.updated_at}
     form = GoalForm(request.POST or None, initial=initial, dimensions=dimensions_for(opened))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        changes = _typed_changes(form)
         if not changes or run_service(form, lambda: services.plan_goal_update(
                 goal=goal, by=user_of(request), seen=form.cleaned_data["seen"], **changes)) is not None:
             return _done(request, opened, _("Obiettivo aggiornato."), "plan")
@@ -221,7 +226,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                "seen": action.updated_at}
     form = _action_form(request, opened, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "seen"}
+        changes = _typed_changes(form)
         if any(name in changes for name in ("by_organisation", "by_operator", "by_member")):
             # The assignee is one of three: send all three so the other two are cleared.
             changes.update({name: form.cleaned_data[name] for name in ("by_organisation", "by_operator",
