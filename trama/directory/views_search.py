@@ -44,10 +44,11 @@ def _links() -> Prefetch[Any]:
 
 def _rows(request: HttpRequest, page: Any, result: SearchResult) -> list[dict[str, Any]]:
     rows = []
+    distances = result.distances_of(service.pk for service in page.object_list)
     for service in page.object_list:
         rows.append({
             "service": service,
-            "distance": result.distances.get(service.pk),
+            "distance": distances.get(service.pk),
             "locations": [access.location_fields_for(request.user, link.location)
                           for link in service.service_at_locations.all()],
             "inactive": service.status != ServiceStatus.ACTIVE,

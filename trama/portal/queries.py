@@ -84,12 +84,13 @@ class ResultRow:
 
 def result_rows(services: list[Service], result: SearchResult, lang: str) -> list[ResultRow]:
     rows = []
+    distances = result.distances_of(service.pk for service in services)
     for service in services:
         rows.append(ResultRow(
             service=service,
             name=display.translated(service, "name", lang),
             summary=display.translated(service, "description", lang).truncated(220),
-            distance=result.distances.get(service.pk),
+            distance=distances.get(service.pk),
             places=[access.public_location_fields(link.location) for link in service.service_at_locations.all()],
             badges=display.badges(service),
         ))

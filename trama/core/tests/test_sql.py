@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from trama.core.sql import in_codes
+from trama.core.sql import in_codes, in_ids
+from trama.core.testing import Personas
+from trama.network.models import Organisation
 from trama.referrals.models import Referral
 
 
@@ -53,3 +55,24 @@ def test_the_home_names_the_final_statuses_as_the_partial_index_does() -> None:
     assert index.condition is not None
     (lookup, values), = index.condition.children
     assert lookup == "status__in" and list(values) == [str(code) for code in _FINAL_ANSWERS]
+
+
+@pytest.mark.django_db
+def test_in_ids_keeps_exactly_the_rows_listed(personas: Personas) -> None:
+
+    every = list(Organisation.objects.values_list("pk", flat=True))
+    assert len(every) >= 3
+    chosen = every[::2]
+    assert set(Organisation.objects.filter(in_ids("pk", chosen)).values_list("pk", flat=True)) == set(chosen)
+    assert not Organisation.objects.filter(in_ids("pk", [])).exists()
+    assert set(Organisation.objects.exclude(in_ids("pk", chosen)).values_list("pk", flat=True)) == (
+        set(every) - set(chosen))
+    # One parameter for the whole list, whatever its length.
+    _sql, params = Organisation.objects.filter(in_ids("pk", range(5000))).query.sql_with_params()
+    assert len(params) == 1
+
+
+@pytest.mark.parametrize("ids", [["1"], [1.0], [True], [None]])
+def test_in_ids_refuses_anything_but_integers(ids: list[object]) -> None:
+    with pytest.raises(ValueError):
+        in_ids("pk", ids)  # type: ignore[arg-type]

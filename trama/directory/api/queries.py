@@ -125,10 +125,10 @@ def _distance2(prefix: str, latitude: float, longitude: float) -> ExpressionWrap
 
 
 def _within(queryset: QuerySet[Any], proximity: Proximity) -> QuerySet[Any]:
-    queryset = queryset.filter(**{f"{DISTANCE}__isnull": False})
     if proximity.metres is not None:
-        queryset = queryset.filter(**{f"{DISTANCE}__lte": (proximity.metres / METRES_PER_DEGREE) ** 2})
-    return queryset
+        # A missing distance is not ≤ anything: one condition, so the distance subquery runs once less.
+        return queryset.filter(**{f"{DISTANCE}__lte": (proximity.metres / METRES_PER_DEGREE) ** 2})
+    return queryset.filter(**{f"{DISTANCE}__isnull": False})
 
 
 # --- services ---------------------------------------------------------------------------------------------------
@@ -170,9 +170,11 @@ def filter_services(services: QuerySet[Service], filters: Filters) -> QuerySet[S
             # services with a place near enough.
             dlat = filters.proximity.metres / METRES_PER_DEGREE
             dlon = dlat / max(math.cos(math.radians(point[0])), 0.01)
-            services = services.filter(Exists(public_places.filter(
+            # Not correlated: one pass over the places, rather than a probe for every service.
+            services = services.filter(pk__in=ServiceAtLocation.objects.filter(
+                location__confidential_address=False,
                 location__latitude__range=(point[0] - dlat, point[0] + dlat),
-                location__longitude__range=(point[1] - dlon, point[1] + dlon))))
+                location__longitude__range=(point[1] - dlon, point[1] + dlon)).values("service_id"))
         nearest = public_places.filter(location__latitude__isnull=False).annotate(
             d=_distance2("location__", *point)).order_by("d").values("d")[:1]
         services = _within(services.annotate(**{DISTANCE: Subquery(nearest, output_field=FloatField())}),

@@ -18,6 +18,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Q, Quer
 from django.utils import timezone
 
 from trama.accounts.access import grants_of, is_city_wide
+from trama.core.sql import in_ids
 from trama.directory import access, opening
 from trama.directory.models import (
     Attribute,
@@ -43,7 +44,7 @@ MAX_MARKERS = 2000
 # Beyond this many services an IN condition takes a subquery rather than a list of ids (see _service_keys).
 MAX_LISTED_KEYS = 30_000
 # Up to this many candidates "open now / on a day" reads the windows of those services only, else of every one.
-MAX_OPENING_KEYS = 1000
+MAX_OPENING_KEYS = 5000
 DISTANCE = "search_distance2"  # annotation of distance-ordered results: squared degrees to the nearest point
 
 
@@ -79,6 +80,12 @@ class SearchResult:
     # km to the nearest visible location, by service pk (computed when asked: `Distances`)
     distances: Mapping[int, float] = field(default_factory=dict)
     origin: Point | None = None
+
+    def distances_of(self, pks: Iterable[int]) -> dict[int, float]:
+        """km to these services (a results page) that have a visible point, read at once."""
+        if isinstance(self.distances, Distances):
+            return self.distances.of(pks)
+        return {pk: self.distances[pk] for pk in pks if pk in self.distances}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -208,30 +215,33 @@ def next_day_start(weekday: str, now: dt.datetime) -> dt.datetime:
 
 
 def _opening_filters(qs: QuerySet[Service], params: SearchParams, now: dt.datetime) -> QuerySet[Service]:
-    """Open now / open on a weekday, through opening.py: SQL keeps the schedules that may open then, Python decides
-    on those (windows and closures loaded in a few queries whatever the number of candidates)."""
+    """Open now / open on a weekday, through opening.py: SQL decides the plain weekly rows and keeps the other
+    schedules that may open then, Python decides on those (in a few queries whatever the number of
+    candidates)."""
     if not (params.open_now or params.weekday):
         return qs
-    keys = _service_keys(qs)
-    # A long list of keys costs more to bind than the day's windows of every service: then take them all.
-    candidates = keys if isinstance(keys, list) and len(keys) <= MAX_OPENING_KEYS else None
+    # Few candidates (a text search): only their schedules are read; more: the day's schedules of every
+    # service, which costs less than binding a long list of ids.
+    keys = list(qs.order_by().values_list("pk", flat=True)[:MAX_OPENING_KEYS + 1])
+    candidates = keys if len(keys) <= MAX_OPENING_KEYS else None
     keep: set[int] | None = None
     if params.open_now:
         keep = opening.open_service_ids(candidates, now)
     if params.weekday:
         on_day = opening.opening_service_ids(candidates, next_day_start(params.weekday, now).date())
         keep = on_day if keep is None else keep & on_day
-    if isinstance(keys, list):
-        keep = (keep or set()).intersection(keys)  # the list bound below stays as short as the candidates
-    return qs.filter(pk__in=sorted(keep or ()))
+    # The list bound below is at most as long as the open services.
+    return qs.filter(in_ids("pk", keep or ()))
 
 
-def _service_keys(qs: QuerySet[Service]) -> Any:
-    """The services' keys for an `IN` condition: a list, fetched first, when it is not too long. With the
+def _service_keys(qs: QuerySet[Service], field: str = "service_id") -> Q:
+    """`field` among the services of `qs`: a list of their ids, fetched first, when it is not too long. With the
     full-text match inside an `IN (subquery)` SQLite's planner re-runs the match for every place (seconds on the
-    demo); a list of ids (SQLite binds up to 32,766 parameters) avoids it. Longer results keep the subquery."""
+    demo); a list of ids (bound as one parameter, `in_ids`) avoids it. Longer results keep the subquery."""
     keys = list(qs.order_by().values_list("pk", flat=True)[:MAX_LISTED_KEYS + 1])
-    return keys if len(keys) <= MAX_LISTED_KEYS else qs.order_by().values("pk")
+    if len(keys) <= MAX_LISTED_KEYS:
+        return Q(in_ids(field, keys))
+    return Q(**{f"{field}__in": qs.order_by().values("pk")})
 
 
 def _distances(qs: QuerySet[Service] | None, origin: Point, visible: Q, radius_km: float | None) -> dict[int, float]:
@@ -239,7 +249,7 @@ def _distances(qs: QuerySet[Service] | None, origin: Point, visible: Q, radius_k
     radius_km, if given); `qs=None`: of every service with such a point in the radius."""
     links = ServiceAtLocation.objects.filter(visible)
     if qs is not None:
-        links = links.filter(service__in=_service_keys(qs))
+        links = links.filter(_service_keys(qs))
     if radius_km is not None:
         # A bounding box first, in SQL, so Python measures only the places that can be inside the circle.
         dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
@@ -257,7 +267,7 @@ def _distances(qs: QuerySet[Service] | None, origin: Point, visible: Q, radius_k
 
 class Distances(Mapping[int, float]):
     """km from the origin to a result's nearest visible location, computed for the services asked about (a
-    results page: one small query each) rather than for every result. Iterating computes them all."""
+    results page, in one query: `of`) rather than for every result. Iterating computes them all."""
 
     def __init__(self, services: QuerySet[Service], origin: Point, visible: Q,
                  within: dict[int, float] | None = None, radius_km: float | None = None) -> None:
@@ -266,14 +276,33 @@ class Distances(Mapping[int, float]):
         self._known: dict[int, float | None] = {}
         self._all: dict[int, float] | None = None
 
+    def _load(self, pks: list[int]) -> None:
+        """Read the distances of these services, not yet known, in one query."""
+        nearest: dict[int, float] = {}
+        points = (ServiceAtLocation.objects.filter(self._visible, in_ids("service_id", pks))
+                  .values_list("service_id", "location__latitude", "location__longitude"))
+        for service_id, latitude, longitude in points:
+            km = _km_to(self._origin, latitude, longitude)
+            if km < nearest.get(service_id, math.inf):
+                nearest[service_id] = km
+        self._known.update({pk: nearest.get(pk) for pk in pks})
+
     def _lookup(self, pk: int) -> float | None:
         if self._within is not None:
             return self._within.get(pk)
         if pk not in self._known:
-            points = (ServiceAtLocation.objects.filter(self._visible, service_id=pk)
-                      .values_list("location__latitude", "location__longitude"))
-            self._known[pk] = min((_km_to(self._origin, lat, lon) for lat, lon in points), default=None)
+            self._load([pk])
         return self._known[pk]
+
+    def of(self, pks: Iterable[int]) -> dict[int, float]:
+        """`{pk: km}` for these services (those with a visible point), in one query for those not yet known."""
+        wanted = list(dict.fromkeys(pks))
+        if self._within is None:
+            unknown = [pk for pk in wanted if pk not in self._known]
+            if unknown:
+                self._load(unknown)
+        found = {pk: self._lookup(pk) for pk in wanted}
+        return {pk: km for pk, km in found.items() if km is not None}
 
     def __getitem__(self, pk: int) -> float:
         km = self._lookup(pk) if isinstance(pk, int) else None
@@ -318,7 +347,7 @@ def run_search(qs: QuerySet[Service], params: SearchParams, *, user: AnyUser | N
     within = None
     if params.radius_km is not None:
         within = _distances(None, origin, visible, params.radius_km)
-        qs = qs.filter(pk__in=sorted(within))
+        qs = qs.filter(in_ids("pk", within))
     results = qs  # before the distance annotation
     nearest = (ServiceAtLocation.objects.filter(visible, service=OuterRef("pk"))
                .annotate(d2=_squared_degrees(origin)).order_by("d2").values("d2")[:1])

@@ -77,3 +77,22 @@ def test_distances_are_the_nearest_visible_place_and_ties_go_by_name(personas: P
     assert keys == sorted(keys)
     assert [s.name for s in ordered][:2] == ["Sportello 02", "Sportello 05"]  # same place: by name
     assert len(result.distances) == 6
+
+
+def test_a_pages_distances_are_read_in_one_query_and_agree_with_each_one(personas: Personas) -> None:
+    p = personas
+    _services(p, 6)
+    unlocated = make_service(p, name="Sportello senza sede", description="Sportello di orientamento")
+    params = SearchParams(origin=APPENNINI)
+    result = run_search(services_visible_to(p.referent), params, user=p.referent)
+    page = [s.pk for s in result.services[:7]]
+    assert unlocated.pk in page  # no point: last, and no distance
+    with CaptureQueriesContext(connection) as queries:
+        batch = result.distances_of(page)
+    assert len(queries) == 1
+    assert unlocated.pk not in batch and len(batch) == 6
+    with CaptureQueriesContext(connection) as queries:
+        assert result.distances_of(page) == batch  # known now: no query
+    assert not queries
+    one_by_one = run_search(services_visible_to(p.referent), params, user=p.referent).distances
+    assert batch == {pk: one_by_one[pk] for pk in page if pk in one_by_one}

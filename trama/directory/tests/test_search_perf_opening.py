@@ -34,6 +34,8 @@ def _varied(p: Personas) -> list[Service]:
                                 closes_at=closes)
     Closure.objects.create(location=desk.service_at_locations.get(location__name="Appennini").location,
                            start_date=dt.date(2025, 6, 4), end_date=dt.date(2025, 6, 4))
+    # A closure of the whole service, on a day one of its plain weekly rows (decided in SQL) would open.
+    Closure.objects.create(service=desk, start_date=dt.date(2025, 6, 6), end_date=dt.date(2025, 6, 6))
     made.append(desk)
     monthly = make_service(p, name="Mensile")
     _place(p, monthly, "Mensile")
@@ -85,6 +87,8 @@ def test_bulk_open_now_answers_as_each_service_does(personas: Personas) -> None:
     for at in MOMENTS:
         expected = {s.pk for s in made if opening.service_open_at(s, at)}
         assert opening.open_service_ids(ids, at) == expected, at
+        # Without a list of candidates: the day's rows of every service are read.
+        assert opening.open_service_ids(None, at) & set(ids) == expected, at
     # The fixture is varied enough that the answer is not always the same.
     answers = {frozenset(opening.open_service_ids(ids, at)) for at in MOMENTS}
     assert len(answers) > 4
@@ -102,6 +106,7 @@ def test_bulk_opening_on_a_day_answers_as_each_service_does(personas: Personas) 
             if first and first[0].start.astimezone(ROME).date() == day:
                 expected.add(service.pk)
         assert opening.opening_service_ids(ids, day) == expected, day
+        assert opening.opening_service_ids(None, day) & set(ids) == expected, day
 
 
 def test_bulk_opening_takes_the_same_queries_for_few_or_many_services(personas: Personas) -> None:
@@ -113,4 +118,4 @@ def test_bulk_opening_takes_the_same_queries_for_few_or_many_services(personas: 
         opening.open_service_ids([s.pk for s in made], at)
     with CaptureQueriesContext(connection) as day:
         opening.opening_service_ids([s.pk for s in made], dt.date(2025, 6, 3))
-    assert len(few) == len(many) == len(day) == 4
+    assert len(few) == len(many) == len(day) == 5
