@@ -67,6 +67,8 @@ class Location(ChoiceLabels, models.Model):
             models.Index(fields=["nil"], name="directory_location_nil"),
             # HSDS postcode filter
             models.Index(fields=["postcode"], name="directory_location_postcode"),
+            # the bounding box of a distance filter or of a zoomed-in map: a range of latitudes first
+            models.Index(fields=["latitude", "longitude"], name="directory_location_point"),
         ]
 
     def __str__(self) -> str:

@@ -247,7 +247,8 @@ def _service_keys(qs: QuerySet[Service], field: str = "service_id") -> Q:
 def _distances(qs: QuerySet[Service] | None, origin: Point, visible: Q, radius_km: float | None) -> dict[int, float]:
     """Distance from the origin to each service's nearest location whose point the user may see (within
     radius_km, if given); `qs=None`: of every service with such a point in the radius."""
-    links = ServiceAtLocation.objects.filter(visible)
+    # No order: the model's (by service name, then place name) would join the services and sort every place.
+    links = ServiceAtLocation.objects.filter(visible).order_by()
     if qs is not None:
         links = links.filter(_service_keys(qs))
     if radius_km is not None:
@@ -279,7 +280,7 @@ class Distances(Mapping[int, float]):
     def _load(self, pks: list[int]) -> None:
         """Read the distances of these services, not yet known, in one query."""
         nearest: dict[int, float] = {}
-        points = (ServiceAtLocation.objects.filter(self._visible, in_ids("service_id", pks))
+        points = (ServiceAtLocation.objects.filter(self._visible, in_ids("service_id", pks)).order_by()
                   .values_list("service_id", "location__latitude", "location__longitude"))
         for service_id, latitude, longitude in points:
             km = _km_to(self._origin, latitude, longitude)
