@@ -63,7 +63,10 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def public(self) -> ServiceQuerySet:
         """What the portal and the HSDS API may show: active, marked public, run by an organisation still active
         (a deactivated organisation's services are not offered to families, as referrals to them are refused)."""
-        return self.filter(status=ServiceStatus.ACTIVE, is_public=True, organisation__is_active=True)
+        # `is_public IN (true)`, not `is_public=True`: Django writes the latter as the bare column, which SQLite
+        # does not read as an equality, so it could not walk directory_service_public_name in name order (the
+        # portal's first page sorted every public service: 16 ms instead of 0.1 ms at 20,000 services).
+        return self.filter(status=ServiceStatus.ACTIVE, is_public__in=[True], organisation__is_active=True)
 
     def stale(self, on: dt.date | None = None) -> ServiceQuerySet:
         """Not verified for STALE_AFTER_DAYS (or never). Defunct services need no verification."""
@@ -138,8 +141,9 @@ class Service(ChoiceLabels, models.Model):
             ),
         ]
         indexes = [
-            # public_services(): the portal and the API list active public services
-            models.Index(fields=["status", "is_public"], name="directory_service_public"),
+            # public_services(): the portal and the API list active public services; with the organisation, the
+            # count of their pages reads the index alone (and the organisations)
+            models.Index(fields=["status", "is_public", "organisation"], name="directory_service_public"),
             # the API's and the portal's pages of public services ordered by name (no sort of every row per page)
             models.Index(fields=["status", "is_public", "name", "id"], name="directory_service_public_name"),
             # the staff search without words, ordered by name
